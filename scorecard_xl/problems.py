@@ -1,0 +1,101 @@
+"""Problems found in a workbook: where, what was found, what to write instead.
+
+Every reader collects problems instead of raising on the first one, so that a person fixes
+everything in one pass. Errors stop a refresh; notes (data quality) are reported and the
+work goes on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+ERROR = "error"
+NOTE = "note"
+
+
+def column_letter(column: int) -> str:
+    """Spreadsheet letters for a 0-based column: 0 -> A, 26 -> AA."""
+    letters = ""
+    column += 1
+    while column:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def cell_name(row: int, column: int) -> str:
+    """``C14`` for 0-based (row 13, column 2)."""
+    return f"{column_letter(column)}{row + 1}"
+
+
+def _quote_sheet(sheet: str) -> str:
+    if sheet.replace("_", "").isalnum():
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth knowing) about the input."""
+
+    sheet: str
+    cell: str  # "C14", "A1:F1" or "" when the problem is about a whole sheet
+    found: str  # what is there, in the person's words
+    fix: str  # what to write instead
+    severity: str = ERROR
+
+    @property
+    def where(self) -> str:
+        return f"{_quote_sheet(self.sheet)}!{self.cell}" if self.cell else _quote_sheet(self.sheet)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.found}. {self.fix}"
+
+
+@dataclass
+class Problems:
+    """An ordered collection of problems from every stage of reading."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def error(self, sheet: str, cell: str, found: str, fix: str) -> None:
+        self.items.append(Problem(sheet, cell, found, fix, ERROR))
+
+    def note(self, sheet: str, cell: str, found: str, fix: str) -> None:
+        self.items.append(Problem(sheet, cell, found, fix, NOTE))
+
+    def extend(self, others: Iterable[Problem]) -> None:
+        self.items.extend(others)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.is_error]
+
+    @property
+    def notes(self) -> list[Problem]:
+        return [p for p in self.items if not p.is_error]
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class WorkbookError(Exception):
+    """The workbook cannot be used as it is; the message says why in plain English."""
+
+
+class InputProblems(WorkbookError):
+    """The workbook has errors; all of them are listed, none was fixed."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        count = len(self.problems)
+        heading = f"The workbook has {count} problem{'s' if count != 1 else ''} to fix first:"
+        super().__init__("\n".join([heading] + [f"  - {p}" for p in self.problems]))

@@ -1,0 +1,156 @@
+"""Measures: every computed column of the scorecard, for all series at once (DESIGN 5).
+
+Pure numpy/pandas over a Panel; nothing here knows about Excel or layouts. Each statistic
+is a small named function over a (rows, months) array, so each can be tested alone.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from . import rules
+from .months import financial_year_label, financial_year_start, month_key
+from .panel import Panel
+from .tolerances import rag_status
+
+OUTTURN_YEARS = 5
+
+
+def window(matrix: np.ndarray, end: int, length: int) -> np.ndarray:
+    """Columns end-length+1 .. end; columns before the panel starts are missing (NaN)."""
+    start = end - length + 1
+    if start >= 0:
+        return matrix[:, start:end + 1]
+    pad = np.full((matrix.shape[0], -start), np.nan)
+    return np.hstack([pad, matrix[:, :end + 1]])
+
+
+def column(matrix: np.ndarray, index: int) -> np.ndarray:
+    if 0 <= index < matrix.shape[1]:
+        return matrix[:, index]
+    return np.full(matrix.shape[0], np.nan)
+
+
+def _quietly(function, block: np.ndarray) -> np.ndarray:
+    """nanmean & co. warn on all-missing rows; an all-missing row is simply missing."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return function(block, axis=1)
+
+
+def average_12m(values: np.ndarray, end: int) -> np.ndarray:
+    """Mean of the 12 months ending at ``end``, missing months excluded."""
+    return _quietly(np.nanmean, window(values, end, 12))
+
+
+def maximum_12m(values: np.ndarray, end: int) -> np.ndarray:
+    return _quietly(np.nanmax, window(values, end, 12))
+
+
+def minimum_12m(values: np.ndarray, end: int) -> np.ndarray:
+    return _quietly(np.nanmin, window(values, end, 12))
+
+
+def rolling_12m(values: np.ndarray, end: int) -> np.ndarray:
+    """Sum of the last 12 monthly values; missing when any of the 12 is missing.
+
+    A partial sum would understate the year without anyone noticing, so it is not given.
+    """
+    block = window(values, end, 12)
+    return np.where(np.isnan(block).any(axis=1), np.nan, block.sum(axis=1))
+
+
+def sum_present(block: np.ndarray) -> np.ndarray:
+    """Row sums over present values; missing when nothing is present."""
+    present = ~np.isnan(block)
+    return np.where(present.any(axis=1), np.where(present, block, 0.0).sum(axis=1), np.nan)
+
+
+def ratio_of_sums(numerators: np.ndarray, denominators: np.ndarray) -> np.ndarray:
+    """Σ numerators / Σ denominators over months where both are known ("5639 of 9903")."""
+    both = ~np.isnan(numerators) & ~np.isnan(denominators)
+    top = np.where(both, numerators, 0.0).sum(axis=1)
+    bottom = np.where(both, denominators, 0.0).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(bottom > 0, top / bottom, np.nan)
+
+
+def year_to_date(panel: Panel, ytd_rules: np.ndarray, end: int) -> np.ndarray:
+    """Financial-year-to-date figure at column ``end``, by each row's YTD rule."""
+    start = financial_year_start(panel.first_month + end) - panel.first_month
+    length = end - start + 1
+    values = window(panel.values, end, length)
+    result = np.full(panel.values.shape[0], np.nan)
+    for rule, compute in (
+        ("sum", lambda: sum_present(values)),
+        ("ratio", lambda: ratio_of_sums(window(panel.numerators, end, length),
+                                        window(panel.denominators, end, length))),
+        ("mean", lambda: _quietly(np.nanmean, values)),
+        ("latest", lambda: column(panel.values, end)),
+    ):
+        rows = ytd_rules == rule
+        if rows.any():
+            result[rows] = compute()[rows]
+    return result
+
+
+def change_between(now, base, basis: np.ndarray) -> np.ndarray:
+    """Relative change, or percentage points where the indicator asks for points."""
+    return np.where(basis == "points", rules.points_change(now, base), rules.relative_change(now, base))
+
+
+def complete_financial_years(panel: Panel, end: int) -> list[int]:
+    """Columns of the Marches closing financial years that lie wholly in the panel, up to ``end``."""
+    marches = []
+    for column_index in range(end, -1, -1):
+        month = panel.first_month + column_index
+        if month % 12 == 2 and column_index >= 11:  # March, with its April inside the panel
+            marches.append(column_index)
+        if len(marches) == OUTTURN_YEARS:
+            break
+    return sorted(marches)
+
+
+def compute_measures(panel: Panel, params: pd.DataFrame, reporting_month: int, months_shown: int,
+                     population: np.ndarray) -> pd.DataFrame:
+    """One row per panel row: shown months and every computed column (DESIGN 5).
+
+    ``params`` is aligned with the panel's rows and has columns polarity, change, band,
+    ytd_rule, kind, unit, rag_rule, green_low, green_high.
+    """
+    r = panel.column(reporting_month)
+    values = panel.values
+    polarity = params["polarity"].to_numpy(dtype=object)
+    basis = params["change"].to_numpy(dtype=object)
+    band = params["band"].to_numpy(dtype=float)
+    now, previous, year_ago = column(values, r), column(values, r - 1), column(values, r - 12)
+
+    out = {}
+    for k in range(months_shown - 1, -1, -1):
+        out[month_key(reporting_month - k)] = column(values, r - k)
+    out["value"] = now
+    out["change_prev_month"] = change_between(now, previous, basis)
+    out["arrow_prev_month"] = rules.movement_arrow(out["change_prev_month"], band)
+    out["change_prev_year"] = change_between(now, year_ago, basis)
+    out["arrow_prev_year"] = rules.movement_arrow(out["change_prev_year"], band)
+    out["dot"] = rules.direction_of_travel(now, previous, polarity)
+    out["judgement"] = rules.judgement(now, previous, polarity, lower=params["green_low"].to_numpy(dtype=float),
+                                       upper=params["green_high"].to_numpy(dtype=float))
+    out["rag"] = rag_status(now, list(params["rag_rule"]))
+    out["avg_12m"] = average_12m(values, r)
+    out["max_12m"] = maximum_12m(values, r)
+    out["min_12m"] = minimum_12m(values, r)
+    out["ytd"] = year_to_date(panel, params["ytd_rule"].to_numpy(dtype=object), r)
+    is_flow = params["kind"].to_numpy(dtype=object) == "flow"
+    out["rolling_12m"] = np.where(is_flow, rolling_12m(values, r), np.nan)
+    is_count = params["unit"].to_numpy(dtype=object) == "Count"
+    out["rolling_12m_rate_10k"] = np.where(is_flow & is_count,
+                                           rules.rate_per_10k(out["rolling_12m"], column(population[None, :], r)),
+                                           np.nan)
+    for march in complete_financial_years(panel, r):
+        label = financial_year_label(panel.first_month + march).replace("/", "-")
+        out[f"outturn_{label}"] = year_to_date(panel, params["ytd_rule"].to_numpy(dtype=object), march)
+    return pd.DataFrame(out, index=panel.keys)

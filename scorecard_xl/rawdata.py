@@ -1,0 +1,180 @@
+"""Raw monthly data, in any of three shapes, -> one tidy frame (DESIGN 3).
+
+Shapes: one sheet per month (named by the month; Ref, Value[, Numerator, Denominator]);
+a long ``Data`` sheet (Ref, Month, Value[, Numerator, Denominator]); a wide ``Data`` sheet
+(Ref, then one column per month). The tidy frame has columns
+``ref, month, value, numerator, denominator, sheet, cell``; ``month`` is a months.py integer.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .cells import NotANumber, PLACEHOLDER_HELP, describe, header_map, read_number, text_of, where
+from .months import MONTH_FORMAT_HELP, month_label, parse_month
+from .problems import Problems
+from .reader import Sheet, find_sheet
+
+TIDY_COLUMNS = ["ref", "month", "value", "numerator", "denominator", "sheet", "cell"]
+_PARTS = {"ref": ("ref", "reference"), "month": ("month", "period", "date"), "value": ("value",),
+          "numerator": ("numerator",), "denominator": ("denominator",)}
+
+
+def empty_tidy() -> pd.DataFrame:
+    return pd.DataFrame({"ref": pd.Series(dtype=object), "month": pd.Series(dtype=np.int64),
+                         "value": pd.Series(dtype=float), "numerator": pd.Series(dtype=float),
+                         "denominator": pd.Series(dtype=float), "sheet": pd.Series(dtype=object),
+                         "cell": pd.Series(dtype=object)})
+
+
+class _Collector:
+    """Accumulates observations as plain lists (fast), with the cell each came from."""
+
+    def __init__(self, problems: Problems):
+        self.problems = problems
+        self.rows: list[tuple] = []
+
+    def number(self, sheet: Sheet, r: int, c: int, ref: str) -> float:
+        raw = sheet.value(r, c)
+        try:
+            number = read_number(raw)
+        except NotANumber:
+            self.problems.error(sheet.name, where(r, c), f"{ref}: found {describe(raw)}, which is not a number",
+                                f"Write {PLACEHOLDER_HELP}.")
+            return math.nan
+        if number is None:
+            if raw is not None:
+                self.problems.note(sheet.name, where(r, c), f"{ref}: {describe(raw)} is read as missing",
+                                   "Replace it with the figure when it is known.")
+            return math.nan
+        return number
+
+    def add(self, sheet: Sheet, r: int, value_column: int, ref: str, month: int,
+            numerator_column: int | None, denominator_column: int | None) -> None:
+        value = self.number(sheet, r, value_column, ref)
+        numerator = self.number(sheet, r, numerator_column, ref) if numerator_column is not None else math.nan
+        denominator = self.number(sheet, r, denominator_column, ref) if denominator_column is not None else math.nan
+        self.rows.append((ref, month, value, numerator, denominator, sheet.name, where(r, value_column)))
+
+    def frame(self) -> pd.DataFrame:
+        if not self.rows:
+            return empty_tidy()
+        frame = pd.DataFrame(self.rows, columns=TIDY_COLUMNS)
+        frame["month"] = frame["month"].astype(np.int64)
+        return frame
+
+
+def _read_month_sheet(sheet: Sheet, month: int, collect: _Collector) -> None:
+    headers = header_map(sheet.rows[0] if sheet.rows else [], _PARTS)
+    if "ref" not in headers or "value" not in headers:
+        collect.problems.error(sheet.name, "A1", "this month's sheet has no Ref and Value headers in row 1",
+                               "Put Ref and Value (and optionally Numerator, Denominator) in row 1.")
+        return
+    for r in range(1, sheet.height):
+        ref = text_of(sheet.value(r, headers["ref"]))
+        if ref:
+            collect.add(sheet, r, headers["value"], ref, month, headers.get("numerator"), headers.get("denominator"))
+
+
+def _read_long(sheet: Sheet, headers: dict[str, int], collect: _Collector) -> None:
+    for r in range(1, sheet.height):
+        ref = text_of(sheet.value(r, headers["ref"]))
+        raw_month = sheet.value(r, headers["month"])
+        if not ref and raw_month is None:
+            continue
+        if not ref:
+            collect.problems.error(sheet.name, where(r, headers["ref"]), "this row has a month but no Ref",
+                                   "Write the indicator's Ref, or delete the row.")
+            continue
+        month = parse_month(raw_month)
+        if month is None:
+            collect.problems.error(sheet.name, where(r, headers["month"]),
+                                   f"{ref}: the month {describe(raw_month)} cannot be read",
+                                   f"Write {MONTH_FORMAT_HELP}.")
+            continue
+        collect.add(sheet, r, headers["value"], ref, month, headers.get("numerator"), headers.get("denominator"))
+
+
+def _read_wide(sheet: Sheet, ref_column: int, collect: _Collector) -> None:
+    header = sheet.rows[0]
+    month_columns = []
+    for c, raw in enumerate(header):
+        if c == ref_column or raw is None:
+            continue
+        month = parse_month(raw)
+        if month is None:
+            collect.problems.error(sheet.name, where(0, c), f"the column heading {describe(raw)} is not a month",
+                                   f"Head each column after Ref with {MONTH_FORMAT_HELP}.")
+            continue
+        month_columns.append((c, month))
+    for r in range(1, sheet.height):
+        ref = text_of(sheet.value(r, ref_column))
+        if not ref:
+            continue
+        for c, month in month_columns:
+            collect.add(sheet, r, c, ref, month, None, None)
+
+
+def read_raw_data(sheets: list[Sheet], problems: Problems) -> pd.DataFrame:
+    """Every observation in the workbook, in whichever shape it was kept."""
+    collect = _Collector(problems)
+    data = find_sheet(sheets, "Data")
+    if data is not None and data.rows:
+        headers = header_map(data.rows[0], _PARTS)
+        if "ref" not in headers:
+            problems.error(data.name, "A1", "row 1 of the Data sheet has no Ref heading",
+                           "Row 1 must start Ref, Month, Value (long shape) or Ref then one column per month (wide).")
+        elif "month" in headers and "value" in headers:
+            _read_long(data, headers, collect)
+        else:
+            _read_wide(data, headers["ref"], collect)
+    for sheet in sheets:
+        month = parse_month(sheet.name)
+        if month is not None and sheet is not data:
+            _read_month_sheet(sheet, month, collect)
+    frame = collect.frame()
+    if data is None and frame.empty:
+        problems.error("Data", "", "the workbook has no raw data: no Data sheet and no sheet named by a month",
+                       "Add a Data sheet (Ref, Month, Value) or one sheet per month named like Feb-21.")
+    _check_duplicates(frame, problems)
+    return frame.drop_duplicates(subset=["ref", "month"], keep="first").reset_index(drop=True)
+
+
+def _check_duplicates(frame: pd.DataFrame, problems: Problems) -> None:
+    """The same ref and month twice is an error when the values differ."""
+    repeated = frame[frame.duplicated(subset=["ref", "month"], keep=False)]
+    for (ref, month), group in repeated.groupby(["ref", "month"], sort=False):
+        values = group["value"].to_numpy()
+        if np.all(np.isnan(values)) or np.allclose(values, values[0], equal_nan=True):
+            continue
+        places = ", ".join(f"{s}!{c} ({v:g})" for s, c, v in zip(group["sheet"], group["cell"], values))
+        first = group.iloc[0]
+        problems.error(first["sheet"], first["cell"],
+                       f"{ref} has more than one figure for {month_label(month)}: {places}",
+                       "Keep one figure per indicator and month; delete or correct the others.")
+
+
+def check_against_indicators(frame: pd.DataFrame, indicators: pd.DataFrame, problems: Problems) -> pd.DataFrame:
+    """Refs with no indicator are errors; percent numbers in a percentage series become fractions."""
+    known = frame["ref"].isin(indicators.index)
+    for ref, group in frame[~known].groupby("ref", sort=False):
+        first = group.iloc[0]
+        problems.error(first["sheet"], first["cell"],
+                       f"the data has figures for '{ref}', but no indicator has that Ref",
+                       "Add a row for it to the Indicators sheet, or correct the Ref.")
+    frame = frame[known].copy()
+    percentage_refs = indicators.index[indicators["unit"] == "Percentage"]
+    in_percent = frame["ref"].isin(percentage_refs)
+    high = frame[in_percent].groupby("ref")["value"].max()
+    for ref in high[high > 1].index:
+        rows = (frame["ref"] == ref).to_numpy()
+        frame.loc[rows, "value"] = frame.loc[rows, "value"] / 100
+        first = frame[rows].iloc[0]
+        problems.note(first["sheet"], first["cell"],
+                      f"{ref} is a percentage but its figures go above 1, so they are read as percent numbers (58.3 = 58.3%)",
+                      "Nothing to do if that is right; otherwise enter percentages as 58.3% or 0.583.")
+    return frame
+

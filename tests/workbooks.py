@@ -1,0 +1,102 @@
+"""Build scorecard workbooks by code for tests (never hand-edited binaries)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import xlsxwriter
+
+INDICATOR_HEADERS = ["Ref", "Indicator", "Polarity", "Unit", "Section", "Kind", "YTD", "Numerator",
+                     "Denominator", "Red", "Amber", "Green", "Target", "SN", "England", "Change", "Band"]
+
+
+def indicator(ref, polarity="High", unit="Count", section="Front door", name=None, **extra):
+    row = {"Ref": ref, "Indicator": name or f"Indicator {ref}", "Polarity": polarity, "Unit": unit,
+           "Section": section}
+    row.update({key.replace("_", " ").title() if key not in ("ytd", "sn") else key.upper(): value
+                for key, value in extra.items()})
+    return row
+
+
+def _write(sheet, r, c, value, date_format=None):
+    if value is None:
+        return
+    if isinstance(value, dt.date):
+        # a date typed in Excel carries a date format; without one it is just a number
+        sheet.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), date_format)
+    elif isinstance(value, str):
+        sheet.write_string(r, c, value)
+    else:
+        sheet.write(r, c, value)
+
+
+def make_workbook(path: Path, indicators: list[dict], data: list[tuple] = (), settings: dict | None = None,
+                  shape: str = "long", extra_sheets: dict[str, list[list]] | None = None,
+                  indicator_headers: list[str] | None = None) -> Path:
+    """``data`` rows are (ref, month, value[, numerator, denominator]); month is text or a date.
+
+    shape: "long" (Data: Ref, Month, Value, ...), "wide" (Data: Ref then a column per month) or
+    "monthly" (one sheet per month named by the month text).
+    """
+    book = xlsxwriter.Workbook(str(path))
+    date_format = book.add_format({"num_format": "dd/mm/yyyy"})
+    headers = indicator_headers or INDICATOR_HEADERS
+    sheet = book.add_worksheet("Indicators")
+    sheet.write_row(0, 0, headers)
+    for r, row in enumerate(indicators, start=1):
+        for c, name in enumerate(headers):
+            _write(sheet, r, c, row.get(name), date_format)
+    if shape == "long":
+        sheet = book.add_worksheet("Data")
+        sheet.write_row(0, 0, ["Ref", "Month", "Value", "Numerator", "Denominator"])
+        for r, row in enumerate(data, start=1):
+            for c, value in enumerate(row):
+                _write(sheet, r, c, value, date_format)
+    elif shape == "wide":
+        months = list(dict.fromkeys(row[1] for row in data))
+        refs = list(dict.fromkeys(row[0] for row in data))
+        sheet = book.add_worksheet("Data")
+        sheet.write(0, 0, "Ref")
+        for c, month in enumerate(months, start=1):
+            _write(sheet, 0, c, month, date_format)
+        lookup = {(row[0], row[1]): row[2] for row in data}
+        for r, ref in enumerate(refs, start=1):
+            sheet.write(r, 0, ref)
+            for c, month in enumerate(months, start=1):
+                _write(sheet, r, c, lookup.get((ref, month)), date_format)
+    elif shape == "monthly":
+        by_month: dict = {}
+        for row in data:
+            by_month.setdefault(row[1], []).append(row)
+        for month, rows in by_month.items():
+            sheet = book.add_worksheet(str(month))
+            sheet.write_row(0, 0, ["Ref", "Value", "Numerator", "Denominator"])
+            for r, row in enumerate(rows, start=1):
+                _write(sheet, r, 0, row[0])
+                for c, value in enumerate(row[2:], start=1):
+                    _write(sheet, r, c, value, date_format)
+    if settings:
+        sheet = book.add_worksheet("Settings")
+        for r, (key, value) in enumerate(settings.items()):
+            sheet.write(r, 0, key)
+            _write(sheet, r, 1, value, date_format)
+    for name, rows in (extra_sheets or {}).items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                _write(sheet, r, c, value, date_format)
+    book.close()
+    return path
+
+
+def monthly_series(ref, start_year, start_month, values):
+    """(ref, 'YYYY-MM', value) rows for consecutive months."""
+    rows = []
+    year, month = start_year, start_month
+    for value in values:
+        rows.append((ref, f"{year:04d}-{month:02d}", value))
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    return rows

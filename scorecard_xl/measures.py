@@ -144,10 +144,10 @@ def compute_measures(panel: Panel, params: pd.DataFrame, reporting_month: int, m
     out["max_12m"] = maximum_12m(values, r)
     out["min_12m"] = minimum_12m(values, r)
     out["ytd"] = year_to_date(panel, params["ytd_rule"].to_numpy(dtype=object), r)
-    is_flow = params["kind"].to_numpy(dtype=object) == "flow"
-    out["rolling_12m"] = np.where(is_flow, rolling_12m(values, r), np.nan)
-    is_count = params["unit"].to_numpy(dtype=object) == "Count"
-    out["rolling_12m_rate_10k"] = np.where(is_flow & is_count,
+    # Rolling totals add up events: only counts of events in the month (flows) have one.
+    is_count_flow = (params["kind"].to_numpy(dtype=object) == "flow") & (params["unit"].to_numpy(dtype=object) == "Count")
+    out["rolling_12m"] = np.where(is_count_flow, rolling_12m(values, r), np.nan)
+    out["rolling_12m_rate_10k"] = np.where(is_count_flow,
                                            rules.rate_per_10k(out["rolling_12m"], column(population[None, :], r)),
                                            np.nan)
     for march in complete_financial_years(panel, r):

@@ -37,7 +37,7 @@ class _Collector:
         self.problems = problems
         self.rows: list[tuple] = []
 
-    def number(self, sheet: Sheet, r: int, c: int, ref: str) -> float:
+    def number(self, sheet: Sheet, r: int, c: int, ref: str, note_blank: bool = False) -> float:
         raw = sheet.value(r, c)
         try:
             number = read_number(raw)
@@ -46,15 +46,16 @@ class _Collector:
                                 f"Write {PLACEHOLDER_HELP}.")
             return math.nan
         if number is None:
-            if raw is not None:
+            if raw is not None or note_blank:
                 self.problems.note(sheet.name, where(r, c), f"{ref}: {describe(raw)} is read as missing",
                                    "Replace it with the figure when it is known.")
             return math.nan
         return number
 
     def add(self, sheet: Sheet, r: int, value_column: int, ref: str, month: int,
-            numerator_column: int | None, denominator_column: int | None) -> None:
-        value = self.number(sheet, r, value_column, ref)
+            numerator_column: int | None, denominator_column: int | None, note_blank: bool = True) -> None:
+        value = self.number(sheet, r, value_column, ref, note_blank and numerator_column is None
+                            or note_blank and sheet.value(r, numerator_column) is None)
         numerator = self.number(sheet, r, numerator_column, ref) if numerator_column is not None else math.nan
         denominator = self.number(sheet, r, denominator_column, ref) if denominator_column is not None else math.nan
         self.rows.append((ref, month, value, numerator, denominator, sheet.name, where(r, value_column)))
@@ -114,8 +115,11 @@ def _read_wide(sheet: Sheet, ref_column: int, collect: _Collector) -> None:
         ref = text_of(sheet.value(r, ref_column))
         if not ref:
             continue
+        filled = [c for c, _ in month_columns if sheet.value(r, c) is not None]
         for c, month in month_columns:
-            collect.add(sheet, r, c, ref, month, None, None)
+            # A wide row may start late or stop early; only a gap inside its run is worth a note.
+            gap = bool(filled) and filled[0] < c < filled[-1]
+            collect.add(sheet, r, c, ref, month, None, None, note_blank=gap)
 
 
 def read_raw_data(sheets: list[Sheet], problems: Problems) -> pd.DataFrame:

@@ -1,0 +1,101 @@
+"""The commands of issue 2 on the sample workbook, checked against reference 000's printed figures."""
+
+import csv
+import io
+import json
+
+import openpyxl
+import pytest
+
+from scorecard_xl.cli import main
+
+# Reference 000 (Feb-21), as printed: % change from Feb-20, 12-month average and maximum.
+REFERENCE_000 = {
+    "M1": {"change_prev_year": "15%", "arrow_prev_year": "\u2191", "avg_12m": 1414, "max_12m": 1787, "value": 1297},
+    "M2": {"change_prev_year": "-23%", "arrow_prev_year": "\u2193", "avg_12m": 324, "max_12m": 449, "value": 244},
+    "M3": {"change_prev_year": "-33%", "arrow_prev_year": "\u2193", "avg_12m": 0.23, "max_12m": 0.26, "value": 0.19},
+}
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    path = tmp_path_factory.mktemp("sample") / "sample.xlsx"
+    assert main(["new", str(path), "--sample"]) == 0
+    return path
+
+
+def run(capsys, *args):
+    status = main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_table_csv_matches_reference_000(sample, capsys):
+    status, out, _ = run(capsys, "table", sample)
+    assert status == 0
+    rows = {row["ref"]: row for row in csv.DictReader(io.StringIO(out))}
+    assert len(rows) >= 40
+    for ref, printed in REFERENCE_000.items():
+        row = rows[ref]
+        shown = f"{round(float(row['change_prev_year']) * 100):.0f}%"
+        assert shown == printed["change_prev_year"], ref
+        assert row["arrow_prev_year"] == printed["arrow_prev_year"], ref
+        places = 2 if isinstance(printed["avg_12m"], float) else 0
+        assert round(float(row["avg_12m"]), places) == printed["avg_12m"], ref
+        assert round(float(row["max_12m"]), places) == printed["max_12m"], ref
+        assert round(float(row["value"]), places) == printed["value"], ref
+        assert row["2021-02"] == row["value"]
+
+
+def test_table_columns_are_the_documented_ones(sample, capsys):
+    _, out, _ = run(capsys, "table", sample, "--month", "Jan-21")
+    header = out.splitlines()[0].split(",")
+    assert header[:5] == ["ref", "section", "indicator", "polarity", "unit"]
+    months = header[5:12]
+    assert months == ["2020-07", "2020-08", "2020-09", "2020-10", "2020-11", "2020-12", "2021-01"]
+    assert header[12:26] == ["value", "change_prev_month", "arrow_prev_month", "change_prev_year",
+                             "arrow_prev_year", "dot", "judgement", "rag", "avg_12m", "max_12m", "min_12m",
+                             "ytd", "rolling_12m", "rolling_12m_rate_10k"]
+    assert header[26:32] == ["target", "sn", "england", "region", "best_sn", "top_quartile"]
+    assert all(h.startswith("outturn_") for h in header[32:])
+
+
+def test_table_json_has_nulls_for_missing(sample, capsys):
+    _, out, _ = run(capsys, "table", sample, "--format", "json")
+    records = json.loads(out)
+    m1 = next(r for r in records if r["ref"] == "M1")
+    assert m1["value"] == 1297 and m1["target"] is None
+    assert any(r["rolling_12m"] is None for r in records)  # percentages have no rolling total
+
+
+def test_check_on_the_sample(sample, capsys):
+    status, out, _ = run(capsys, "check", sample)
+    assert status == 0
+    assert "no errors" in out and "Feb-21" in out
+
+
+def test_check_lists_every_planted_problem(sample, tmp_path, capsys):
+    broken = tmp_path / "broken.xlsx"
+    book = openpyxl.load_workbook(sample)  # another library plants the problems
+    indicators, data = book["Indicators"], book["Data"]
+    indicators["C3"] = "Higher is better"  # polarity
+    indicators["D5"] = "Kilograms"  # unit
+    indicators["M2"] = "below 92"  # tolerance text
+    data["B10"] = "Febtember 2020"  # month
+    data["C20"] = "lots"  # value
+    data["A30"] = "ZZ9"  # ref with no indicator
+    data.append([data["A40"].value, data["B40"].value, (data["C40"].value or 0) + 1])  # duplicate, different
+    book.save(broken)
+    status, out, _ = run(capsys, "check", broken)
+    assert status == 1
+    for cell in ("Indicators!C3", "Indicators!D5", "Indicators!M2", "Data!B10", "Data!C20", "Data!C30",
+                 f"Data!C{data.max_row}"):
+        assert cell in out, cell
+    assert "7 problems" in out
+
+
+def test_new_refuses_to_overwrite(sample, capsys):
+    before = sample.read_bytes()
+    status, _, err = run(capsys, "new", sample)
+    assert status == 2 and "already exists" in err
+    assert sample.read_bytes() == before

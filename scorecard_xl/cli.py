@@ -48,6 +48,54 @@ def _new(args) -> int:
     return 0
 
 
+def _refresh(args) -> int:
+    from .refresh import refresh
+
+    with _progress("Refreshing the scorecard"):
+        report = refresh(args.book, month=args.month, out=args.out, carry_commentary=args.carry_commentary)
+    print(report.summary())
+    return 0
+
+
+def _demo(args) -> int:
+    from .demo import run_demo
+
+    with _progress("Building the demo"):
+        result = run_demo(args.out)
+    print(result)
+    return 0
+
+
+class _progress:
+    """A spinner on the terminal when the work takes more than a second; silent otherwise."""
+
+    def __init__(self, message: str):
+        self.message = message
+        self.status = None
+        self.timer = None
+
+    def __enter__(self):
+        import threading
+
+        if not sys.stderr.isatty():
+            return self
+
+        def show():
+            from rich.console import Console
+            self.status = Console(stderr=True).status(self.message + "...")
+            self.status.start()
+        self.timer = threading.Timer(1.0, show)
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.timer:
+            self.timer.cancel()
+        if self.status:
+            self.status.stop()
+        return False
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scorecard", description="Children's-services performance scorecards.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -67,6 +115,18 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("book", type=Path)
     new.add_argument("--sample", action="store_true", help="fill it with realistic sample data")
     new.set_defaults(run=_new)
+
+    refresh = commands.add_parser("refresh", help="regenerate the Scorecard sheet in place")
+    refresh.add_argument("book", type=Path)
+    refresh.add_argument("--month", help="reporting month, e.g. Feb-21 (default: Settings, else latest)")
+    refresh.add_argument("--out", type=Path, help="write the refreshed workbook here instead of in place")
+    refresh.add_argument("--carry-commentary", action="store_true",
+                         help="keep last month's commentary in the new month's column (it is archived too)")
+    refresh.set_defaults(run=_refresh)
+
+    demo = commands.add_parser("demo", help="make the sample workbook, refresh it and (with LibreOffice) a PDF")
+    demo.add_argument("--out", type=Path, default=Path("scorecard-demo"), help="folder for the demo files")
+    demo.set_defaults(run=_demo)
     return parser
 
 

@@ -126,6 +126,7 @@ def write_starter(path: str | Path, sample: bool = False) -> Path:
 
     sheet = book.add_worksheet("Scorecard")
     sheet.write_string(0, 0, "Run 'scorecard refresh' (or click Refresh scorecard) to fill this sheet.")
+    sheet.print_area(0, 0, 0, 0)  # marks A1 as the tool's own, so the first refresh may replace it
     book.get_worksheet_by_name("Indicators").activate() if not sample else sheet.activate()
     book.close()
     return path

@@ -1,0 +1,132 @@
+"""Reading cells from worksheet XML: values (shared/inline strings, rich text, cached formula
+results) and the raw <c> elements of cells to carry over unchanged."""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Iterator
+
+from ..problems import cell_name
+from ..sheetplan import CellValue
+from .ooxml_package import MAIN, Package, local_name, parse_xml, q
+from .ooxml_text import fragment, text_of_string_item, unescape_excel
+
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+_INTEGER = re.compile(r"^-?\d{1,15}$")
+
+
+def parse_ref(ref: str) -> tuple[int, int] | None:
+    """'AB12' -> (11, 27)."""
+    match = _REF.match(ref or "")
+    if not match:
+        return None
+    column = 0
+    for ch in match.group(1).upper():
+        column = column * 26 + ord(ch) - 64
+    return int(match.group(2)) - 1, column - 1
+
+
+def shared_strings(package: Package) -> list:
+    rel = package.workbook_relationship("sharedStrings")
+    if rel is None or not rel.part or not package.has(rel.part):
+        return []
+    root = parse_xml(package.read(rel.part))
+    return [text_of_string_item(item) for item in root if local_name(item) == "si"]
+
+
+def iter_cells(sheet_root) -> Iterator[tuple[int, int, object]]:
+    """(row, column, <c> element) for every cell, following rows/cells that omit ``r``."""
+    data = sheet_root.find(q(MAIN, "sheetData"))
+    if data is None:
+        return
+    row_number = -1
+    for row in data.iterchildren(q(MAIN, "row")):
+        row_number = int(row.get("r")) - 1 if row.get("r") else row_number + 1
+        column = -1
+        for cell in row.iterchildren(q(MAIN, "c")):
+            position = parse_ref(cell.get("r", ""))
+            column = position[1] if position else column + 1
+            yield (position[0] if position else row_number), column, cell
+
+
+def _child_text(element, name: str) -> str | None:
+    child = element.find(q(MAIN, name))
+    return None if child is None else (child.text or "")
+
+
+def cell_value(cell, strings: list) -> CellValue:
+    """The value a cell shows: numbers, bools, text or RichText; formulas give their cached value."""
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        item = cell.find(q(MAIN, "is"))
+        return None if item is None else text_of_string_item(item)
+    raw = _child_text(cell, "v")
+    if raw is None:
+        return None
+    if kind == "s":
+        try:
+            return strings[int(raw)]
+        except (ValueError, IndexError):
+            return None
+    if kind == "b":
+        return raw.strip() in ("1", "true")
+    if kind in ("str", "e", "d"):
+        return unescape_excel(raw)
+    raw = raw.strip()
+    if not raw:
+        return None
+    if _INTEGER.match(raw):
+        return int(raw)
+    try:
+        return float(raw)
+    except ValueError:
+        return raw
+
+
+def read_values(package: Package, part: str) -> dict[tuple[int, int], CellValue]:
+    strings = shared_strings(package)
+    values = {}
+    for r, c, cell in iter_cells(parse_xml(package.read(part))):
+        value = cell_value(cell, strings)
+        if value is not None:
+            values[(r, c)] = value
+    return values
+
+
+def read_raw(package: Package, part: str) -> dict[tuple[int, int], bytes]:
+    """Each cell's <c> element as bytes for a sheet whose root declares only the main namespace
+    (with an explicit ``r``), ready to be placed in another <row>."""
+    raw = {}
+    for r, c, cell in iter_cells(parse_xml(package.read(part))):
+        if cell.get("r") != cell_name(r, c):
+            cell = copy.deepcopy(cell)
+            cell.set("r", cell_name(r, c))
+        raw[(r, c)] = fragment(cell)
+    return raw
+
+
+def _element(raw: bytes):
+    return parse_xml(b'<w xmlns="%s">' % MAIN.encode() + raw + b"</w>")[0]
+
+
+def has_formula(raw: bytes) -> bool:
+    return _element(raw).find(q(MAIN, "f")) is not None
+
+
+def detach_orphan_shared_formulas(cells: dict[tuple[int, int], bytes]) -> dict[tuple[int, int], bytes]:
+    """Cells that use a shared formula whose defining cell is not among ``cells`` keep their value
+    but lose the formula (a shared formula without its definition makes Excel repair the file)."""
+    parsed = {pos: _element(raw) for pos, raw in cells.items() if b"shared" in raw}
+    defined = set()
+    for element in parsed.values():
+        formula = element.find(q(MAIN, "f"))
+        if formula is not None and formula.get("t") == "shared" and (formula.text or "").strip():
+            defined.add(formula.get("si"))
+    result = dict(cells)
+    for pos, element in parsed.items():
+        formula = element.find(q(MAIN, "f"))
+        if formula is not None and formula.get("t") == "shared" and formula.get("si") not in defined:
+            element.remove(formula)
+            result[pos] = fragment(element)
+    return result

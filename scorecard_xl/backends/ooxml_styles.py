@@ -1,0 +1,210 @@
+"""Append-only edits of xl/styles.xml for a plan's Styles.
+
+Existing numFmt, font, fill, border and xf entries never move or change. An entry equal to one we
+would add (same canonical XML) is reused, so refreshing again adds nothing and leaves styles.xml
+byte-identical.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Iterable
+
+from lxml import etree
+
+from ..sheetplan import Style
+from .ooxml_package import MAIN, local_name, parse_xml, q, serialize_xml
+
+# Excel's built-in number formats (ids below 164 need no <numFmt>).
+BUILTIN_FORMATS = {
+    "General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10,
+    "0.00E+00": 11, "# ?/?": 12, "# ??/??": 13, "mm-dd-yy": 14, "d-mmm-yy": 15, "d-mmm": 16,
+    "mmm-yy": 17, "h:mm AM/PM": 18, "h:mm:ss AM/PM": 19, "h:mm": 20, "h:mm:ss": 21,
+    "m/d/yy h:mm": 22, "#,##0 ;(#,##0)": 37, "#,##0 ;[Red](#,##0)": 38, "#,##0.00;(#,##0.00)": 39,
+    "#,##0.00;[Red](#,##0.00)": 40, "mm:ss": 45, "[h]:mm:ss": 46, "mmss.0": 47, "##0.0E+0": 48, "@": 49,
+}
+FIRST_CUSTOM_FORMAT = 164
+
+# The order Excel writes the children of <font>; <styleSheet>'s schema sequence.
+_FONT_ORDER = ["b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign",
+               "sz", "color", "name", "family", "charset", "scheme"]
+_SHEET_ORDER = ["numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles",
+                "dxfs", "tableStyles", "colors", "extLst"]
+
+
+def argb(colour: str) -> str:
+    """'1F4E79' / '#1f4e79' / 'FF1F4E79' -> 'FF1F4E79'."""
+    colour = colour.strip().lstrip("#").upper()
+    if len(colour) == 6:
+        colour = "FF" + colour
+    if len(colour) != 8 or any(ch not in "0123456789ABCDEF" for ch in colour):
+        raise ValueError(f"not an RRGGBB colour: {colour!r}")
+    return colour
+
+
+def canonical(element) -> tuple:
+    """A comparable form of an element: tag, attributes, text and children (in any order)."""
+    text = (element.text or "").strip()
+    children = sorted(canonical(child) for child in element if isinstance(child.tag, str))
+    return (element.tag, tuple(sorted(element.attrib.items())), text, tuple(children))
+
+
+def _m(local: str, attrib: dict | None = None, *children):
+    element = etree.Element(q(MAIN, local), {k: str(v) for k, v in (attrib or {}).items()})
+    element.extend(children)
+    return element
+
+
+class _Collection:
+    """One of numFmts/fonts/fills/borders/cellXfs: find-or-append by canonical XML."""
+
+    def __init__(self, sheet, name: str, child: str):
+        self.sheet, self.child = sheet, child
+        self.element = sheet.find(q(MAIN, name))
+        if self.element is None:
+            self.element = _m(name, {"count": 0})
+            position = _SHEET_ORDER.index(name)
+            later = [e for e in sheet if local_name(e) in _SHEET_ORDER[position + 1:]]
+            if later:
+                later[0].addprevious(self.element)
+            else:
+                sheet.append(self.element)
+        self.items = [e for e in self.element if local_name(e) == child]
+        self.keys = {}
+        for index, item in enumerate(self.items):
+            self.keys.setdefault(canonical(item), index)
+        self.added = False
+
+    def index_of(self, element) -> int:
+        key = canonical(element)
+        if key not in self.keys:
+            self.element.append(element)
+            self.keys[key] = len(self.items)
+            self.items.append(element)
+            self.element.set("count", str(len(self.items)))
+            self.added = True
+        return self.keys[key]
+
+
+class StyleSheet:
+    """styles.xml opened for appending."""
+
+    def __init__(self, data: bytes):
+        self.original = data
+        self.root = parse_xml(data)
+        self.num_fmts = _Collection(self.root, "numFmts", "numFmt")
+        self.fonts = _Collection(self.root, "fonts", "font")
+        self.fills = _Collection(self.root, "fills", "fill")
+        self.borders = _Collection(self.root, "borders", "border")
+        self.xfs = _Collection(self.root, "cellXfs", "xf")
+        self._created = [c for c in (self.num_fmts, self.fonts, self.fills, self.borders, self.xfs)
+                         if not c.items]
+        self._base_font = self.fonts.items[0] if self.fonts.items else _m("font", {}, _m("sz", {"val": 11}),
+                                                                           _m("name", {"val": "Calibri"}))
+
+    @property
+    def base_font(self) -> dict:
+        """The workbook's default font (font 0): name and size."""
+        found = {local_name(c): c.get("val") for c in self._base_font if isinstance(c.tag, str)}
+        size = found.get("sz")
+        return {"name": found.get("name"), "size": float(size) if size else None}
+
+    def num_fmt_id(self, code: str | None) -> int:
+        if not code or code == "General":
+            return 0
+        if code in BUILTIN_FORMATS:
+            return BUILTIN_FORMATS[code]
+        ids = []
+        for item in self.num_fmts.items:
+            number = int(item.get("numFmtId", "0"))
+            if item.get("formatCode") == code:
+                return number
+            ids.append(number)
+        new_id = max(ids + [FIRST_CUSTOM_FORMAT - 1]) + 1
+        self.num_fmts.index_of(_m("numFmt", {"numFmtId": new_id, "formatCode": code}))
+        return new_id
+
+    def font_id(self, style: Style) -> int:
+        font = copy.deepcopy(self._base_font)
+        children = {local_name(c): c for c in font if isinstance(c.tag, str)}
+        for name in ("b", "i"):
+            children.pop(name, None)
+        if style.bold:
+            children["b"] = _m("b")
+        if style.italic:
+            children["i"] = _m("i")
+        if style.font_size is not None:
+            children["sz"] = _m("sz", {"val": _number(style.font_size)})
+        if style.font_color is not None:
+            children["color"] = _m("color", {"rgb": argb(style.font_color)})
+        for child in list(font):
+            font.remove(child)
+        order = {name: i for i, name in enumerate(_FONT_ORDER)}
+        for name in sorted(children, key=lambda n: order.get(n, len(order))):
+            children[name].tail = None
+            font.append(children[name])
+        font.tail = None
+        return self.fonts.index_of(font)
+
+    def fill_id(self, style: Style) -> int:
+        if not style.fill:
+            return 0
+        pattern = _m("patternFill", {"patternType": "solid"},
+                     _m("fgColor", {"rgb": argb(style.fill)}), _m("bgColor", {"indexed": 64}))
+        return self.fills.index_of(_m("fill", {}, pattern))
+
+    def border_id(self, style: Style) -> int:
+        if not style.border:
+            return 0
+        colour = {"rgb": argb(style.border_color)} if style.border_color else {"auto": 1}
+        sides = [_m(side, {"style": style.border}, _m("color", colour)) for side in ("left", "right", "top", "bottom")]
+        return self.borders.index_of(_m("border", {}, *sides, _m("diagonal")))
+
+    def xf_index(self, style: Style, quote_prefix: bool = False) -> int:
+        """The cellXfs index of ``style``; with ``quote_prefix`` Excel keeps the cell's text as
+        text even when someone edits it (as a leading apostrophe does)."""
+        attrib = {"numFmtId": self.num_fmt_id(style.num_format), "fontId": self.font_id(style),
+                  "fillId": self.fill_id(style), "borderId": self.border_id(style), "xfId": 0}
+        for flag, used in (("applyNumberFormat", attrib["numFmtId"]), ("applyFont", attrib["fontId"]),
+                           ("applyFill", attrib["fillId"]), ("applyBorder", attrib["borderId"])):
+            if used:
+                attrib[flag] = 1
+        alignment = {}
+        if style.horizontal:
+            alignment["horizontal"] = style.horizontal
+        if style.vertical:
+            alignment["vertical"] = style.vertical
+        if style.wrap:
+            alignment["wrapText"] = 1
+        if style.indent:
+            alignment["indent"] = style.indent
+        if quote_prefix:
+            attrib["quotePrefix"] = 1
+        children = []
+        if alignment:
+            attrib["applyAlignment"] = 1
+            children.append(_m("alignment", alignment))
+        return self.xfs.index_of(_m("xf", attrib, *children))
+
+    @property
+    def changed(self) -> bool:
+        return any(c.added for c in (self.num_fmts, self.fonts, self.fills, self.borders, self.xfs))
+
+    def to_bytes(self) -> bytes:
+        if not self.changed:
+            return self.original
+        for collection in self._created:  # created empty: drop again if still unused
+            if not collection.items:
+                self.root.remove(collection.element)
+        return serialize_xml(self.root, self.original)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def add_styles(styles_xml: bytes, styles: Iterable[Style]) -> tuple[bytes, dict[str, int]]:
+    """styles.xml with the styles appended (or reused), and each style's cellXfs index."""
+    sheet = StyleSheet(styles_xml)
+    mapping = {style.name: sheet.xf_index(style) for style in styles}
+    return sheet.to_bytes(), mapping

@@ -1,0 +1,152 @@
+"""The file backend: write SheetPlans into a user's .xlsx/.xlsm by splicing its zip package.
+
+Only the parts that must change are rewritten: the plan's worksheet part, styles.xml (append
+only), and — when a sheet is added, print names change or calcChain entries go —
+workbook.xml, its .rels, [Content_Types].xml and calcChain.xml. Every other member (drawings,
+charts, comments, tables, vbaProject.bin, customUI, sharedStrings, docProps, ...) is copied as
+it is. docProps/app.xml is left alone even when a sheet is added (Excel does not check it).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..problems import WorkbookError
+from ..sheetplan import CellValue, SheetPlan, Style
+from .ooxml_cells import detach_orphan_shared_formulas, has_formula, read_raw, read_values
+from .ooxml_package import MAIN, Package, parse_xml
+from .ooxml_sheet import looks_like_formula, read_old_sheet, render_sheet
+from .ooxml_styles import StyleSheet
+from .ooxml_workbook import WorkbookEditor, area_reference, parse_area, rows_reference
+
+__all__ = ["read_sheet_cells", "read_raw_cells", "sheet_print_area", "protected_sheets", "write_plans"]
+
+_PROTECTION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetProtection\b([^>]*)>")
+_SHEET_ON = re.compile(rb"""\bsheet\s*=\s*["'](1|true)["']""")
+
+
+def _worksheet(package: Package, sheet_name: str):
+    entry = package.find_sheet(sheet_name)
+    if entry is not None and (not entry.is_worksheet or not entry.part or not package.has(entry.part)):
+        return entry, None
+    return entry, entry.part if entry else None
+
+
+def read_sheet_cells(path: str | Path, sheet_name: str) -> dict[tuple[int, int], CellValue] | None:
+    """The values of the sheet's non-empty cells by 0-based (row, column); None if there is no
+    such sheet. Rich strings come back as RichText whose runs keep their original <rPr>."""
+    with Package(path) as package:
+        entry, part = _worksheet(package, sheet_name)
+        if entry is None:
+            return None
+        return read_values(package, part) if part else {}
+
+
+def read_raw_cells(path: str | Path, sheet_name: str) -> dict[tuple[int, int], bytes]:
+    """Each cell's original <c> element (bytes), for ``write_plans(keep_cells=...)``; {} if there
+    is no such sheet."""
+    with Package(path) as package:
+        _, part = _worksheet(package, sheet_name)
+        return read_raw(package, part) if part else {}
+
+
+def sheet_print_area(path: str | Path, sheet_name: str) -> tuple[int, int, int, int] | None:
+    """The sheet's print area (first area, 0-based top, left, bottom, right), or None."""
+    with Package(path) as package:
+        entry = package.find_sheet(sheet_name)
+        if entry is None:
+            return None
+        workbook = parse_xml(package.read(package.workbook_part))
+        for name in workbook.iterfind(f"{{{MAIN}}}definedNames/{{{MAIN}}}definedName"):
+            if name.get("name", "").casefold() == "_xlnm.print_area" \
+                    and name.get("localSheetId") == str(entry.index):
+                return parse_area(name.text or "")
+    return None
+
+
+def protected_sheets(path: str | Path) -> set[str]:
+    """Names of the worksheets protected against editing (<sheetProtection sheet="1">)."""
+    found = set()
+    with Package(path) as package:
+        for entry in package.sheets():
+            if entry.is_worksheet and entry.part and package.has(entry.part):
+                match = _PROTECTION.search(package.read(entry.part))
+                if match and _SHEET_ON.search(match.group(1)):
+                    found.add(entry.name)
+    return found
+
+
+def _lookup(mapping: dict | None, name: str):
+    for key, value in (mapping or {}).items():
+        if key.strip().casefold() == name.strip().casefold():
+            return value
+    return {}
+
+
+def write_plans(source_path: str | Path, plans: list[SheetPlan], target_path: str | Path,
+                keep_cells: dict[str, dict[tuple[int, int], bytes]] | None = None) -> None:
+    """Write a new package at ``target_path``: ``source_path`` with each plan's sheet replaced
+    (same name, any case) or added after the last sheet. ``keep_cells[sheet]`` maps (row, column)
+    to raw <c> bytes (see ``read_raw_cells``) carried into the new sheet; plan cells win."""
+    seen = set()
+    for plan in plans:
+        key = plan.name.strip().casefold()
+        if key in seen:
+            raise ValueError(f"two plans are both for the sheet {plan.name!r}")
+        seen.add(key)
+        unknown = {c.style for c in plan.cells.values() if c.style and c.style not in plan.styles}
+        if unknown:
+            raise ValueError(f"plan {plan.name!r} uses styles it does not define: {sorted(unknown)}")
+    with Package(source_path) as package:
+        styles_rel = package.workbook_relationship("styles")
+        if styles_rel is None or not styles_rel.part or not package.has(styles_rel.part):
+            raise WorkbookError(f"{package.path.name} has no styles part; open it in Excel, save it, and try again.")
+        stylesheet = StyleSheet(package.read(styles_rel.part))
+        editor = WorkbookEditor(package)
+        changed: dict[str, bytes] = {}
+        for plan in plans:
+            part, xml = _splice_plan(package, editor, stylesheet, plan, _lookup(keep_cells, plan.name))
+            changed[part] = xml
+        if stylesheet.changed:
+            changed[styles_rel.part] = stylesheet.to_bytes()
+        changed.update(editor.outputs())
+        package.write(target_path, changed, editor.removed)
+
+
+def _splice_plan(package: Package, editor: WorkbookEditor, stylesheet: StyleSheet, plan: SheetPlan,
+                 keep: dict[tuple[int, int], bytes]) -> tuple[str, bytes]:
+    """(part name, new worksheet XML) for one plan; registers the sheet and its print names."""
+    xf = {name: stylesheet.xf_index(style) for name, style in plan.styles.items()}
+    quoted = {}
+    for cell in plan.cells.values():
+        if looks_like_formula(cell.value) and cell.style not in quoted:
+            style = plan.styles[cell.style] if cell.style else Style("")
+            quoted[cell.style] = stylesheet.xf_index(style, quote_prefix=True)
+    kept = detach_orphan_shared_formulas({pos: raw for pos, raw in keep.items() if pos not in plan.cells})
+    entry = package.find_sheet(plan.name)
+    if entry is None:
+        sheet_name, part = plan.name, editor.add_sheet(plan.name)
+        old = read_old_sheet(None)
+    elif not entry.is_worksheet:
+        raise WorkbookError(f"The sheet {entry.name!r} is a chart or macro sheet, not a worksheet. "
+                            f"Rename it (or delete it) so that a new {plan.name!r} sheet can be made.")
+    elif not entry.part or not package.has(entry.part):
+        raise WorkbookError(f"{package.path.name} is damaged: the part of sheet {entry.name!r} is missing. "
+                            "Open the workbook in Excel, let it repair the file, save it and try again.")
+    else:
+        sheet_name, part = entry.name, entry.part
+        old = read_old_sheet(package.read(part))
+        editor.drop_calc_entries(entry.sheet_id, {_ref(raw) for raw in kept.values() if has_formula(raw)})
+    xml = render_sheet(plan, xf, old, kept, stylesheet.base_font, quoted)
+    setup = plan.print_setup
+    if setup is not None:
+        editor.set_sheet_name("Print_Area", sheet_name, area_reference(sheet_name, *plan.owned_area()))
+        titles = rows_reference(sheet_name, *setup.repeat_rows) if setup.repeat_rows else None
+        editor.set_sheet_name("Print_Titles", sheet_name, titles)
+    return part, xml
+
+
+def _ref(raw: bytes) -> str:
+    match = re.search(rb'\br="([A-Z]+\d+)"', raw)
+    return match.group(1).decode() if match else ""

@@ -1,0 +1,137 @@
+"""Render SheetPlans into a brand-new workbook with XlsxWriter.
+
+Used where no user package must be preserved: the email-ready copy and the demo's PDF.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import xlsxwriter
+
+from ..sheetplan import RichText, SheetPlan, Style
+
+_ALIGN = {"left": "left", "center": "center", "right": "right"}
+_VALIGN = {"top": "top", "center": "vcenter", "bottom": "bottom"}
+
+
+def style_properties(style: Style) -> dict:
+    """A Style as XlsxWriter format properties."""
+    props: dict = {}
+    if style.bold:
+        props["bold"] = True
+    if style.italic:
+        props["italic"] = True
+    if style.font_size:
+        props["font_size"] = style.font_size
+    if style.font_color:
+        props["font_color"] = "#" + style.font_color
+    if style.fill:
+        props["bg_color"] = "#" + style.fill
+        props["pattern"] = 1
+    if style.num_format:
+        props["num_format"] = style.num_format
+    if style.horizontal:
+        props["align"] = _ALIGN[style.horizontal]
+    if style.vertical:
+        props["valign"] = _VALIGN[style.vertical]
+    if style.wrap:
+        props["text_wrap"] = True
+    if style.border:
+        props["border"] = 1
+        if style.border_color:
+            props["border_color"] = "#" + style.border_color
+    if style.indent:
+        props["indent"] = style.indent
+    return props
+
+
+def _rich_fragments(book, text: RichText, base) -> list:
+    fragments = []
+    for run in text.runs:
+        font = dict(run.font)
+        props = {k: v for k, v in (("bold", font.get("bold")), ("italic", font.get("italic")),
+                                   ("underline", 1 if font.get("underline") else None),
+                                   ("font_strikeout", font.get("strike")), ("font_size", font.get("size")),
+                                   ("font_name", font.get("name")),
+                                   ("font_color", "#" + font["color"] if font.get("color") else None)) if v}
+        if props:
+            fragments.append(book.add_format(props))
+        fragments.append(run.text)
+    return fragments
+
+
+def write_plan(book: xlsxwriter.Workbook, plan: SheetPlan, formats: dict[str, object]) -> None:
+    sheet = book.add_worksheet(plan.name[:31])
+    fmt = {}
+    for name, style in plan.styles.items():
+        key = (name, tuple(sorted(style_properties(style).items())))
+        if key not in formats:
+            formats[key] = book.add_format(style_properties(style))
+        fmt[name] = formats[key]
+    for column, width in plan.column_widths.items():
+        sheet.set_column(column, column, width)
+    for row, height in plan.row_heights.items():
+        sheet.set_row(row, height)
+    merged = set()
+    for first_row, first_col, last_row, last_col in plan.merges:
+        cell = plan.cells.get((first_row, first_col))
+        value = cell.value if cell else None
+        sheet.merge_range(first_row, first_col, last_row, last_col,
+                          value.text if isinstance(value, RichText) else ("" if value is None else value),
+                          fmt.get(cell.style) if cell else None)
+        merged.update((r, c) for r in range(first_row, last_row + 1) for c in range(first_col, last_col + 1))
+    for (row, column), cell in sorted(plan.cells.items()):
+        if (row, column) in merged:
+            continue
+        cell_format = fmt.get(cell.style) if cell.style else None
+        value = cell.value
+        if value is None:
+            sheet.write_blank(row, column, None, cell_format)
+        elif isinstance(value, RichText):
+            fragments = _rich_fragments(book, value, cell_format)
+            if len(fragments) > 1 and any(not isinstance(f, str) for f in fragments):
+                sheet.write_rich_string(row, column, *fragments, cell_format)
+            else:
+                sheet.write_string(row, column, value.text, cell_format)
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, column, value, cell_format)
+        elif isinstance(value, (int, float)):
+            sheet.write_number(row, column, value, cell_format)
+        else:
+            sheet.write_string(row, column, str(value), cell_format)  # never a formula
+    if plan.freeze:
+        sheet.freeze_panes(*plan.freeze)
+    if not plan.show_gridlines:
+        sheet.hide_gridlines(2)
+    if plan.tab_color:
+        sheet.set_tab_color("#" + plan.tab_color)
+    if plan.zoom:
+        sheet.set_zoom(plan.zoom)
+    setup = plan.print_setup
+    if setup:
+        if setup.landscape:
+            sheet.set_landscape()
+        sheet.set_paper(setup.paper_size)
+        sheet.fit_to_pages(setup.fit_width, setup.fit_height)
+        if setup.repeat_rows:
+            sheet.repeat_rows(*setup.repeat_rows)
+        left, right, top, bottom = setup.margins
+        sheet.set_margins(left=left, right=right, top=top, bottom=bottom)
+        if setup.header:
+            sheet.set_header(setup.header)
+        if setup.footer:
+            sheet.set_footer(setup.footer)
+        sheet.print_area(*plan.owned_area())
+
+
+def write_new_workbook(path: str | Path, plans: list[SheetPlan], properties: dict | None = None) -> Path:
+    """A new .xlsx holding exactly ``plans``, values only (no formulas, no macros)."""
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    if properties is not None:
+        book.set_properties(properties)
+    formats: dict = {}
+    for plan in plans:
+        write_plan(book, plan, formats)
+    book.close()
+    return Path(path)

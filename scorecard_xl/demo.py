@@ -1,0 +1,44 @@
+"""`scorecard demo`: the sample workbook, refreshed, and a PDF of its Scorecard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+
+
+def run_demo(out_dir: str | Path) -> str:
+    from .backends.xlsxwriter_book import write_new_workbook
+    from .engine import load_scorecard
+    from .layout import monthly_layout
+    from .refresh import refresh
+    from .render import soffice, to_pdf
+    from .starter import write_starter
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    book = out_dir / "sample scorecard.xlsx"
+    if book.exists():
+        book.unlink()  # the demo's own file, remade each run
+    write_starter(book, sample=True)
+    report = refresh(book)
+    lines = [report.summary().replace(" The previous version", "\nThe previous version")]
+    if soffice() is None:
+        lines.append("LibreOffice is not installed, so no PDF was made "
+                     "(sudo apt-get install -y libreoffice-calc-nogui).")
+    else:
+        # Only the Scorecard goes into the PDF: the raw sheets would add dozens of pages.
+        pages = out_dir / "sample scorecard (Scorecard only).xlsx"
+        write_new_workbook(pages, [monthly_layout(load_scorecard(book))])
+        try:
+            pdf = to_pdf(pages, out_dir)
+        finally:
+            pages.unlink(missing_ok=True)
+        target = out_dir / "sample scorecard.pdf"
+        pdf.replace(target)
+        lines.append(f"PDF of the Scorecard: {target}")
+    lines.append(f"Workbook: {book}")
+    return "\n".join(lines)
+
+
+

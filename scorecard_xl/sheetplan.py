@@ -1,0 +1,118 @@
+"""SheetPlan: a description of one worksheet, independent of how it is written.
+
+Like great_tables separates a table's description from its renderers, the layout produces a
+SheetPlan and each backend (the OOXML splice, the live xlwings writer, the email copy)
+renders it. Pure data: no Excel, no files. Rows and columns are 0-based.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Style:
+    """A named cell style. Colours are 'RRGGBB' hex; None means 'as the sheet default'."""
+
+    name: str
+    bold: bool = False
+    italic: bool = False
+    font_size: float | None = None
+    font_color: str | None = None
+    fill: str | None = None
+    num_format: str | None = None  # Excel number format code, e.g. '#,##0' or '0.0%'
+    horizontal: str | None = None  # 'left' | 'center' | 'right'
+    vertical: str | None = None  # 'top' | 'center' | 'bottom'
+    wrap: bool = False
+    border: str | None = None  # 'thin' on all four sides, or None
+    border_color: str | None = None
+    indent: int = 0
+
+
+@dataclass(frozen=True)
+class RichRun:
+    """One run of rich text. ``font`` holds any of: bold, italic, underline, strike (bools),
+    size (float), color ('RRGGBB'), name (str). ``ooxml_rpr`` keeps the run's original
+    <rPr> XML when it came from a file, so formatting we do not model survives."""
+
+    text: str
+    font: tuple[tuple[str, object], ...] = ()
+    ooxml_rpr: bytes | None = None
+
+
+@dataclass(frozen=True)
+class RichText:
+    runs: tuple[RichRun, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(run.text for run in self.runs)
+
+
+CellValue = Union[None, bool, int, float, str, RichText]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A value and the name of its style. Strings are always text, never formulas."""
+
+    value: CellValue
+    style: str | None = None
+
+
+@dataclass(frozen=True)
+class PrintSetup:
+    landscape: bool = True
+    fit_width: int = 1  # pages wide
+    fit_height: int = 0  # 0 = as many pages tall as needed
+    repeat_rows: tuple[int, int] | None = None  # first and last row repeated on every page
+    header: str = ""  # Excel header/footer codes, e.g. '&C&"-,Bold"Title'
+    footer: str = "&CPage &P of &N"
+    paper_size: int = 9  # 9 = A4
+    margins: tuple[float, float, float, float] = (0.25, 0.25, 0.5, 0.5)  # left, right, top, bottom (inches)
+
+
+@dataclass
+class SheetPlan:
+    name: str
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    styles: dict[str, Style] = field(default_factory=dict)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # first row, first col, last row, last col
+    column_widths: dict[int, float] = field(default_factory=dict)  # in Excel character units
+    row_heights: dict[int, float] = field(default_factory=dict)  # in points
+    freeze: tuple[int, int] | None = None  # first unfrozen row and column
+    print_setup: PrintSetup | None = None
+    show_gridlines: bool = True
+    tab_color: str | None = None
+    zoom: int | None = None
+    # Columns whose cells people type into (commentary): kept per row key across refreshes.
+    manual_columns: dict[str, int] = field(default_factory=dict)
+    row_keys: dict[int, str] = field(default_factory=dict)  # row -> Ref, for the manual columns
+    header_row: int | None = None  # the row of column headings (where Ref and Commentary are found)
+
+    def add_style(self, style: Style) -> str:
+        existing = self.styles.get(style.name)
+        if existing is not None and existing != style:
+            raise ValueError(f"two different styles are both called {style.name!r}")
+        self.styles[style.name] = style
+        return style.name
+
+    def put(self, row: int, column: int, value: CellValue, style: Style | str | None = None) -> None:
+        if isinstance(style, Style):
+            style = self.add_style(style)
+        self.cells[(row, column)] = Cell(value, style)
+
+    @property
+    def last_row(self) -> int:
+        rows = [r for r, _ in self.cells] + [m[2] for m in self.merges]
+        return max(rows) if rows else 0
+
+    @property
+    def last_column(self) -> int:
+        columns = [c for _, c in self.cells] + [m[3] for m in self.merges]
+        return max(columns) if columns else 0
+
+    def owned_area(self) -> tuple[int, int, int, int]:
+        """The rectangle the tool owns on this sheet: A1 to the last cell it writes."""
+        return (0, 0, self.last_row, self.last_column)

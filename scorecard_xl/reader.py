@@ -10,6 +10,7 @@ import datetime as _dt
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .problems import WorkbookError
 
@@ -65,8 +66,14 @@ def check_readable(path: Path) -> None:
         raise WorkbookError(f"{path.name} is not an Excel workbook (.xlsx or .xlsm).")
 
 
-def read_workbook(path: str | Path) -> list[Sheet]:
-    """All worksheets of an .xlsx/.xlsm file, in workbook order."""
+def read_workbook(path: str | Path, wanted: Callable[[str], bool] | None = None) -> list[Sheet]:
+    """The worksheets of an .xlsx/.xlsm file, in workbook order.
+
+    ``wanted(name)`` picks which sheets' cells are read (default: the ones a scorecard uses):
+    a workbook may also hold a 50,000-row export or years of other work, and reading those
+    would make every refresh pay for them.
+    """
+    wanted = wanted or is_scorecard_sheet
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     path = Path(path)
@@ -77,12 +84,26 @@ def read_workbook(path: str | Path) -> list[Sheet]:
         raise WorkbookError(f"{path.name} could not be read as a workbook ({exc}).") from exc
     sheets = []
     for meta in book.sheets_metadata:
-        if meta.typ != SheetTypeEnum.WorkSheet:
+        if meta.typ != SheetTypeEnum.WorkSheet or not wanted(meta.name):
             continue
         grid = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
         rows = [[_clean(v) for v in row] for row in grid]
         sheets.append(Sheet(meta.name, rows, meta.visible == SheetVisibleEnum.Visible))
     return sheets
+
+
+SCORECARD_SHEETS = ("indicators", "data", "settings", "scorecard", "commentary history")
+
+
+def is_scorecard_sheet(name: str) -> bool:
+    """The sheets the workbook contract names, and sheets named by a month (raw data)."""
+    from .months import parse_month
+
+    return name.strip().casefold() in SCORECARD_SHEETS or parse_month(name) is not None
+
+
+def all_sheets(_name: str) -> bool:
+    return True
 
 
 def find_sheet(sheets: list[Sheet], name: str) -> Sheet | None:

@@ -49,7 +49,7 @@ def _new(args) -> int:
 
 
 def _refresh(args) -> int:
-    from .refresh import refresh
+    from .refreshing import refresh
 
     with _progress("Refreshing the scorecard"):
         report = refresh(args.book, month=args.month, out=args.out, carry_commentary=args.carry_commentary)

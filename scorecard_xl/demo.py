@@ -11,7 +11,7 @@ def run_demo(out_dir: str | Path) -> str:
     from .backends.xlsxwriter_book import write_new_workbook
     from .engine import load_scorecard
     from .layout import monthly_layout
-    from .refresh import refresh
+    from .refreshing import refresh
     from .render import soffice, to_pdf
     from .starter import write_starter
 

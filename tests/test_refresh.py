@@ -17,7 +17,7 @@ from scorecard_xl.backends.xlsx_file import read_sheet_cells
 from scorecard_xl.cli import main
 from scorecard_xl.commentary import HISTORY_SHEET
 from scorecard_xl.problems import InputProblems, WorkbookError
-from scorecard_xl.refresh import refresh
+from scorecard_xl.refreshing import refresh
 from scorecard_xl.starter import write_starter
 from workbooks import indicator, make_workbook, monthly_series
 

@@ -1,0 +1,448 @@
+"""Worksheet functions for analysts: =DOT(B4:H4,"High"), =RAG(H4,"High","<92%","92%>","95%+"), ...
+
+Thin wrappers (DESIGN 4): every figure and arrow comes from ``rules``, ``measures`` or
+``tolerances``; this module only cleans what Excel hands over and turns "cannot be computed"
+into the text a cell should show.
+
+* Ranges arrive as lists (1-D or 2-D) holding floats, None for blanks, text (placeholders such
+  as "tbc", numbers stored as text "1,234" and "58.3%"), TRUE/FALSE and Excel errors (as text
+  "#N/A" with ``err_to_str``, as None without it, or, on Windows without it, as COM error codes).
+  One helper, ``_number``, reads every cell: anything that is not a number counts as missing,
+  as in Excel's own AVERAGE.
+* Missing data gives "n/a" (or "" for RAG, as the scorecard leaves the fill empty): never an
+  exception, which Excel would show as #VALUE!.
+* Misuse (an unknown polarity, a bad band, ill-formed tolerances) gives a short message saying
+  what to write instead.
+
+Excel names: function names that look like cell references (AVG12 is column AVG, row 12) cannot
+be called from a worksheet, so the 12-month average and maximum are AVG12M and MAX12M.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import math
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+import xlwings as xw
+
+from . import measures, rules
+from .cells import NotANumber, is_placeholder, read_number
+from .months import financial_year_start, month_label, parse_month
+from .panel import Panel
+from .tolerances import DEFAULT_BAND, ToleranceError, rag_rule, rag_status
+
+NOT_AVAILABLE = "n/a"
+POLARITY_HELP = "polarity must be High, Low, Info or Within limits"
+BAND_HELP = "band must be a fraction of 0 or more, such as 0.1 or 10%"
+MONTHS_BACK_HELP = "months_back must be a whole number of 1 or more, such as 12 or 1"
+YTD_RULES = ("sum", "mean", "latest")
+RULE_HELP = "rule must be sum, mean or latest"
+
+_POLARITY_BY_TEXT = {p.casefold(): p for p in rules.POLARITIES}
+_NAN = math.nan
+# Windows (COM) hands error cells over as these integers unless err_to_str is set:
+# #NULL!, #DIV/0!, #VALUE!, #REF!, #NAME?, #NUM!, #N/A. A scorecard never holds such a count.
+_COM_ERRORS = frozenset({-2146826288, -2146826281, -2146826273, -2146826265, -2146826259, -2146826252,
+                         -2146826246})
+_EXCEL_EPOCH = _dt.date(1899, 12, 30)  # serial 1 = 1 Jan 1900, counting Excel's 29 Feb 1900
+
+# Short examples for tolerance messages, by polarity and cell.
+_TOLERANCE_EXAMPLES = {
+    rules.HIGH: {"Red": "<92%", "Amber": "92%>", "Green": "95%+"},
+    rules.LOW: {"Red": "26%+", "Amber": "26%<", "Green": "23%<"},
+    rules.INFO: {"Red": "more than +/-15", "Amber": "+/-15", "Green": "+/-5 of 158.8"},
+    rules.WITHIN_LIMITS: {"Red": "1+ above range limit", "Amber": "1 above / below range limit",
+                          "Green": "14-20"},
+}
+_TARGET_EXAMPLE = "95% or 158.8"
+
+
+class _Misuse(ValueError):
+    """An argument the function cannot work with; its text is what the cell shows."""
+
+
+def _worksheet_function(function):
+    """Innermost decorator of every worksheet function (below the xlwings ones, so that they see
+    its result): the docstring becomes one line of Excel help (Excel keeps 255 characters), and
+    misuse becomes a short message in the cell instead of #VALUE!."""
+    function.__doc__ = " ".join((function.__doc__ or "").split())
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except _Misuse as problem:
+            return str(problem)
+
+    return wrapper
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading what Excel hands over (the one shared cleaning helper and its small companions)
+
+def _number(cell) -> float:
+    """A cell's number, NaN when it is missing or not a number (blank, placeholder, text, error,
+    TRUE/FALSE, a date). Numbers stored as text ("1,234", "58.3%") are read as numbers."""
+    kind = type(cell)
+    if kind is float:
+        return cell if math.isfinite(cell) else _NAN
+    if cell is None or kind is bool:
+        return _NAN
+    if kind is int:
+        return _NAN if cell in _COM_ERRORS else float(cell)
+    if kind is str:
+        if cell[:1] == "#":  # "#N/A", "#DIV/0!": an Excel error passed as text
+            return _NAN
+        try:
+            value = read_number(cell)
+        except NotANumber:
+            return _NAN
+        return _NAN if value is None else value
+    if isinstance(cell, dict):  # an Office.js cell value: an error or an entity with a basic value
+        return _NAN if cell.get("type") == "Error" else _number(cell.get("basicValue"))
+    if isinstance(cell, (np.bool_, _dt.date, _dt.time, _dt.timedelta)):
+        return _NAN
+    if isinstance(cell, Real):  # numpy numbers
+        value = float(cell)
+        return value if math.isfinite(value) else _NAN
+    return _NAN
+
+
+def _grid(values) -> list[list]:
+    """Any argument as rows of cells: None -> [], a single value -> [[value]], a 1-D list -> one
+    row, a 2-D list -> itself. Raises _Misuse for rows of unequal length."""
+    if values is None:
+        return []
+    if isinstance(values, np.ndarray):
+        values = values.tolist()
+    if not isinstance(values, (list, tuple)):
+        return [[values]]
+    if not values:
+        return []
+    if not any(isinstance(row, (list, tuple)) for row in values):
+        return [list(values)]
+    rows = [list(row) if isinstance(row, (list, tuple)) else [row] for row in values]
+    if len({len(row) for row in rows}) > 1:
+        raise _Misuse("the range must be a rectangle of cells")
+    return rows
+
+
+def _cells(values, name: str = "values") -> list:
+    """The cells of a one-row or one-column range, in order."""
+    grid = _grid(values)
+    if len(grid) > 1 and len(grid[0]) > 1:
+        raise _Misuse(f"{name} must be one row or one column of cells")
+    return [cell for row in grid for cell in row]
+
+
+def _series(values, name: str = "values") -> np.ndarray:
+    """A row or column of cells as floats, NaN where missing (positions are kept)."""
+    cells = _cells(values, name)
+    return np.fromiter(map(_number, cells), dtype=float, count=len(cells))
+
+
+def _scalar(value, name: str):
+    """The one cell of a single-cell argument (None when blank)."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        cells = [cell for row in _grid(value) for cell in row]
+        if len(cells) > 1:
+            raise _Misuse(f"{name} must be one cell")
+        return cells[0] if cells else None
+    return value
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _polarity(polarity) -> str:
+    polarity = _scalar(polarity, "polarity")
+    if isinstance(polarity, str):
+        known = _POLARITY_BY_TEXT.get(" ".join(polarity.split()).casefold())
+        if known:
+            return known
+    raise _Misuse(POLARITY_HELP)
+
+
+def _band(band, default: float) -> float:
+    band = _scalar(band, "band")
+    if _blank(band):
+        return default
+    value = _number(band)
+    if not value >= 0:  # also NaN: text, TRUE/FALSE, an error
+        raise _Misuse(BAND_HELP)
+    return value
+
+
+def _months_back(months_back) -> int:
+    months_back = _scalar(months_back, "months_back")
+    if _blank(months_back):
+        return 12
+    value = _number(months_back)
+    if not (value >= 1 and value.is_integer()):
+        raise _Misuse(MONTHS_BACK_HELP)
+    return int(value)
+
+
+def _month(cell) -> int | None:
+    """A month cell (date, Excel date serial or text such as Feb-21) as a month index."""
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        if not (math.isfinite(cell) and 1 <= cell < 2958466):  # Excel's dates end in 9999
+            raise _Misuse(f"months: {cell:g} is not a date")
+        return parse_month(_EXCEL_EPOCH + _dt.timedelta(days=int(cell)))
+    if isinstance(cell, dict):
+        cell = cell.get("basicValue")
+    month = parse_month(cell)
+    if month is None:
+        raise _Misuse(f"months: '{cell}' is not a month; write like Feb-21, 2021-02 or a date")
+    return month
+
+
+def _answer(number) -> float | str:
+    """A computed number for the cell, "n/a" when it could not be computed."""
+    number = float(number)
+    return number if math.isfinite(number) else NOT_AVAILABLE
+
+
+def _now_and_base(values, months_back) -> tuple[float, float]:
+    """The last position of the range and the one ``months_back`` positions before it
+    (NaN when the range is too short)."""
+    back = _months_back(months_back)
+    series = _series(values)
+    if len(series) <= back:
+        return (series[-1] if len(series) else _NAN), _NAN
+    return series[-1], series[-1 - back]
+
+
+def _tolerance_message(error: ToleranceError, polarity: str) -> str:
+    """ToleranceError's message, shortened for a cell: "Red: '<9x' not understood; write like <92%"."""
+    text = error.text if len(error.text) <= 40 else error.text[:37] + "..."
+    problem = error.message.partition("; write it like")[0]
+    prefix = f"{error.column} tolerance '{text}' "
+    problem = problem[len(prefix):] if problem.startswith(prefix) else problem
+    if problem == "is not a tolerance this tool can read":
+        problem = "not understood"
+    example = _TARGET_EXAMPLE if error.column == "Target" else _TOLERANCE_EXAMPLES[polarity][error.column]
+    return f"{error.column}: '{text}' {problem}; write like {example}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The worksheet functions
+
+# Every argument is read with err_to_str=True: error cells arrive as "#N/A" text on every
+# platform, never as Windows' error numbers.
+_VALUES_DOC = "The monthly values, one row or one column, oldest first. Blanks, tbc, n/a and errors count as missing."
+
+
+@xw.func
+@xw.arg("values", ndim=2, err_to_str=True, doc=_VALUES_DOC)
+@xw.arg("polarity", err_to_str=True, doc="What good performance is: High, Low, Info or Within limits.")
+@xw.arg("band", err_to_str=True, doc="Optional. A change smaller than this fraction of the previous "
+        "value counts as no change (→). Default 0: any change counts.")
+@_worksheet_function
+def DOT(values, polarity, band=None):
+    """Direction of travel: compares the latest value with the previous one (blanks skipped).
+    ↑ performance improved, ↓ worse, → no change; for Info and Within limits the arrow follows
+    the numbers. n/a when fewer than two values."""
+    polarity = _polarity(polarity)
+    band = _band(band, rules.DEFAULT_DOT_BAND)
+    series = _series(values)
+    present = np.flatnonzero(~np.isnan(series))
+    if len(present) < 2:
+        return NOT_AVAILABLE
+    return rules.direction_of_travel(series[present[-1]], series[present[-2]], polarity, band)
+
+
+@xw.func
+@xw.arg("block", ndim=2, err_to_str=True, doc="The indicators' monthly values: one row per indicator, "
+        "months across, oldest first.")
+@xw.arg("polarities", ndim=2, err_to_str=True, doc="One polarity per row of block (High, Low, Info or "
+        "Within limits), or one for all rows.")
+@xw.arg("band", err_to_str=True, doc="Optional. A change smaller than this fraction of the previous "
+        "value counts as no change (→). Default 0.")
+@xw.ret(transpose=True)
+@_worksheet_function
+def DOTS(block, polarities, band=None):
+    """DOT for every row of a block at once; spills a column of arrows, one per row. ↑ improved,
+    ↓ worse, → no change, n/a when a row has fewer than two values."""
+    band = _band(band, rules.DEFAULT_DOT_BAND)
+    grid = _grid(block)
+    names = [cell for row in _grid(polarities) for cell in row]
+    if not grid or not grid[0]:
+        return [NOT_AVAILABLE] * max(len(grid), 1)
+    if len(names) == 1:
+        names = names * len(grid)
+    if len(names) != len(grid):
+        raise _Misuse(f"polarities must have one cell per row of block ({len(grid)}), not {len(names)}")
+    known = [_POLARITY_BY_TEXT.get(" ".join(name.split()).casefold()) if isinstance(name, str) else None
+             for name in names]
+    columns = len(grid[0])
+    cells = [cell for row in grid for cell in row]
+    values = np.fromiter(map(_number, cells), dtype=float, count=len(cells)).reshape(len(grid), columns)
+
+    present = ~np.isnan(values)
+    enough = present.sum(axis=1) >= 2
+    rows = np.arange(len(grid))
+    latest = columns - 1 - present[:, ::-1].argmax(axis=1)
+    present[rows, latest] = False
+    previous = columns - 1 - present[:, ::-1].argmax(axis=1)
+    now = np.where(enough, values[rows, latest], _NAN)
+    polarity = np.array([p or rules.INFO for p in known], dtype=object)
+    arrows = rules.direction_of_travel(now, values[rows, previous], polarity, band)
+    arrows = np.where(enough, arrows, NOT_AVAILABLE)
+    arrows = np.where(np.array([p is None for p in known]), POLARITY_HELP, arrows)
+    return arrows.tolist()
+
+
+@xw.func
+@xw.arg("values", ndim=2, err_to_str=True, doc=_VALUES_DOC + " Blank months still count as months.")
+@xw.arg("months_back", err_to_str=True, doc="Optional. How many cells back the base is: 12 (default) "
+        "for the same month last year, 1 for the previous month.")
+@xw.arg("band", err_to_str=True, doc="Optional. The change that earns an arrow, as displayed in whole "
+        "percent. Default 10%.")
+@_worksheet_function
+def MOVEMENT(values, months_back=None, band=None):
+    """Movement arrow: ↑ when the change of the last value from the one months_back cells before
+    it shows as +band or more (whole percent), ↓ at -band or less, → between. n/a when either is
+    missing or the base is 0."""
+    band = _band(band, rules.DEFAULT_MOVEMENT_BAND)
+    now, base = _now_and_base(values, months_back)
+    arrow = rules.movement_arrow(rules.relative_change(now, base), band)
+    return arrow or NOT_AVAILABLE
+
+
+@xw.func
+@xw.arg("values", ndim=2, err_to_str=True, doc=_VALUES_DOC + " Blank months still count as months.")
+@xw.arg("months_back", err_to_str=True, doc="Optional. How many cells back the base is: 12 (default) "
+        "for the same month last year, 1 for the previous month.")
+@_worksheet_function
+def PCTCHANGE(values, months_back=None):
+    """Percentage change of the last value from the one months_back cells before it:
+    (now - base) / |base|, as a fraction (format the cell as %). n/a when either is missing or the
+    base is 0."""
+    return _answer(rules.relative_change(*_now_and_base(values, months_back)))
+
+
+@xw.func
+@xw.arg("values", ndim=2, err_to_str=True, doc=_VALUES_DOC + " Blank months still count as months.")
+@xw.arg("months_back", err_to_str=True, doc="Optional. How many cells back the base is: 12 (default) "
+        "for the same month last year, 1 for the previous month.")
+@_worksheet_function
+def PPCHANGE(values, months_back=None):
+    """Percentage-point change of the last value from the one months_back cells before it:
+    now - base (0.05 is 5pp; format the cell as %). n/a when either is missing."""
+    return _answer(rules.points_change(*_now_and_base(values, months_back)))
+
+
+@xw.func
+@xw.arg("value", err_to_str=True, doc="The value to rate, usually the reporting month's.")
+@xw.arg("polarity", err_to_str=True, doc="What good performance is: High, Low, Info or Within limits.")
+@xw.arg("red_or_target", err_to_str=True, doc="The Red tolerance (such as <92%) when Amber or Green follow; "
+        "on its own, a Target (such as 95%).")
+@xw.arg("amber", err_to_str=True, empty="", doc="Optional. The Amber tolerance, such as 92%>.")
+@xw.arg("green", err_to_str=True, empty="", doc="Optional. The Green tolerance, such as 95%+.")
+@_worksheet_function
+def RAG(value, polarity, red_or_target, amber=None, green=None):
+    """RAG rating: Red, Amber or Green by tolerances (<92%, 92%>, 95%+) or by a single Target
+    (amber within 10% of it). Grey when there are none; blank when the value is missing."""
+    polarity = _polarity(polarity)
+    value = _number(_scalar(value, "value"))
+    red_or_target = _scalar(red_or_target, "red_or_target")
+    amber, green = _scalar(amber, "amber"), _scalar(green, "green")
+    try:
+        if amber is None and green is None:  # three arguments: a Target
+            rule = rag_rule(None, None, None, red_or_target, polarity, band=DEFAULT_BAND)
+        else:
+            rule = rag_rule(red_or_target, amber, green, None, polarity)
+    except ToleranceError as error:
+        return _tolerance_message(error, polarity)
+    return rag_status([value], [rule])[0]
+
+
+@xw.func
+@xw.arg("values", ndim=2, err_to_str=True, doc=_VALUES_DOC)
+@_worksheet_function
+def AVG12M(values):
+    """12-month average: the mean of the last 12 cells of the range, missing months left out.
+    n/a when all are missing."""
+    series = _series(values)
+    return _answer(measures.average_12m(series[None, :], len(series) - 1)[0]) if len(series) else NOT_AVAILABLE
+
+
+@xw.func
+@xw.arg("values", ndim=2, err_to_str=True, doc=_VALUES_DOC)
+@_worksheet_function
+def MAX12M(values):
+    """12-month maximum: the largest of the last 12 cells of the range, missing months left out.
+    n/a when all are missing."""
+    series = _series(values)
+    return _answer(measures.maximum_12m(series[None, :], len(series) - 1)[0]) if len(series) else NOT_AVAILABLE
+
+
+@xw.func
+@xw.arg("values", ndim=2, err_to_str=True, doc=_VALUES_DOC)
+@_worksheet_function
+def ROLLING12(values):
+    """Rolling 12 months: the sum of the last 12 cells of the range. n/a unless all 12 are
+    there, as a partial sum would understate the year."""
+    series = _series(values)
+    return _answer(measures.rolling_12m(series[None, :], len(series) - 1)[0]) if len(series) else NOT_AVAILABLE
+
+
+@xw.func
+@xw.arg("values", ndim=2, err_to_str=True, doc=_VALUES_DOC)
+@xw.arg("months", ndim=2, err_to_str=True, doc="The month of each value, the same size as values: dates "
+        "or text such as Feb-21.")
+@xw.arg("rule", err_to_str=True, doc="Optional. sum (default, for counts of events), mean, or latest "
+        "(for snapshots).")
+@_worksheet_function
+def YTD(values, months, rule=None):
+    """Financial year to date (April to March), up to the latest month in months: the sum, mean
+    or latest of the values from April. Missing months are left out; n/a when none is there."""
+    rule = _scalar(rule, "rule")
+    rule = "sum" if _blank(rule) else str(rule).strip().casefold()
+    if rule not in YTD_RULES:
+        raise _Misuse(RULE_HELP + (" (ratio needs numerators and denominators)" if rule == "ratio" else ""))
+    series = _series(values)
+    month_cells = _cells(months, "months")
+    if len(month_cells) != len(series):
+        raise _Misuse(f"values and months must be the same size, not {len(series)} and {len(month_cells)} cells")
+    columns: dict[int, float] = {}
+    for cell, value in zip(month_cells, series):
+        if is_placeholder(cell):
+            if not math.isnan(value):
+                raise _Misuse("months: every value needs its month; one is blank")
+            continue
+        month = _month(cell)
+        if month in columns:
+            raise _Misuse(f"months: {month_label(month)} appears twice")
+        columns[month] = value
+    if not columns:
+        return NOT_AVAILABLE
+    first, last = min(columns), max(columns)
+    if rule != "latest" and first > financial_year_start(last):
+        raise _Misuse(f"months must reach back to {month_label(financial_year_start(last))}, "
+                      "where the financial year starts")
+    row = np.full((1, last - first + 1), _NAN)
+    for month, value in columns.items():
+        row[0, month - first] = value
+    panel = Panel(pd.RangeIndex(1), first, row, np.full_like(row, _NAN), np.full_like(row, _NAN))
+    return _answer(measures.year_to_date(panel, np.array([rule], dtype=object), last - first)[0])
+
+
+@xw.func
+@xw.arg("count", err_to_str=True, doc="The number of children, such as referrals in the last 12 months.")
+@xw.arg("population", err_to_str=True, doc="The population aged 0-17.")
+@_worksheet_function
+def RATE10K(count, population):
+    """Rate per 10,000 children: count / population aged 0-17 x 10,000. n/a when either is
+    missing or the population is 0."""
+    return _answer(rules.rate_per_10k(_number(_scalar(count, "count")),
+                                      _number(_scalar(population, "population"))))
+
+
+WORKSHEET_FUNCTIONS = (DOT, DOTS, MOVEMENT, PCTCHANGE, PPCHANGE, RAG, AVG12M, MAX12M, ROLLING12, YTD, RATE10K)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import math
+import re
 from numbers import Real
 
 import numpy as np
@@ -48,7 +49,7 @@ _NAN = math.nan
 # #NULL!, #DIV/0!, #VALUE!, #REF!, #NAME?, #NUM!, #N/A. A scorecard never holds such a count.
 _COM_ERRORS = frozenset({-2146826288, -2146826281, -2146826273, -2146826265, -2146826259, -2146826252,
                          -2146826246})
-_EXCEL_EPOCH = _dt.date(1899, 12, 30)  # serial 1 = 1 Jan 1900, counting Excel's 29 Feb 1900
+_EXCEL_EPOCH = _dt.date(1899, 12, 30)  # day 0 of Excel's date serials from March 1900 on (its 29 Feb 1900 never was)
 
 # Short examples for tolerance messages, by polarity and cell.
 _TOLERANCE_EXAMPLES = {
@@ -188,7 +189,7 @@ def _months_back(months_back) -> int:
     return int(value)
 
 
-def _month(cell) -> int | None:
+def _month(cell) -> int:
     """A month cell (date, Excel date serial or text such as Feb-21) as a month index."""
     if isinstance(cell, (int, float)) and not isinstance(cell, bool):
         if not (math.isfinite(cell) and 1 <= cell < 2958466):  # Excel's dates end in 9999
@@ -226,8 +227,13 @@ def _tolerance_message(error: ToleranceError, polarity: str) -> str:
     problem = problem[len(prefix):] if problem.startswith(prefix) else problem
     if problem == "is not a tolerance this tool can read":
         problem = "not understood"
-    example = _TARGET_EXAMPLE if error.column == "Target" else _TOLERANCE_EXAMPLES[polarity][error.column]
-    return f"{error.column}: '{text}' {problem}; write like {example}"
+    if error.column == "Target":
+        return f"Target: '{text}' {problem}; write like {_TARGET_EXAMPLE}"
+    examples = _TOLERANCE_EXAMPLES[polarity]
+    missing = re.search(r"without a (Red|Green) boundary", problem)
+    if missing:  # the fault is the empty cell: say what to put in it
+        return f"{error.column}: '{text}' {problem}; write {missing.group(1)} like {examples[missing.group(1)]}"
+    return f"{error.column}: '{text}' {problem}; write like {examples[error.column]}"
 
 
 # ---------------------------------------------------------------------------------------------

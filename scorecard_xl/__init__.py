@@ -12,22 +12,33 @@ def refresh(target, month=None, out=None, carry_commentary=False):
     return _refresh(target, month=month, out=out, carry_commentary=carry_commentary)
 
 
+def active_book():
+    """The workbook whose button was clicked (Book.caller finds the right Excel when several run)."""
+    import xlwings as xw
+
+    try:
+        return xw.Book.caller()
+    except Exception:
+        return xw.books.active
+
+
 def main():
     """The add-in's entry point (the ribbon's Refresh scorecard button).
 
     Refreshes the active workbook; success goes to the status bar, failure to a message box
     in plain English (no traceback: the person clicking cannot act on one).
     """
-    import xlwings as xw
-
-    try:
-        book = xw.Book.caller()
-    except Exception:
-        book = xw.books.active
+    book = active_book()
     try:
         report = refresh(book)
     except WorkbookError as failure:  # InputProblems included
         book.app.alert(str(failure), title="Scorecard not refreshed", mode="critical")
+        return
+    except Exception as failure:  # a bug of ours: still no traceback for the person clicking
+        book.app.alert(f"Something went wrong inside scorecard_xl ({type(failure).__name__}: {failure}). "
+                       "Your workbook was not changed by the failed step. Run 'scorecard refresh' on a saved "
+                       "copy from a command prompt to see the details.", title="Scorecard not refreshed",
+                       mode="critical")
         return
     message = " ".join(report.summary().splitlines()[:2])
     try:

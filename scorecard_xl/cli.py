@@ -66,6 +66,38 @@ def _demo(args) -> int:
     return 0
 
 
+def _addin_build(args) -> int:
+    from .addin import build_addin
+
+    path = build_addin(args.out)
+    print(f"Wrote {path}. On Windows or Mac install it with: scorecard addin install --file \"{path}\"")
+    print("The Check data and Export for email buttons need macros/ScorecardButtons.bas imported once: "
+          "see macros/README.md.")
+    return 0
+
+
+def _addin_install(args) -> int:
+    from .addin import check_configuration, install_addin, user_config_path
+
+    path = install_addin(args.file)
+    print(f"Installed {path}. Its settings are in {user_config_path()}. Restart Excel to see the Scorecard tab.")
+    return _report_configuration(check_configuration())
+
+
+def _addin_check(args) -> int:
+    from .addin import check_configuration
+
+    return _report_configuration(check_configuration(workbook=args.workbook))
+
+
+def _report_configuration(messages: list[str]) -> int:
+    if not messages:
+        print("The add-in's settings are complete.")
+    for message in messages:
+        print(f"  - {message}")
+    return 1 if messages else 0
+
+
 class _progress:
     """A spinner on the terminal when the work takes more than a second; silent otherwise."""
 
@@ -127,6 +159,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="make the sample workbook, refresh it and (with LibreOffice) a PDF")
     demo.add_argument("--out", type=Path, default=Path("scorecard-demo"), help="folder for the demo files")
     demo.set_defaults(run=_demo)
+
+    addin = commands.add_parser("addin", help="build, install or check the Excel add-in (the Scorecard ribbon tab)")
+    actions = addin.add_subparsers(dest="addin_command", required=True, metavar="ACTION")
+    addin_build = actions.add_parser("build", help="make scorecard_xl.xlam")
+    addin_build.add_argument("--out", type=Path, default=Path("."), help="folder for scorecard_xl.xlam (default: here)")
+    addin_build.set_defaults(run=_addin_build)
+    addin_install = actions.add_parser("install", help="copy the add-in into Excel's start-up folder (Windows or Mac)")
+    addin_install.add_argument("--file", type=Path, help="an add-in built before (default: build a fresh one)")
+    addin_install.set_defaults(run=_addin_install)
+    addin_check = actions.add_parser("check", help="list the add-in settings that are missing, and how to fix them")
+    addin_check.add_argument("--workbook", type=Path, help="also read this workbook's myaddin.conf sheet and folder")
+    addin_check.set_defaults(run=_addin_check)
     return parser
 
 

@@ -111,6 +111,10 @@ def atomic_write(target: Path, write: Callable[[Path], None], required_sheets: l
         saved = backup(target) if keep_backup and target.exists() else None
         if target.exists():
             shutil.copymode(target, temp)
+        else:  # a new file gets the usual permissions, not the private ones of a temp file
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temp, 0o666 & ~umask)
         os.replace(temp, target)
         _fsync_directory(target.parent)
         return saved

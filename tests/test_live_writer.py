@@ -176,3 +176,27 @@ def test_main_refreshes_the_active_book(monkeypatch, sample):
     assert "setValues" in funcs
     alerts = [a for a in book.json()["actions"] if a["func"] == "alert"]
     assert alerts and "44 indicators" in alerts[0]["args"][0]
+
+
+def test_check_data_button_lists_problems_and_changes_nothing(monkeypatch, tmp_path):
+    import xlwings as xw
+    from scorecard_xl.addin_actions import check_data
+    from workbooks import indicator, make_workbook
+    path = make_workbook(tmp_path / "bad.xlsx", [indicator("A", polarity="Upwards")],
+                         [("A", "2021-02", 1), ("A", "Smarch-21", 2)])
+    book = open_remote(path)
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: book))
+    check_data()
+    actions = book.json()["actions"]
+    assert [a["func"] for a in actions] == ["alert"]
+    assert "Indicators!C2" in actions[0]["args"][0] and "Data!B3" in actions[0]["args"][0]
+
+
+def test_check_data_button_on_good_data(monkeypatch, sample):
+    import xlwings as xw
+    from scorecard_xl.addin_actions import check_data
+    book = open_remote(sample)
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: book))
+    check_data()
+    (alert,) = book.json()["actions"]
+    assert alert["args"][0].startswith("No errors: 44 indicators, reporting month Feb-21.")

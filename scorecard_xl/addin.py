@@ -1,0 +1,574 @@
+"""The Excel add-in: build scorecard_xl.xlam, install it, check the settings it needs.
+
+The add-in is xlwings' own ``quickstart_addin_ribbon.xlam`` with our ribbon
+(``macros/customUI.xml``) in place of its ribbon part; every other part of the file, the
+compiled VBA above all, is copied byte for byte. Nothing in ``vbaProject.bin`` is edited, so
+what the add-in does is what xlwings compiled into it:
+
+- the ribbon callback ``RibbonMyAddin.RunMain`` runs ``import <name>; <name>.main()`` where
+  ``<name>`` is the add-in's file name without its extension. The file is therefore always
+  called ``scorecard_xl.xlam`` and the Refresh button runs ``scorecard_xl.main()``;
+- the VBA project is named ``myaddin`` (``PROJECT_NAME`` in its ``xlwings`` module), so the
+  add-in reads its settings from ``myaddin.conf`` (a sheet of that name in the workbook, a file
+  of that name beside the workbook, or the user file ``%USERPROFILE%\\.myaddin\\myaddin.conf`` on
+  Windows, ``~/Library/Containers/com.microsoft.Excel/Data/myaddin.conf`` on a Mac), *not* from
+  xlwings' ``xlwings.conf``;
+- the "Check data" and "Export for email" buttons call ``ScorecardButtons.*`` from
+  ``macros/ScorecardButtons.bas``, which a person imports into the add-in once (macros/README.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from .problems import WorkbookError
+
+ADDIN_FILE_NAME = "scorecard_xl.xlam"
+ADDIN_MODULE = "scorecard_xl"  # what RunMain imports: the file name without its extension
+REFRESH_CALLBACK = "RibbonMyAddin.RunMain"  # compiled into xlwings' quickstart add-in
+CONFIG_NAME = "myaddin"  # PROJECT_NAME in the quickstart add-in's compiled VBA
+UDF_MODULE = "scorecard_xl.udfs"
+QUICKSTART_ADDIN = "quickstart_addin_ribbon.xlam"
+RIBBON_SOURCE = "customUI.xml"
+BUTTONS_SOURCE = "ScorecardButtons.bas"
+
+RIBBON_NAMESPACE = "http://schemas.microsoft.com/office/2009/07/customui"
+# [MS-OI29500] 3.4.1.3 and 3.4.1.4: the Office 2007 ribbon part and the Office 2010+ one
+# (customUI14). When a package has both, Office 2010 and later apply only the second.
+RIBBON_RELATIONSHIP_2007 = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
+RIBBON_RELATIONSHIP = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+_PACKAGE_RELATIONSHIPS = "_rels/.rels"
+_CONTENT_TYPES = "[Content_Types].xml"
+_RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+
+WINDOWS, MAC = "win32", "darwin"
+_SYSTEM_NAMES = {WINDOWS: "Windows", MAC: "Mac"}
+# Where Excel opens add-ins from at start-up (Application.StartupPath), for people to read;
+# install_addin asks Excel itself, through xlwings.
+USER_STARTUP_FOLDER = {
+    WINDOWS: r"%APPDATA%\Microsoft\Excel\XLSTART",
+    MAC: "~/Library/Group Containers/UBF8T346G9.Office/User Content.localized/Startup.localized/Excel",
+}
+_INTERPRETER_KEY = {WINDOWS: "INTERPRETER_WIN", MAC: "INTERPRETER_MAC"}
+_EXAMPLE_INTERPRETER = {WINDOWS: r"C:\path\to\venv\Scripts\python.exe", MAC: "/path/to/venv/bin/python"}
+
+
+# --------------------------------------------------------------------------- where things are
+
+def quickstart_addin() -> Path:
+    """xlwings' shipped ribbon add-in, the base of ours."""
+    import xlwings
+
+    path = Path(xlwings.__file__).resolve().parent / QUICKSTART_ADDIN
+    if not path.is_file():
+        raise WorkbookError(
+            f"xlwings {xlwings.__version__} has no {QUICKSTART_ADDIN} (looked in {path.parent}). "
+            "Reinstall xlwings (pip install --force-reinstall xlwings), then try again.")
+    return path
+
+
+def macros_folder() -> Path:
+    """The ribbon XML and VBA sources: packaged as scorecard_xl/macros, else the repository's macros/."""
+    packaged = Path(__file__).resolve().parent / "macros"
+    repository = Path(__file__).resolve().parent.parent / "macros"
+    for folder in (packaged, repository):
+        if (folder / RIBBON_SOURCE).is_file():
+            return folder
+    raise WorkbookError(
+        f"cannot find the add-in's ribbon ({RIBBON_SOURCE}) in {packaged} or {repository}. "
+        "Reinstall scorecard_xl from a complete copy of its folder.")
+
+
+def ribbon_parts(package: Path | str) -> dict[str, str]:
+    """Zip member name -> relationship type, for every ribbon (customUI) part of an Office file."""
+    with zipfile.ZipFile(package) as archive:
+        return _ribbon_relationships(archive.read(_PACKAGE_RELATIONSHIPS))
+
+
+def _ribbon_relationships(rels: bytes) -> dict[str, str]:
+    root = _parse_xml(rels, _PACKAGE_RELATIONSHIPS)
+    found = {}
+    for relationship in root.iter(f"{{{_RELATIONSHIPS_NS}}}Relationship"):
+        kind = relationship.get("Type")
+        if kind in (RIBBON_RELATIONSHIP, RIBBON_RELATIONSHIP_2007):
+            found[_part_name(relationship.get("Target", ""))] = kind
+    return found
+
+
+def _part_name(target: str) -> str:
+    """A package-relationship target ('/customUI/x.xml' or 'customUI/x.xml') as a zip member name."""
+    return str(PurePosixPath(target.lstrip("/")))
+
+
+def _parse_xml(data: bytes, what: str):
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as failure:
+        raise WorkbookError(f"{what} is not well-formed XML ({failure}).") from None
+
+
+# --------------------------------------------------------------------------------- building
+
+def read_ribbon() -> bytes:
+    """macros/customUI.xml, checked: well-formed, a customUI element in the Office 2010 namespace."""
+    path = macros_folder() / RIBBON_SOURCE
+    data = path.read_bytes()
+    root = _parse_xml(data, str(path))
+    if root.tag != f"{{{RIBBON_NAMESPACE}}}customUI":
+        raise WorkbookError(
+            f"{path} must have a customUI element in the namespace {RIBBON_NAMESPACE}; found {root.tag}.")
+    return data
+
+
+def build_addin(out_dir: Path | str) -> Path:
+    """Write ``<out_dir>/scorecard_xl.xlam``: xlwings' quickstart ribbon add-in with our ribbon.
+
+    Every zip member is copied unchanged except the ribbon part. The quickstart's only ribbon
+    part is ``customUI/customUI.xml``, reached through the Office 2010 relationship type, which
+    is the one our Office 2010 (2009/07) ribbon needs; so neither ``_rels/.rels`` nor
+    ``[Content_Types].xml`` changes (``Default Extension="xml"`` gives it ``application/xml``).
+    Should a later xlwings ship only an Office 2007 ribbon relationship, that relationship's
+    type is changed in place; nothing else is rewritten. A previous file of the same name is
+    kept under 'scorecard backups' (it may hold an imported ScorecardButtons module).
+    """
+    from .saving import atomic_write
+
+    ribbon = read_ribbon()
+    source = quickstart_addin()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / ADDIN_FILE_NAME
+
+    with zipfile.ZipFile(source) as archive:
+        names = archive.namelist()
+        replacements = _ribbon_replacements(archive, ribbon)
+
+        def write(path: Path) -> None:
+            with zipfile.ZipFile(path, "w") as out:
+                out.comment = archive.comment
+                for info in archive.infolist():
+                    data = replacements.get(info.filename)
+                    if data is None:
+                        data = archive.read(info)
+                    out.writestr(_copy_info(info), data)
+
+        atomic_write(target, write, required_sheets=[], keep_backup=True)
+
+    with zipfile.ZipFile(target) as built:  # the file on disk is what we meant to write
+        if built.namelist() != names or any(built.read(n) != d for n, d in replacements.items()):
+            raise WorkbookError(f"{target} was not written as expected; build it again.")
+    return target
+
+
+def _ribbon_replacements(archive: zipfile.ZipFile, ribbon: bytes) -> dict[str, bytes]:
+    """Member name -> new bytes: the ribbon part(s), and the package relationships if they must change."""
+    rels = archive.read(_PACKAGE_RELATIONSHIPS)
+    parts = _ribbon_relationships(rels)
+    current = [name for name, kind in parts.items() if kind == RIBBON_RELATIONSHIP]
+    replacements: dict[str, bytes] = {}
+    if not current:
+        older = [name for name, kind in parts.items() if kind == RIBBON_RELATIONSHIP_2007]
+        if len(older) != 1 or rels.count(RIBBON_RELATIONSHIP_2007.encode()) != 1:
+            raise WorkbookError(
+                f"xlwings' {QUICKSTART_ADDIN} has {len(parts)} ribbon parts ({', '.join(parts) or 'none'}); "
+                "scorecard_xl expects exactly one. Install the xlwings version scorecard_xl was tested with.")
+        replacements[_PACKAGE_RELATIONSHIPS] = rels.replace(
+            RIBBON_RELATIONSHIP_2007.encode(), RIBBON_RELATIONSHIP.encode())
+        current = older
+    names = set(archive.namelist())
+    for part in current:
+        if part not in names:
+            raise WorkbookError(f"xlwings' {QUICKSTART_ADDIN} names a ribbon part {part} that it does not contain.")
+        replacements[part] = ribbon
+    content_types = archive.read(_CONTENT_TYPES)
+    for part in current:
+        if _content_type(content_types, part) != "application/xml":
+            content_types = content_types.replace(
+                b"</Types>",
+                f'<Override PartName="/{part}" ContentType="application/xml" /></Types>'.encode())
+            replacements[_CONTENT_TYPES] = content_types
+    return replacements
+
+
+def _content_type(content_types: bytes, part: str) -> str | None:
+    root = _parse_xml(content_types, _CONTENT_TYPES)
+    for override in root.iter(f"{{{_CONTENT_TYPES_NS}}}Override"):
+        if override.get("PartName", "").lstrip("/").lower() == part.lower():
+            return override.get("ContentType")
+    extension = part.rsplit(".", 1)[-1].lower()
+    for default in root.iter(f"{{{_CONTENT_TYPES_NS}}}Default"):
+        if default.get("Extension", "").lower() == extension:
+            return default.get("ContentType")
+    return None
+
+
+def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    copy = zipfile.ZipInfo(info.filename, info.date_time)
+    copy.compress_type = info.compress_type
+    copy.comment = info.comment
+    copy.extra = info.extra
+    copy.create_system = info.create_system
+    copy.external_attr = info.external_attr
+    copy.internal_attr = info.internal_attr
+    return copy
+
+
+# ------------------------------------------------------------------------------- installing
+
+def _system(system: str | None = None) -> str:
+    system = (system or sys.platform).lower()
+    if system.startswith("win"):
+        return WINDOWS
+    if system in ("darwin", "mac", "macos", "osx"):
+        return MAC
+    return system
+
+
+def _systems(system: str | None) -> list[str]:
+    chosen = _system(system)
+    return [chosen] if chosen in (WINDOWS, MAC) else [WINDOWS, MAC]
+
+
+def install_addin(addin_path: Path | str | None = None, *, configure: bool = True) -> Path:
+    """Copy scorecard_xl.xlam into Excel's start-up folder (XLSTART), as ``xlwings addin install`` does.
+
+    ``addin_path`` None builds a fresh add-in first. With ``configure`` the user's
+    ``myaddin.conf`` gets the settings it lacks (the Python interpreter, the worksheet-function
+    module); existing settings are never changed. Returns the installed file's path. On a
+    computer without Excel (Linux) it prints where the add-in would go and raises WorkbookError.
+    """
+    system = _system()
+    if system not in (WINDOWS, MAC):
+        where = [f"{_SYSTEM_NAMES[s]}: {USER_STARTUP_FOLDER[s]}{_separator(s)}{ADDIN_FILE_NAME}"
+                 for s in (WINDOWS, MAC)]
+        print("On a computer with Excel the add-in would be copied to Excel's start-up folder:")
+        for line in where:
+            print(f"  {line}")
+        raise WorkbookError(
+            f"Excel add-ins install on Windows or Mac, and this computer runs {sys.platform} (no Excel). "
+            "Build the add-in here with `scorecard addin build`, copy scorecard_xl.xlam to a Windows or "
+            "Mac computer that has Excel and scorecard_xl, and run `scorecard addin install --file "
+            f"scorecard_xl.xlam` there. It goes to Excel's start-up folder ({'; '.join(where)}).")
+
+    if addin_path is None:
+        source = build_addin(Path(tempfile.mkdtemp(prefix="scorecard_xl-addin-")))
+    else:
+        source = Path(addin_path)
+    if not source.is_file():
+        raise WorkbookError(f"{source} does not exist. Build the add-in first: `scorecard addin build`.")
+    if source.name.lower() != ADDIN_FILE_NAME:
+        raise WorkbookError(
+            f"the add-in must be called {ADDIN_FILE_NAME}, not {source.name}: its Refresh button runs the "
+            "Python module named after the file. Rename it, then try again.")
+
+    import xlwings as xw
+    from xlwings.cli import get_addin_dir
+
+    try:
+        folder = Path(get_addin_dir())
+    except Exception as failure:  # Excel could not be started or asked
+        raise WorkbookError(
+            f"could not ask Excel for its start-up folder ({failure}). Start Excel once, close it, "
+            "then try again.") from None
+    target = folder / ADDIN_FILE_NAME
+    _close_in_excel(xw, ADDIN_FILE_NAME)
+    if target.exists() and target.read_bytes() != source.read_bytes():
+        kept = _keep_copy(target, source.parent)
+        print(f"The add-in installed before was kept as {kept}.")
+    try:
+        _copy_atomically(source, target)
+    except PermissionError:
+        raise WorkbookError(
+            f"could not write {target}: quit Excel (on a Mac with Cmd-Q) and try again.") from None
+    if system == WINDOWS:
+        _open_in_excel(xw, target)
+    else:
+        from xlwings.cli import runpython_install
+
+        runpython_install(None)  # the AppleScript RunPython needs on a Mac
+    if configure:
+        write_configuration(system=system)
+    return target
+
+
+def _separator(system: str) -> str:
+    return "\\" if system == WINDOWS else "/"
+
+
+def _close_in_excel(xw, name: str) -> None:
+    try:
+        apps = list(xw.apps)
+    except Exception:
+        return
+    for app in apps:
+        try:
+            app.books[name].close()
+        except Exception:
+            pass
+
+
+def _open_in_excel(xw, path: Path) -> None:
+    try:
+        apps = list(xw.apps)
+    except Exception:
+        return
+    for app in apps:
+        try:
+            app.books.open(path)
+        except Exception:
+            pass  # Excel opens it at its next start
+
+
+def _keep_copy(installed: Path, folder: Path) -> Path:
+    """Keep the add-in being replaced (it may hold an imported module) outside XLSTART."""
+    backups = folder / "scorecard backups"
+    backups.mkdir(exist_ok=True)
+    stamp = _dt.datetime.now().strftime("%Y-%m-%d %H%M%S")
+    kept = backups / f"{installed.stem} installed {stamp}{installed.suffix}"
+    shutil.copy2(installed, kept)
+    return kept
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    descriptor, temp_name = tempfile.mkstemp(prefix=f"~${target.stem}.", suffix=".tmp", dir=target.parent)
+    os.close(descriptor)
+    temp = Path(temp_name)
+    try:
+        shutil.copyfile(source, temp)
+        with open(temp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    finally:
+        if temp.exists():
+            temp.unlink()
+
+
+# ---------------------------------------------------------------------------- configuration
+
+def user_config_path(system: str | None = None, home: Path | str | None = None) -> Path:
+    """The add-in's user settings file (GetConfigFilePath in its VBA)."""
+    home = Path(home) if home is not None else Path.home()
+    if _system(system) == MAC:
+        return home / "Library" / "Containers" / "com.microsoft.Excel" / "Data" / f"{CONFIG_NAME}.conf"
+    return home / f".{CONFIG_NAME}" / f"{CONFIG_NAME}.conf"
+
+
+def xlwings_config_path(system: str | None = None, home: Path | str | None = None) -> Path:
+    """xlwings' own settings file (read by the xlwings add-in, not by ours)."""
+    home = Path(home) if home is not None else Path.home()
+    if _system(system) == MAC:
+        return home / "Library" / "Containers" / "com.microsoft.Excel" / "Data" / "xlwings.conf"
+    return home / ".xlwings" / "xlwings.conf"
+
+
+def read_config_file(path: Path | str) -> dict[str, str]:
+    """Settings of a ``"KEY","value"`` file as VBA's ``Input #`` reads them: upper-case key -> value.
+
+    The first line for a key wins, as in the add-in's GetConfigFromFile.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    settings: dict[str, str] = {}
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    for row in csv.reader(text.splitlines(), skipinitialspace=True):
+        if not row or not row[0].strip():
+            continue
+        key = row[0].strip().upper()
+        value = row[1].strip() if len(row) > 1 else ""
+        settings.setdefault(key, value)
+    return settings
+
+
+def _read_config_sheet(workbook: Path) -> dict[str, str]:
+    """A ``myaddin.conf`` sheet in the workbook: keys in column A from A1 down, values in column B."""
+    try:
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_path(str(workbook))
+    except Exception:
+        return {}
+    wanted = f"{CONFIG_NAME}.conf".casefold()
+    name = next((n for n in book.sheet_names if n.casefold() == wanted), None)
+    if name is None:
+        return {}
+    settings: dict[str, str] = {}
+    for row in book.get_sheet_by_name(name).to_python():
+        key = str(row[0]).strip() if row and row[0] is not None else ""
+        if not key:
+            break
+        value = row[1] if len(row) > 1 and row[1] is not None else ""
+        settings.setdefault(key.upper(), str(value))
+    return settings
+
+
+def _settings(system: str, home: Path, workbook: Path | None) -> dict[str, tuple[str, str]]:
+    """Key -> (value, where it was found), in the add-in's order: sheet, folder, user file."""
+    layers: list[tuple[str, dict[str, str]]] = []
+    if workbook is not None:
+        workbook = Path(workbook)
+        layers.append((f"the {CONFIG_NAME}.conf sheet of {workbook.name}", _read_config_sheet(workbook)))
+        folder_file = workbook.parent / f"{CONFIG_NAME}.conf"
+        layers.append((str(folder_file), read_config_file(folder_file)))
+    user_file = user_config_path(system, home)
+    layers.append((str(user_file), read_config_file(user_file)))
+    found: dict[str, tuple[str, str]] = {}
+    for where, settings in layers:
+        for key, value in settings.items():
+            found.setdefault(key, (value, where))  # a key present but empty still hides later layers
+    return found
+
+
+def check_configuration(home: Path | str | None = None, *, system: str | None = None,
+                        workbook: Path | str | None = None, try_interpreter: bool = True) -> list[str]:
+    """What the add-in's settings lack, and how to fix it, in plain English; [] when all is well.
+
+    Looks where the add-in looks (its VBA's GetConfig): a ``myaddin.conf`` sheet in ``workbook``,
+    a ``myaddin.conf`` file beside it, then the user file (:func:`user_config_path`). ``system``
+    "win32" or "darwin" checks for that system; by default the running one, or both on a computer
+    without Excel. UDF MODULES is checked for Windows only (Excel for Mac has no Python worksheet
+    functions). On the running system the interpreter is also started to see that it can import
+    scorecard_xl (``try_interpreter``).
+    """
+    home = Path(home) if home is not None else Path.home()
+    systems = _systems(system)
+    messages: list[str] = []
+    for chosen in systems:
+        prefix = f"{_SYSTEM_NAMES[chosen]}: " if len(systems) > 1 else ""
+        messages += [prefix + m for m in _check_system(chosen, home, workbook, try_interpreter)]
+    return messages
+
+
+def _check_system(system: str, home: Path, workbook, try_interpreter: bool) -> list[str]:
+    messages = []
+    found = _settings(system, home, Path(workbook) if workbook is not None else None)
+    settings = {key: found_ for key, found_ in found.items() if found_[0].strip()}
+    blank = {key: where for key, (value, where) in found.items() if not value.strip()}
+    user_file = user_config_path(system, home)
+    xlwings_settings = read_config_file(xlwings_config_path(system, home))
+    running_here = _system() == system
+
+    def elsewhere(key: str) -> str:
+        if xlwings_settings.get(key):
+            return (f" Your xlwings settings ({xlwings_config_path(system, home)}) have {key}, but this add-in "
+                    f"reads {CONFIG_NAME}.conf, not xlwings.conf: copy that line across.")
+        return ""
+
+    key = _INTERPRETER_KEY[system]
+    interpreter = settings.get(key) or settings.get("INTERPRETER")
+    conda = system == WINDOWS and settings.get("CONDA PATH") and settings.get("CONDA ENV")
+    if not interpreter and not conda:
+        example = sys.executable if running_here else _EXAMPLE_INTERPRETER[system]
+        target = blank.get(key, user_file)
+        action = (f"fill in {key}, which is empty in {target}," if key in blank
+                  else f"add the line \"{key}\",\"{example}\" to {user_file} (create the file if it does not exist),")
+        messages.append(
+            f"The add-in does not know which Python to run: {action} using the "
+            "Python that has scorecard_xl installed. Without it Excel runs whichever 'python' it finds "
+            "first, which usually does not have scorecard_xl, and the buttons fail. "
+            f"`scorecard addin install` adds this line for you.{elsewhere(key)}")
+    elif interpreter and running_here:
+        value, where = interpreter
+        program = Path(os.path.expandvars(value))
+        if value not in ("python", "pythonw") and not program.is_file():
+            messages.append(
+                f"{key} in {where} is {value}, and there is no such file. Write the full path of the "
+                f"Python that has scorecard_xl installed, e.g. {sys.executable}.")
+        elif try_interpreter:
+            problem = _interpreter_problem(str(program) if value not in ("python", "pythonw") else value)
+            if problem:
+                messages.append(f"{key} in {where} is {value}, but {problem}")
+
+    udf = settings.get("UDF MODULES")
+    if system != WINDOWS:
+        pass  # worksheet functions from Python work in Excel for Windows only
+    elif not udf:
+        action = (f"fill in UDF MODULES, which is empty in {blank['UDF MODULES']}, with {UDF_MODULE}"
+                  if "UDF MODULES" in blank
+                  else f"add the line \"UDF MODULES\",\"{UDF_MODULE}\" to {user_file}")
+        messages.append(
+            f"The worksheet functions (=DOT, =RAG, =PCTCHANGE, ...) are not set up: {action}. "
+            f"`scorecard addin install` adds this line for you.{elsewhere('UDF MODULES')}")
+    else:
+        value, where = udf
+        modules = [m.strip() for m in value.split(";") if m.strip()]
+        if UDF_MODULE not in modules:
+            messages.append(
+                f"UDF MODULES in {where} is \"{value}\", which does not include {UDF_MODULE}: "
+                f"change it to \"{';'.join(modules + [UDF_MODULE])}\".")
+
+    if system == MAC and running_here:
+        import xlwings
+
+        script = (home / "Library" / "Application Scripts" / "com.microsoft.Excel"
+                  / f"xlwings-{xlwings.__version__}.applescript")
+        if not script.is_file():
+            messages.append(
+                "On a Mac, Excel needs xlwings' helper script to start Python: run "
+                "`xlwings runpython install` in Terminal once (`scorecard addin install` does it too).")
+    return messages
+
+
+def _interpreter_problem(interpreter: str) -> str | None:
+    """Why ``interpreter`` cannot run the add-in's Python side, or None when it can."""
+    check = "import scorecard_xl, xlwings"
+    try:
+        result = subprocess.run([interpreter, "-c", check], capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.SubprocessError) as failure:
+        return f"it could not be started ({failure})."
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no message"])[-1]
+        return (f"it cannot import scorecard_xl and xlwings ({last}). Install scorecard_xl into that Python, "
+                f"or point the setting at the one that has it, e.g. {sys.executable}.")
+    return None
+
+
+def write_configuration(home: Path | str | None = None, *, system: str | None = None,
+                        interpreter: str | None = None) -> Path:
+    """Give the user file the settings the add-in needs, leaving every setting already made as it is.
+
+    Sets ``"INTERPRETER_WIN"`` (or ``_MAC``) to ``interpreter`` (default: this Python) when no
+    interpreter is set, and on Windows ``"UDF MODULES"`` to scorecard_xl.udfs when it is not set. A key
+    present with an empty value is filled in on its own line (the add-in reads the first line
+    for a key); other lines are kept as they are. Returns the file's path.
+    """
+    chosen = _system(system)
+    if chosen not in (WINDOWS, MAC):
+        raise WorkbookError("the add-in's settings are for Excel on Windows or Mac; give system='win32' or 'darwin'.")
+    path = user_config_path(chosen, home)
+    existing = read_config_file(path)
+    wanted: dict[str, str] = {}
+    key = _INTERPRETER_KEY[chosen]
+    if not (existing.get(key) or existing.get("INTERPRETER")
+            or (chosen == WINDOWS and existing.get("CONDA PATH") and existing.get("CONDA ENV"))):
+        wanted[key] = interpreter or sys.executable
+    if chosen == WINDOWS and not existing.get("UDF MODULES"):  # worksheet functions: Windows only
+        wanted["UDF MODULES"] = UDF_MODULE
+    if not wanted:
+        return path
+    lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines() if path.is_file() else []
+    written = []
+    for line in lines:
+        row = next(csv.reader([line], skipinitialspace=True), [])
+        line_key = row[0].strip().upper() if row else ""
+        if line_key in wanted:
+            written.append(f'"{line_key}","{wanted.pop(line_key)}"')
+        else:
+            written.append(line)
+    written += [f'"{k}","{v}"' for k, v in wanted.items()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:  # text mode: CRLF on Windows, as VBA's Input # expects
+        handle.write("\n".join(written) + "\n")
+    return path

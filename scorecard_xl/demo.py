@@ -20,9 +20,14 @@ def run_demo(out_dir: str | Path) -> str:
     book = out_dir / "sample scorecard.xlsx"
     if book.exists():
         book.unlink()  # the demo's own file, remade each run
-    write_starter(book, sample=True)
-    report = refresh(book)
-    lines = [report.summary().replace(" The previous version", "\nThe previous version")]
+    starter = out_dir / ".sample starter.xlsx"
+    starter.unlink(missing_ok=True)
+    write_starter(starter, sample=True)
+    try:
+        report = refresh(starter, out=book)  # a file made a moment ago needs no backup
+    finally:
+        starter.unlink(missing_ok=True)
+    lines = [report.summary()]
     if soffice() is None:
         lines.append("LibreOffice is not installed, so no PDF was made "
                      "(sudo apt-get install -y libreoffice-calc-nogui).")

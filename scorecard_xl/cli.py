@@ -66,6 +66,17 @@ def _demo(args) -> int:
     return 0
 
 
+def _export(args) -> int:
+    from .export import export_copy
+
+    with _progress("Making the email-ready copy"):
+        result = export_copy(args.book, out=args.out, pdf=args.pdf, eml=args.eml, suppress=args.suppress,
+                             month=args.month, include_commentary=not args.no_commentary,
+                             include_comments=args.history)
+    print(result.summary())
+    return 0
+
+
 def _addin_build(args) -> int:
     from .addin import build_addin
 
@@ -159,6 +170,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="make the sample workbook, refresh it and (with LibreOffice) a PDF")
     demo.add_argument("--out", type=Path, default=Path("scorecard-demo"), help="folder for the demo files")
     demo.set_defaults(run=_demo)
+
+    export = commands.add_parser("export", help="write the email-ready copy: Summary and Scorecard, values only")
+    export.add_argument("book", type=Path)
+    export.add_argument("--out", type=Path, help="the copy's file name (default: '<Title> <Mmm-YY>.xlsx' beside the book)")
+    export.add_argument("--pdf", action="store_true", help="also make a PDF of the copy (needs LibreOffice)")
+    export.add_argument("--eml", nargs="+", metavar="ADDRESS", help="also make an email draft (.eml) to these addresses")
+    export.add_argument("--suppress", action="store_true", help="show counts of 1 to 5 as c (DfE convention, for publishing)")
+    export.add_argument("--month", help="reporting month, e.g. Feb-21 (default: the month the Scorecard was refreshed for)")
+    export.add_argument("--no-commentary", action="store_true", help="leave the Commentary column empty")
+    export.add_argument("--history", action="store_true", help="add a Commentary sheet with the Commentary history")
+    export.set_defaults(run=_export)
 
     addin = commands.add_parser("addin", help="build, install or check the Excel add-in (the Scorecard ribbon tab)")
     actions = addin.add_subparsers(dest="addin_command", required=True, metavar="ACTION")

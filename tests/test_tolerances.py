@@ -16,7 +16,8 @@ from scorecard_xl.rules import HIGH, INFO, LOW, WITHIN_LIMITS
 from scorecard_xl.tolerances import (AMBER, GREEN, NO_RULE, NOT_RATED, RED, RagRule, ToleranceError,
                                      green_limits, parse_tolerances, rag_rule, rag_status, rule_from_target)
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "001_25d7a71b55b588a2.txt"
+# Reference 001's Performance Summary, transcribed (see fixtures/README.md).
+FIXTURE = Path(__file__).parent / "fixtures" / "ref001_performance_summary.csv"
 NAN = math.nan
 
 
@@ -35,26 +36,15 @@ def _polarity(printed: str) -> str:
 
 
 def _summary_rows() -> list[Row]:
-    """Every indicator row of 001's Performance Summary, its columns found from the headers."""
-    text = REFERENCE.read_text(encoding="utf-8")
-    summary = text[text.index("Performance Summary"):text.index("\nCONTACTS\n")]
-    rows, polarity_at, red_at = [], None, None
-    for line in summary.splitlines():
-        fields = line.split("\t")
-        if "GOOD PERF IS" in fields:
-            polarity_at = fields.index("GOOD PERF IS")
-        elif "Red" in fields:
-            red_at = fields.index("Red")
-            assert fields[red_at + 1:red_at + 3] == ["Amber", "Target Green"]
-        elif red_at and len(fields) > red_at + 2 and fields[polarity_at].strip().casefold().startswith(
-                ("high", "low", "info", "within")):
-            rows.append(Row(fields[polarity_at - 1], _polarity(fields[polarity_at]), fields[polarity_at + 1],
-                            *fields[red_at:red_at + 3]))
-    return rows
+    """Every indicator row of 001's Performance Summary, with its tolerance cells as printed."""
+    import csv
+
+    with open(FIXTURE, encoding="utf-8") as handle:
+        return [Row(r["indicator"], _polarity(r["polarity_printed"]), r["unit_printed"], r["red"], r["amber"],
+                    r["green"]) for r in csv.DictReader(handle)]
 
 
-ROWS = _summary_rows() if REFERENCE.exists() else []
-needs_reference = pytest.mark.skipif(not ROWS, reason=f"{REFERENCE} is not available")
+ROWS = _summary_rows()
 
 
 def row(fragment: str) -> Row:
@@ -73,7 +63,6 @@ def statuses(rule: RagRule, values) -> list[str]:
 
 # --- Reference 001, every form -------------------------------------------------------------------
 
-@needs_reference
 def test_the_summary_has_98_rows_and_every_tolerance_in_it_parses():
     assert len(ROWS) == 98
     rules = [rule_of(r) for r in ROWS]
@@ -82,7 +71,6 @@ def test_the_summary_has_98_rows_and_every_tolerance_in_it_parses():
     assert {r.green for r in written} >= {"95%+", "23%<", "+/-5 of 158.8", "14-20", "85%>", "10%<", "375.5"}
 
 
-@needs_reference
 @pytest.mark.parametrize("fragment, texts, cases", [
     ("% of referrals going onto assessment", ("<83%", "83%>", "86%+"),
      [(0.8299, RED), (0.83, AMBER), (0.8599, AMBER), (0.86, GREEN), (np.nextafter(0.86, 0), GREEN), (1.0, GREEN)]),
@@ -110,7 +98,6 @@ def test_reference_forms_at_their_boundaries(fragment, texts, cases):
     assert statuses(rule_of(r), values) == list(expected)
 
 
-@needs_reference
 @pytest.mark.parametrize("fragment, green, cases", [
     ("% of LAC in a family based setting", "85%>",  # High: target 85%, amber down to 76.5%
      [(0.85, GREEN), (0.8499, AMBER), (0.765, AMBER), (0.7649, RED), (0.808, AMBER)]),
@@ -126,7 +113,6 @@ def test_reference_green_alone_is_a_target(fragment, green, cases):
     assert statuses(rule_of(r), values) == list(expected)
 
 
-@needs_reference
 def test_reference_info_rows_with_na_are_not_rated():
     r = row("No. contacts identified as 'harm' at source")
     assert (r.red, r.amber, r.green) == ("", "", "n/a")

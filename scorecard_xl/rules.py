@@ -34,9 +34,11 @@ def round_half_away(values, decimals: int = 0):
     x = _float_array(values)
     scale = 10.0 ** decimals
     scaled = x * scale
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         magnitude = np.abs(scaled)
         digits = np.where(magnitude > 0, 11 - np.floor(np.log10(np.where(magnitude > 0, magnitude, 1))), 0)
+        # Values far below one unit round to zero anyway; capping keeps 10**digits finite.
+        digits = np.clip(digits, -300, 300)
         cleaned = np.round(magnitude * 10.0 ** digits) / 10.0 ** digits
     result = np.sign(scaled) * np.floor(cleaned + 0.5) / scale
     return result if result.ndim else float(result)
@@ -45,7 +47,7 @@ def round_half_away(values, decimals: int = 0):
 def relative_change(now, base):
     """(now - base) / |base|; NaN when either is missing or the base is zero."""
     now, base = _float_array(now), _float_array(base)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a minute base: an infinite change
         change = np.where(base != 0, (now - base) / np.abs(base), np.nan)
     return change if change.ndim else float(change)
 
@@ -146,6 +148,6 @@ def qualitative_mark(verdict):
 def rate_per_10k(count, population):
     """count / population × 10,000; NaN when the population is missing or zero."""
     count, population = _float_array(count), _float_array(population)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         rate = np.where(population > 0, count / population * 10_000, np.nan)
     return rate if rate.ndim else float(rate)

@@ -35,55 +35,6 @@ def naive_calls(plan) -> int:
     return calls + len(plan.column_widths) + len(plan.row_heights) + len(plan.merges) + 2
 
 
-def scaled_sample(directory: Path, times: int) -> Path:
-    """The sample with each indicator repeated ``times`` times within its section."""
-    import csv
-    import io
-    from importlib import resources
-
-    import xlsxwriter
-
-    def rows(name):
-        text = resources.files("scorecard_xl.workbook_templates").joinpath(name).read_text(encoding="utf-8")
-        return list(csv.DictReader(io.StringIO(text)))
-
-    def cell(text):
-        try:
-            return float(text)
-        except ValueError:
-            return text
-
-    path = directory / f"sample_x{times}.xlsx"
-    indicators, data = rows("sample_indicators.csv"), rows("sample_data.csv")
-    suffixes = [""] + [f"/{k}" for k in range(2, times + 1)]
-    book = xlsxwriter.Workbook(str(path))
-    sheet = book.add_worksheet("Indicators")
-    headers = list(indicators[0])
-    sheet.write_row(0, 0, headers)
-    r = 1
-    for row in indicators:
-        for suffix in suffixes:
-            copy = dict(row, Ref=row["Ref"] + suffix)
-            for part in ("Numerator", "Denominator"):
-                if copy[part] and copy[part] != "population":
-                    copy[part] += suffix
-            sheet.write_row(r, 0, [copy[h] for h in headers])
-            r += 1
-    sheet = book.add_worksheet("Data")
-    sheet.write_row(0, 0, list(data[0]))
-    r = 1
-    for row in data:
-        for suffix in suffixes:
-            sheet.write_row(r, 0, [row["Ref"] + suffix] + [cell(row[k]) for k in list(row)[1:]])
-            r += 1
-    settings = book.add_worksheet("Settings")
-    for i, row in enumerate(rows("sample_settings.csv")):
-        settings.write_row(i, 0, [row["Key"], cell(row["Value"])])
-    book.add_worksheet("Scorecard")
-    book.close()
-    return path
-
-
 def count_calls(path: Path) -> tuple[int, int, int]:
     from remote_book import open_remote
 
@@ -108,6 +59,7 @@ def main() -> None:
     print(f"{'workbook':22} {'indicators':>10} {'live writer calls':>18} {'naive calls':>12} {'ratio':>7}")
     with tempfile.TemporaryDirectory() as directory:
         for times in (1, 4):
+            from workbooks import scaled_sample
             indicators, ours, naive = count_calls(scaled_sample(Path(directory), times))
             print(f"{'sample x' + str(times):22} {indicators:>10} {ours:>18} {naive:>12} {naive / ours:>7.1f}")
 

@@ -29,6 +29,7 @@ import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from .backends.ooxml_package import clone_info
 from .problems import WorkbookError
 
 ADDIN_FILE_NAME = "scorecard_xl.xlam"
@@ -162,7 +163,7 @@ def build_addin(out_dir: Path | str) -> Path:
                     data = replacements.get(info.filename)
                     if data is None:
                         data = archive.read(info)
-                    out.writestr(_copy_info(info), data)
+                    out.writestr(clone_info(info), data)
 
         atomic_write(target, write, required_sheets=[], keep_backup=True)
 
@@ -212,17 +213,6 @@ def _content_type(content_types: bytes, part: str) -> str | None:
         if default.get("Extension", "").lower() == extension:
             return default.get("ContentType")
     return None
-
-
-def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    copy = zipfile.ZipInfo(info.filename, info.date_time)
-    copy.compress_type = info.compress_type
-    copy.comment = info.comment
-    copy.extra = info.extra
-    copy.create_system = info.create_system
-    copy.external_attr = info.external_attr
-    copy.internal_attr = info.internal_attr
-    return copy
 
 
 # ------------------------------------------------------------------------------- installing

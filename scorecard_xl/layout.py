@@ -74,13 +74,13 @@ def change_cell_value(change: float, basis: str) -> float:
     return float(change) * 100 if basis == "points" else float(change)
 
 
-def _figure_style(fmt: str, fill: str | None = None, font: str | None = None, bold=False) -> Style:
+def figure_style(fmt: str, fill: str | None = None, font: str | None = None, bold=False) -> Style:
     name = f"fig[{fmt}]" + (f".fill{fill}" if fill else "") + (f".font{font}" if font else "") + (".b" if bold else "")
     return Style(name, num_format=fmt, fill=fill, font_color=font, bold=bold, vertical="top", horizontal="right",
                  border="thin", border_color="BFBFBF")
 
 
-def _mark_style(colour: str) -> Style:
+def mark_style(colour: str) -> Style:
     return Style(f"mark.{colour}", bold=True, font_color=colour, horizontal="center", vertical="top",
                  border="thin", border_color="BFBFBF")
 
@@ -89,7 +89,7 @@ def _is_number(value) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
-def _target_text(row) -> object:
+def target_text(row) -> object:
     """The Target column: the numeric target, else the green tolerance as written (e.g. 95%+)."""
     if _is_number(row["target"]):
         return float(row["target"])
@@ -153,9 +153,7 @@ def monthly_layout(scorecard: Scorecard) -> SheetPlan:
 
     row = header_row + 1
     for section, members in indicators.groupby("section", sort=False):
-        plan.put(row, 0, section or "Other indicators", SECTION)
-        for c in range(1, last_col + 1):
-            plan.put(row, c, None, SECTION)
+        section_band(plan, row, section, last_col)
         row += 1
         for ref, info in members.iterrows():
             _indicator_row(plan, row, col, ref, info, measures.loc[ref], months)
@@ -172,6 +170,13 @@ def monthly_layout(scorecard: Scorecard) -> SheetPlan:
                                   header=f'&L&"-,Bold"{_header_text(title)}&R{month_label(reporting)}',
                                   footer=f"&LReporting month {month_label(reporting)}&RPage &P of &N")
     return plan
+
+
+def section_band(plan: SheetPlan, row: int, section: str, last_col: int) -> None:
+    """A shaded row naming the section, across the whole table."""
+    plan.put(row, 0, section or "Other indicators", SECTION)
+    for c in range(1, last_col + 1):
+        plan.put(row, c, None, SECTION)
 
 
 def wrapped_lines(text: str, width: float) -> int:
@@ -217,13 +222,13 @@ def _indicator_row(plan: SheetPlan, row: int, col: dict, ref: str, info, figures
     plan.put(row, col["owner"], info.get("owner", ""), TEXT)
     plan.put(row, col["reporter"], info.get("reporter", ""), TEXT)
     plan.put(row, col["outcome"], info.get("outcome", ""), OUTCOME)
-    plain = _figure_style(fmt)
+    plain = figure_style(fmt)
     for m in months:
         value = figures[month_key(m)]
         style = plain
         if m == months[-1]:
             fill, font = RAG_FILLS.get(figures["rag"], (None, None))
-            style = _figure_style(fmt, fill, font if font != "000000" else None, bold=True)
+            style = figure_style(fmt, fill, font if font != "000000" else None, bold=True)
         plan.put(row, col[f"month:{m}"], float(value) if _is_number(value) else None, style)
 
     change = figures["change_prev_year"]
@@ -231,7 +236,7 @@ def _indicator_row(plan: SheetPlan, row: int, col: dict, ref: str, info, figures
         arrow = figures["arrow_prev_year"]
         colour = _change_colour(info["polarity"], arrow)
         plan.put(row, col["change"], change_cell_value(change, info["change"]),
-                 _figure_style(change_format(arrow, info["change"]), font=colour))
+                 figure_style(change_format(arrow, info["change"]), font=colour))
     else:
         plan.put(row, col["change"], "n/a", NOT_AVAILABLE)
 
@@ -240,7 +245,7 @@ def _indicator_row(plan: SheetPlan, row: int, col: dict, ref: str, info, figures
         mark = figures["dot"]  # Info: the direction of the numbers, in neutral grey
     else:
         mark = rules.qualitative_mark(judgement)
-    plan.put(row, col["dot"], mark or "n/a", _mark_style(JUDGEMENT_COLOURS.get(judgement, "7F7F7F")))
+    plan.put(row, col["dot"], mark or "n/a", mark_style(JUDGEMENT_COLOURS.get(judgement, "7F7F7F")))
 
     for key, measure in (("avg", "avg_12m"), ("max", "max_12m")):
         value = figures[measure]
@@ -251,7 +256,7 @@ def _indicator_row(plan: SheetPlan, row: int, col: dict, ref: str, info, figures
             plan.put(row, col[key], float(value), plain)
         else:
             plan.put(row, col[key], info.get(f"{key}_text", "") or None, NOT_AVAILABLE)
-    target = _target_text(info)
+    target = target_text(info)
     plan.put(row, col["target"], target, plain if isinstance(target, float) else NOT_AVAILABLE)
     plan.put(row, col[COMMENTARY], None, COMMENT)
 

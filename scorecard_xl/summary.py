@@ -17,7 +17,7 @@ from . import rules
 from .engine import Scorecard
 from .indicators import PERCENTAGE
 from .layout import (HEADER, HEADER_LEFT, JUDGEMENT_COLOURS, KEY_TEXT, LINE_HEIGHT, NOT_AVAILABLE, RAG_FILLS, REF,
-                     SECTION, SUBTITLE, TEXT, TITLE, _figure_style, _mark_style, _target_text, number_format,
+                     section_band, SUBTITLE, TEXT, TITLE, figure_style, mark_style, target_text, number_format,
                      rag_counts, wrapped_lines)
 from .measures import column, window
 from .months import month_label
@@ -246,7 +246,7 @@ def _charts(plan: SheetPlan, row: int, scorecard: Scorecard, flagged: list[str],
         plan.put(data_row, CHART_DATA_COLUMN, ref, REF)
         for k, m in enumerate(months, start=1):
             value = column(panel.values, panel.column(m))[i]
-            plan.put(data_row, CHART_DATA_COLUMN + k, None if np.isnan(value) else float(value), _figure_style(fmt))
+            plan.put(data_row, CHART_DATA_COLUMN + k, None if np.isnan(value) else float(value), figure_style(fmt))
         name = info.at[ref, "indicator"]
         band, slot = divmod(plotted, len(CHART_SLOTS))
         if slot == 0 and band and band % 3 == 0:
@@ -278,9 +278,7 @@ def _kpi_table(plan: SheetPlan, row: int, scorecard: Scorecard, table: pd.DataFr
     plan.row_heights[row] = 30
     row += 1
     for section, members in info.groupby("section", sort=False):
-        plan.put(row, 0, section or "Other indicators", SECTION)
-        for c in range(1, LAST + 1):
-            plan.put(row, c, None, SECTION)
+        section_band(plan, row, section, LAST)
         row += 1
         for ref, item in members.iterrows():
             i = info.index.get_loc(ref)
@@ -292,17 +290,17 @@ def _kpi_table(plan: SheetPlan, row: int, scorecard: Scorecard, table: pd.DataFr
 
 def _kpi_row(plan: SheetPlan, row: int, ref: str, item, figures, months, panel, i: int) -> None:
     fmt = number_format(item["unit"], item["decimals"])
-    plain = _figure_style(fmt)
+    plain = figure_style(fmt)
     plan.put(row, 0, ref, REF)
     plan.put(row, 1, item["indicator"], TEXT)
     for c, (m, is_hidden) in enumerate(months, start=2):
         value = column(panel.values, panel.column(m))[i]
         plan.put(row, c, SUPPRESSED if is_hidden else (None if np.isnan(value) else float(value)), plain)
-    target = _target_text(item)
+    target = target_text(item)
     plan.put(row, 5, target, plain if isinstance(target, float) else NOT_AVAILABLE)
     for key, label in (("england", "Eng"), ("sn", "SN")):
         if not np.isnan(item[key]):
-            plan.put(row, 6, float(item[key]), _figure_style(f'{fmt}" {label}"'))
+            plan.put(row, 6, float(item[key]), figure_style(f'{fmt}" {label}"'))
             break
     else:
         plan.put(row, 6, item.get("england_text") or item.get("sn_text") or None, NOT_AVAILABLE)
@@ -313,9 +311,9 @@ def _kpi_row(plan: SheetPlan, row: int, ref: str, item, figures, months, panel, 
         plan.put(row, 7, "n/a", NOT_AVAILABLE)
     else:
         body = '0.0"pp"' if kind == "pp" else "0%"
-        plan.put(row, 7, change, _figure_style(f"+{body};-{body};{body}"))
+        plan.put(row, 7, change, figure_style(f"+{body};-{body};{body}"))
     colour = JUDGEMENT_COLOURS.get(figures["judgement"], "7F7F7F")
-    plan.put(row, 8, figures["dot"] or "n/a", _mark_style(colour))
+    plan.put(row, 8, figures["dot"] or "n/a", mark_style(colour))
     rag = figures["rag"] or ""
     fill, font = RAG_FILLS.get(rag, RAG_FILLS["Grey"])
     plan.put(row, 9, {"Grey": "Not rated", "": "No figure"}.get(rag, rag),

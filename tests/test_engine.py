@@ -5,9 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from scorecard_xl.engine import build_scorecard, load_scorecard
+from scorecard_xl.engine import load_scorecard
 from scorecard_xl.months import month_index
-from scorecard_xl.reader import read_workbook
 from scorecard_xl.rules import DOWN, SAME, UP
 from workbooks import indicator, make_workbook, monthly_series
 

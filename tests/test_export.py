@@ -25,7 +25,7 @@ from scorecard_xl.problems import WorkbookError
 from scorecard_xl.render import INSTALL_HINT
 from scorecard_xl.starter import write_starter
 from scorecard_xl.summary import DO_BETTER, GOING_WELL, TO_WATCH, classify, judged_table
-from workbooks import indicator, make_workbook, monthly_series
+from workbooks import indicator, make_workbook, monthly_series, type_commentary
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -39,17 +39,8 @@ def sample(tmp_path_factory):
     path = folder / "s.xlsx"
     write_starter(path, sample=True)
     refresh(path)
+    type_commentary(path, {"M1": "Contacts fell after half term.", "M2": "=SUM(A1:A9) is text, not a sum"})
     book = openpyxl.load_workbook(path)
-    sheet = book["Scorecard"]
-    header = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "Ref.")
-    column = next(c for c in range(1, sheet.max_column + 1)
-                  if str(sheet.cell(header, c).value or "").startswith("Commentary"))
-    for r in range(header + 1, sheet.max_row + 1):
-        if sheet.cell(r, 1).value == "M1":
-            sheet.cell(r, column).value = "Contacts fell after half term."
-        if sheet.cell(r, 1).value == "M2":
-            sheet.cell(r, column).value = "=SUM(A1:A9) is text, not a sum"
-            sheet.cell(r, column).data_type = "s"
     history = book.create_sheet("Commentary history")
     history.append(["Ref", "Month", "Text"])
     history.append(["M1", "Jan-21", "January's contacts were as expected."])

@@ -56,59 +56,13 @@ def test_live_writer_matches_the_file_backend(sample, tmp_path):
 
 def test_calls_are_bounded_and_never_per_cell_colour(sample, tmp_path):
     small = Counter(a["func"] for a in live_result(sample)[1])
-    bigger = tmp_path / "double.xlsx"
-    _double_indicators(sample, bigger)
+    from workbooks import scaled_sample
+    bigger = scaled_sample(tmp_path, 2)
     large = Counter(a["func"] for a in live_result(bigger)[1])
     assert small["setValues"] == large["setValues"] == 1
     assert small["setRangeColors"] == large["setRangeColors"] == 1
     assert small["setRangeColor"] == large["setRangeColor"] == 0
     assert sum(large.values()) < 1.5 * sum(small.values()), (sum(small.values()), sum(large.values()))
-
-
-def _double_indicators(source, target):
-    """The sample with every indicator twice (ref + 'b', beside the original in its section)."""
-    import csv
-    import io
-    from importlib import resources
-    import xlsxwriter
-
-    def rows(name):
-        text = resources.files("scorecard_xl.workbook_templates").joinpath(name).read_text(encoding="utf-8")
-        return list(csv.DictReader(io.StringIO(text)))
-
-    indicators, data = rows("sample_indicators.csv"), rows("sample_data.csv")
-    book = xlsxwriter.Workbook(str(target))
-    sheet = book.add_worksheet("Indicators")
-    headers = list(indicators[0])
-    sheet.write_row(0, 0, headers)
-    r = 1
-    for row in indicators:
-        for suffix in ("", "b"):
-            copy = dict(row, Ref=row["Ref"] + suffix)
-            for part in ("Numerator", "Denominator"):
-                if copy[part] and copy[part] != "population":
-                    copy[part] += suffix
-            sheet.write_row(r, 0, [copy[h] for h in headers])
-            r += 1
-    sheet = book.add_worksheet("Data")
-    sheet.write_row(0, 0, list(data[0]))
-    r = 1
-    for row in data:
-        for suffix in ("", "b"):
-            sheet.write_row(r, 0, [row["Ref"] + suffix] + [_number(row[k]) for k in list(row)[1:]])
-            r += 1
-    settings = book.add_worksheet("Settings")
-    for i, row in enumerate(rows("sample_settings.csv")):
-        settings.write_row(i, 0, [row["Key"], _number(row["Value"])])
-    book.add_worksheet("Scorecard")
-    book.close()
-
-
-def _number(text):
-    try:
-        return float(text)
-    except ValueError:
-        return text
 
 
 def test_rectangles_cover_exactly():

@@ -19,7 +19,7 @@ from scorecard_xl.commentary import HISTORY_SHEET
 from scorecard_xl.problems import InputProblems, WorkbookError
 from scorecard_xl.refreshing import refresh
 from scorecard_xl.starter import write_starter
-from workbooks import indicator, make_workbook, monthly_series
+from workbooks import indicator, make_workbook, monthly_series, type_commentary
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 # The parts a refresh may change (issue 3, Build 3); everything else must keep its bytes.
@@ -105,23 +105,6 @@ def sample_book(tmp_path, name="book.xlsx", month=None) -> Path:
     write_starter(path, sample=True)
     refresh(path, month=month)
     return path
-
-
-def type_commentary(path: Path, texts: dict[str, object]) -> None:
-    """A person types commentary, with another library than ours (openpyxl)."""
-    book = openpyxl.load_workbook(path)
-    sheet = book["Scorecard"]
-    header = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "Ref.")
-    column = next(c for c in range(1, sheet.max_column + 1)
-                  if str(sheet.cell(header, c).value or "").startswith("Commentary"))
-    for r in range(header + 1, sheet.max_row + 1):
-        ref = sheet.cell(r, 1).value
-        if ref in texts:
-            cell = sheet.cell(r, column)
-            cell.value = texts[ref]
-            if isinstance(texts[ref], str) and texts[ref].startswith("="):
-                cell.data_type = "s"  # typed as text ('=...), as Excel would store it
-    book.save(path)
 
 
 def commentary(path: Path) -> dict[str, object]:

@@ -100,3 +100,71 @@ def monthly_series(ref, start_year, start_month, values):
         if month == 13:
             year, month = year + 1, 1
     return rows
+
+
+def scaled_sample(directory: Path, times: int) -> Path:
+    """The sample with each indicator repeated ``times`` times within its section."""
+    import csv
+    import io
+    from importlib import resources
+
+    import xlsxwriter
+
+    def rows(name):
+        text = resources.files("scorecard_xl.workbook_templates").joinpath(name).read_text(encoding="utf-8")
+        return list(csv.DictReader(io.StringIO(text)))
+
+    def cell(text):
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+    path = directory / f"sample_x{times}.xlsx"
+    indicators, data = rows("sample_indicators.csv"), rows("sample_data.csv")
+    suffixes = [""] + [f"/{k}" for k in range(2, times + 1)]
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Indicators")
+    headers = list(indicators[0])
+    sheet.write_row(0, 0, headers)
+    r = 1
+    for row in indicators:
+        for suffix in suffixes:
+            copy = dict(row, Ref=row["Ref"] + suffix)
+            for part in ("Numerator", "Denominator"):
+                if copy[part] and copy[part] != "population":
+                    copy[part] += suffix
+            sheet.write_row(r, 0, [copy[h] for h in headers])
+            r += 1
+    sheet = book.add_worksheet("Data")
+    sheet.write_row(0, 0, list(data[0]))
+    r = 1
+    for row in data:
+        for suffix in suffixes:
+            sheet.write_row(r, 0, [row["Ref"] + suffix] + [cell(row[k]) for k in list(row)[1:]])
+            r += 1
+    settings = book.add_worksheet("Settings")
+    for i, row in enumerate(rows("sample_settings.csv")):
+        settings.write_row(i, 0, [row["Key"], cell(row["Value"])])
+    book.add_worksheet("Scorecard")
+    book.close()
+    return path
+
+
+def type_commentary(path: Path, texts: dict[str, object]) -> None:
+    """A person types commentary into the Scorecard, with another library than ours (openpyxl)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    sheet = book["Scorecard"]
+    header = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "Ref.")
+    column = next(c for c in range(1, sheet.max_column + 1)
+                  if str(sheet.cell(header, c).value or "").startswith("Commentary"))
+    for r in range(header + 1, sheet.max_row + 1):
+        ref = sheet.cell(r, 1).value
+        if ref in texts:
+            cell = sheet.cell(r, column)
+            cell.value = texts[ref]
+            if isinstance(texts[ref], str) and texts[ref].startswith("="):
+                cell.data_type = "s"  # typed as text ('=...), as Excel would store it
+    book.save(path)

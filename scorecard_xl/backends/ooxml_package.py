@@ -92,7 +92,7 @@ class SheetEntry:
     index: int  # 0-based position in <sheets>, the localSheetId of its defined names
 
 
-def _clone_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+def clone_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     """A fresh ZipInfo carrying the original's name, date, compression and attributes."""
     clone = zipfile.ZipInfo(info.filename, info.date_time)
     clone.compress_type = info.compress_type
@@ -228,7 +228,7 @@ class Package:
                     if info.filename in removed:
                         continue
                     data = changed[info.filename] if info.filename in changed else self._zip.read(info)
-                    out.writestr(_clone_info(info), data)
+                    out.writestr(clone_info(info), data)
                 for name, data in changed.items():
                     if name not in self._names:
                         info = zipfile.ZipInfo(name, template.date_time if template else (1980, 1, 1, 0, 0, 0))

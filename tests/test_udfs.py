@@ -30,7 +30,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scorecard_xl import rules, udfs
+from scorecard_xl import rules, udf_inputs, udfs
 from scorecard_xl.rules import DOWN, SAME, UP
 from scorecard_xl.udfs import (AVG12M, DOT, DOTS, MAX12M, MOVEMENT, NOT_AVAILABLE, PCTCHANGE, POLARITY_HELP, PPCHANGE,
                                RAG, RATE10K, ROLLING12, YTD)
@@ -118,7 +118,7 @@ class TestDot:
 
     @pytest.mark.parametrize("band", [-0.1, "wide", True, "#N/A", [0.1, 0.2]])
     def test_bad_band(self, band):
-        assert DOT([1, 2], "High", band) in (udfs.BAND_HELP, "band must be one cell")
+        assert DOT([1, 2], "High", band) in (udf_inputs.BAND_HELP, "band must be one cell")
 
     def test_keyword_call(self):
         assert DOT(values=[1, 2], polarity="Low") == DOWN
@@ -203,7 +203,7 @@ class TestDots:
 
     def test_band_and_bad_band(self):
         assert DOTS([[100, 104], [100, 106]], "High", 0.05) == [SAME, UP]
-        assert DOTS([[1, 2]], "High", "wide") == udfs.BAND_HELP
+        assert DOTS([[1, 2]], "High", "wide") == udf_inputs.BAND_HELP
 
     def test_vectorised_one_rule_call_for_all_rows(self, monkeypatch):
         calls = []
@@ -289,10 +289,10 @@ class TestMovement:
 
     @pytest.mark.parametrize("months_back", [0, -1, 1.5, "twelve", True])
     def test_bad_months_back(self, months_back):
-        assert MOVEMENT([1, 2], months_back) == udfs.MONTHS_BACK_HELP
+        assert MOVEMENT([1, 2], months_back) == udf_inputs.MONTHS_BACK_HELP
 
     def test_bad_band(self):
-        assert MOVEMENT([1, 2], 1, "big") == udfs.BAND_HELP
+        assert MOVEMENT([1, 2], 1, "big") == udf_inputs.BAND_HELP
 
     def test_block_is_misuse(self):
         assert MOVEMENT([[1, 2], [3, 4]], 1) == "values must be one row or one column of cells"
@@ -326,7 +326,7 @@ class TestChange:
 
     @pytest.mark.parametrize("function", [PCTCHANGE, PPCHANGE])
     def test_bad_months_back(self, function):
-        assert function([1, 2], "x") == udfs.MONTHS_BACK_HELP
+        assert function([1, 2], "x") == udf_inputs.MONTHS_BACK_HELP
 
 
 # ---------------------------------------------------------------------------------------------

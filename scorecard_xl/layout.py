@@ -110,7 +110,10 @@ def monthly_layout(scorecard: Scorecard) -> SheetPlan:
                ("outcome", "Outcome (what impact will monitoring these measures have on the experiences of "
                            "our children)")]
     columns += [(f"month:{m}", month_label(m)) for m in months]
-    columns += [("change", f"% change from {year_ago}"), ("dot", "DoT"), ("avg", "12-mnth avg"),
+    bases = set(indicators["change"])
+    change_heading = ("pp change" if bases == {"points"} else "% change" if bases <= {"relative"}
+                      else "% or pp change")
+    columns += [("change", f"{change_heading} from {year_ago}"), ("dot", "DoT"), ("avg", "12-mnth avg"),
                 ("max", "12-mnth max."), ("sn", "SN"), ("england", "ENG"),
                 ("region", settings.region_name or "Region"), ("target", "Target"),
                 (COMMENTARY, f"Commentary ({month_label(reporting)})")]

@@ -271,3 +271,18 @@ def test_libreoffice_renders_the_refreshed_workbook(tmp_path):
     import subprocess
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "Qualitative measures" in text and "Commentary (Feb-21)" in text
+
+
+@pytest.mark.parametrize("bases, heading", [(["relative"], "% change from Feb-20"), (["points"], "pp change from Feb-20"),
+                                            (["relative", "points"], "% or pp change from Feb-20")])
+def test_change_heading_follows_the_basis(tmp_path, bases, heading):
+    inds = [indicator(f"P{i}", unit="Percentage", Change=basis) for i, basis in enumerate(bases)]
+    data = [row for i in range(len(bases)) for row in monthly_series(f"P{i}", 2020, 2, [0.5] * 12 + [0.6])]
+    path = make_workbook(tmp_path / "b.xlsx", inds, data)
+    refresh(path)
+    rows = sheet_values(path, "Scorecard")
+    header = next(r for r in rows if r and r[0] == "Ref.")
+    assert heading in header
+    column = header.index(heading)
+    for i, basis in enumerate(bases):  # 50% -> 60%: +20% relative, or +10 percentage points
+        assert find_row(rows, f"P{i}")[column] == pytest.approx(10 if basis == "points" else 0.2)

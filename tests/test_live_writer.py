@@ -62,6 +62,7 @@ def test_calls_are_bounded_and_never_per_cell_colour(sample, tmp_path):
     assert small["setValues"] == large["setValues"] == 1
     assert small["setRangeColors"] == large["setRangeColors"] == 1
     assert small["setRangeColor"] == large["setRangeColor"] == 0
+    assert 0 < small["setBorderProperty"] == large["setBorderProperty"]
     assert sum(large.values()) < 1.5 * sum(small.values()), (sum(small.values()), sum(large.values()))
 
 

@@ -2,8 +2,8 @@
 
 Excel calls are slow (each is a round trip to Excel, or an action sent back to it), so the
 plan is written in a bounded number of calls: the whole value grid at once, all fills in one
-``set_colors`` matrix, and each other formatting property once per rectangle of cells that
-share its value, never cell by cell. The decisions (layout, commentary, user cells) are the
+``set_colors`` matrix, and each other formatting property (borders included) once per
+rectangle of cells that share its value, never cell by cell. The decisions (layout, commentary, user cells) are the
 same code the file backend uses: refresh.plan_refresh.
 """
 
@@ -132,6 +132,9 @@ def write_plan(xl_sheet, plan: SheetPlan, previous_area=None) -> None:
     for (name, value), cells in sorted(by_property.items(), key=lambda item: (item[0][0], str(item[0][1]))):
         for rect in rectangles(cells):
             _PROPERTIES[name](xl_sheet.range(*_address(rect)), value)
+    for colour, cells in sorted(_bordered(plan).items()):
+        for rect in rectangles(cells):  # the table body is a few rectangles, whatever its length
+            xl_sheet.range(*_address(rect)).borders.set("all", line_style="continuous", color="#" + colour)
 
     for first_row, first_col, last_row, last_col in plan.merges:
         xl_sheet.range(*_address((first_row, first_col, last_row, last_col))).merge()
@@ -144,6 +147,16 @@ def write_plan(xl_sheet, plan: SheetPlan, previous_area=None) -> None:
     if plan.freeze:
         xl_sheet.freeze_panes.freeze_at(cell_name(*plan.freeze))
     xl_sheet.page_setup.print_area = f"{cell_name(*area[:2])}:{cell_name(*area[2:])}"
+
+
+def _bordered(plan: SheetPlan) -> dict[str, set]:
+    """Cells with a thin border, by border colour."""
+    groups: dict[str, set] = defaultdict(set)
+    for position, cell in plan.cells.items():
+        style = plan.styles.get(cell.style) if cell.style else None
+        if style is not None and style.border:
+            groups[style.border_color or "000000"].add(position)
+    return groups
 
 
 def _group(mapping: dict[int, float]) -> dict[float, list[int]]:

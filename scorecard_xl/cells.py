@@ -79,10 +79,16 @@ def text_of(value) -> str:
     return str(value).strip()
 
 
+EXCEL_ERRORS = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                          "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+
+
 def describe(value) -> str:
     """A cell's content as a person would describe it in a message."""
     if value is None:
         return "an empty cell"
+    if isinstance(value, str) and value in EXCEL_ERRORS:
+        return f"the Excel error {value} (a formula that failed)"
     if isinstance(value, str):
         return f"'{value}'"
     if isinstance(value, bool):

@@ -89,7 +89,22 @@ def read_workbook(path: str | Path, wanted: Callable[[str], bool] | None = None)
         grid = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
         rows = [[_clean(v) for v in row] for row in grid]
         sheets.append(Sheet(meta.name, rows, meta.visible == SheetVisibleEnum.Visible))
+    _restore_error_cells(path, sheets)
     return sheets
+
+
+def _restore_error_cells(path: Path, sheets: list[Sheet]) -> None:
+    """Put Excel's error text (#N/A, ...) back where calamine shows an empty cell."""
+    from .backends.xlsx_file import error_cells
+
+    for name, cells in error_cells(path, [s.name for s in sheets]).items():
+        sheet = next(s for s in sheets if s.name == name)
+        for (r, c), text in cells.items():
+            while len(sheet.rows) <= r:
+                sheet.rows.append([])
+            row = sheet.rows[r]
+            row.extend([None] * (c + 1 - len(row)))
+            row[c] = text
 
 
 SCORECARD_SHEETS = ("indicators", "data", "settings", "scorecard", "commentary history")

@@ -121,3 +121,20 @@ def test_refuses_xls_and_encrypted(tmp_path, capsys):
     locked.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     assert main(["table", str(locked)]) == 2
     assert "password" in capsys.readouterr().err
+
+
+def test_excel_error_cells_are_errors_not_missing(tmp_path):
+    import xlsxwriter
+    path = tmp_path / "b.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Indicators")
+    sheet.write_row(0, 0, ["Ref", "Indicator", "Polarity", "Unit", "Section"])
+    sheet.write_row(1, 0, ["A", "Contacts", "Info", "Count", "Front door"])
+    data = book.add_worksheet("Data")
+    data.write_row(0, 0, ["Ref", "Month", "Value"])
+    data.write_row(1, 0, ["A", "2021-01", 5])
+    data.write_row(2, 0, ["A", "2021-02"])
+    data.write_formula(2, 2, "=VLOOKUP(1,Z1:Z2,2,FALSE)", None, "#N/A")  # a broken lookup, as pasted
+    book.close()
+    message = only(problems_of(path), "Data!C3")
+    assert "#N/A" in message and "formula that failed" in message

@@ -43,6 +43,36 @@ def read_sheet_cells(path: str | Path, sheet_name: str) -> dict[tuple[int, int],
         return read_values(package, part) if part else {}
 
 
+_ERROR_CELL = re.compile(rb'<c\b[^>]*\br="([A-Z]+)(\d+)"[^>]*\bt="e"[^>]*>(?:<f\b[^>]*/>|<f\b.*?</f>)?<v>([^<]*)</v>', re.S)
+_ERROR_CELL_T_FIRST = re.compile(rb'<c\b[^>]*\bt="e"[^>]*\br="([A-Z]+)(\d+)"[^>]*>(?:<f\b[^>]*/>|<f\b.*?</f>)?<v>([^<]*)</v>', re.S)
+
+
+def error_cells(path: str | Path, sheet_names: list[str]) -> dict[str, dict[tuple[int, int], str]]:
+    """Excel error cells (#N/A, #DIV/0!, ...) of the named sheets, by (row, column).
+
+    Fast readers show an error cell as empty; a raw figure that is really a broken formula
+    must not pass for a missing month, so the reader asks here.
+    """
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    with Package(path) as package:
+        for name in sheet_names:
+            _, part = _worksheet(package, name)
+            if not part:
+                continue
+            xml = package.read(part)
+            if b't="e"' not in xml:
+                continue
+            cells = {}
+            for pattern in (_ERROR_CELL, _ERROR_CELL_T_FIRST):
+                for letters, row, text in pattern.findall(xml):
+                    column = 0
+                    for ch in letters.decode():
+                        column = column * 26 + ord(ch) - 64
+                    cells[(int(row) - 1, column - 1)] = text.decode()
+            found[name] = cells
+    return found
+
+
 def read_raw_cells(path: str | Path, sheet_name: str) -> dict[tuple[int, int], bytes]:
     """Each cell's original <c> element (bytes), for ``write_plans(keep_cells=...)``; {} if there
     is no such sheet."""

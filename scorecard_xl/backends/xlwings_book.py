@@ -39,7 +39,7 @@ def read_sheets(book) -> list[Sheet]:
             continue
         used = sheet.used_range
         last = used.last_cell
-        grid = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value or [[]]
+        grid = sheet.range((1, 1), (last.row, last.column)).options(ndim=2, err_to_str=True).value or [[]]
         sheets.append(Sheet(sheet.name, [[_clean(v) for v in row] for row in grid]))
     return sheets
 

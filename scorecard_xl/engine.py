@@ -23,6 +23,9 @@ from .reader import Sheet, find_sheet, read_workbook
 from .settings import Settings, parse_settings
 
 
+COMMAND_LINE = "Command line"  # the "sheet" of a problem with the month asked for, not the workbook's
+
+
 @dataclass
 class ParsedWorkbook:
     settings: Settings
@@ -56,17 +59,44 @@ def parse_workbook(sheets: list[Sheet]) -> ParsedWorkbook:
     return ParsedWorkbook(settings, indicators, data, problems)
 
 
+def months_with_data(data: pd.DataFrame) -> np.ndarray:
+    """The months (sorted, unique) in which some indicator has a figure: a value, or its parts."""
+    value = data["value"].to_numpy(dtype=float)
+    numerator = data["numerator"].to_numpy(dtype=float)
+    denominator = data["denominator"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        has_figure = ~np.isnan(value) | (~np.isnan(numerator) & (denominator > 0))
+    return np.unique(data["month"].to_numpy()[has_figure])
+
+
 def choose_reporting_month(parsed: ParsedWorkbook, month: str | int | None) -> int | None:
+    """The month asked for (``month``, else the Settings sheet's), else the latest month with data.
+
+    A month asked for must be one in which some indicator has a figure; otherwise the scorecard
+    would be silently empty, so it is an error saying which months have figures.
+    """
+    available = months_with_data(parsed.data)
     if month is not None:
         chosen = parse_month(month) if isinstance(month, str) else month
+        sheet, cell, what = COMMAND_LINE, "", "the --month given"
         if chosen is None:
-            parsed.problems.error("Settings", "", f"the reporting month '{month}' cannot be read",
+            parsed.problems.error(sheet, cell, f"{what} ('{month}') cannot be read as a month",
                                   f"Give {MONTH_FORMAT_HELP}.")
-        return chosen
-    if parsed.settings.reporting_month is not None:
-        return parsed.settings.reporting_month
-    with_values = parsed.data[~np.isnan(parsed.data["value"].to_numpy(dtype=float))]
-    return int(with_values["month"].max()) if len(with_values) else None
+            return None
+    elif parsed.settings.reporting_month is not None:
+        chosen = parsed.settings.reporting_month
+        (sheet, cell), what = parsed.settings.reporting_month_cell, "the Reporting month"
+    else:
+        return int(available[-1]) if len(available) else None
+    if chosen not in available:
+        if len(available):
+            first, last = int(available[0]), int(available[-1])
+            fix = (f"The data has figures from {month_label(first)} to {month_label(last)}; choose one of those "
+                   f"months{' that has figures' if first < chosen < last else ''}.")
+        else:
+            fix = "Enter that month's figures first."
+        parsed.problems.error(sheet, cell, f"{what} ({month_label(chosen)}) has no figures for any indicator", fix)
+    return chosen
 
 
 def build_scorecard(sheets: list[Sheet], month: str | int | None = None) -> Scorecard:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 
 from . import rules
@@ -214,6 +213,57 @@ def _check_parts(sheet: Sheet, table: pd.DataFrame, headers: dict, problems: Pro
             problems.error(sheet.name, where(r, headers.get(empty, headers["ref"])),
                            f"{ref} has a {'Numerator' if row['numerator'] else 'Denominator'} but no {empty.title()}",
                            "Give both (the Refs it is the ratio of), or neither.")
+    _check_circles(sheet, table, headers, problems)
+
+
+def _check_circles(sheet: Sheet, table: pd.DataFrame, headers: dict, problems: Problems) -> None:
+    """A derived indicator must not be calculated, directly or through others, from itself.
+
+    Such a circle can never be computed: its figures would silently stay as typed.
+    """
+    parts = {ref: [(part, row[part]) for part in ("numerator", "denominator") if row[part] in table.index]
+             for ref, row in table.iterrows() if row["numerator"] and row["denominator"]}
+    # Peel off indicators computable from plain ones; what remains is in a circle or built on one.
+    remaining = dict(parts)
+    while True:
+        ready = [ref for ref, uses in remaining.items() if not any(name in remaining for _, name in uses)]
+        if not ready:
+            break
+        for ref in ready:
+            del remaining[ref]
+    for ref, uses in remaining.items():
+        for part, start in uses:
+            path = _path_back(start, ref, remaining)
+            if path is None:
+                continue
+            chain = [ref] + path
+            if len(chain) == 2:
+                found = f"{ref} is calculated from itself: a circle, so it can never be calculated"
+            else:
+                steps = ", which is calculated from ".join(chain[1:])
+                found = f"{ref} is calculated from {steps}: a circle, so none of them can be calculated"
+            problems.error(sheet.name, where(_row_of(sheet, headers["ref"], ref), headers[part]), found,
+                           "Calculate each indicator from the indicators it really is the ratio of, or clear "
+                           "its Numerator and Denominator and type its figures in.")
+            break
+
+
+def _path_back(start: str, target: str, parts: dict[str, list[tuple[str, str]]]) -> list[str] | None:
+    """The shortest chain of Refs from ``start`` to ``target`` following Numerator/Denominator."""
+    previous: dict[str, str | None] = {start: None}
+    queue = [start]
+    for ref in queue:
+        if ref == target:
+            chain = []
+            while ref is not None:
+                chain.append(ref)
+                ref = previous[ref]
+            return chain[::-1]
+        for _, name in parts.get(ref, ()):
+            if name not in previous:
+                previous[name] = ref
+                queue.append(name)
+    return None
 
 
 def _row_of(sheet: Sheet, ref_column: int, ref: str) -> int:
@@ -228,7 +278,3 @@ def empty_indicator_table() -> pd.DataFrame:
                "denominator", "change", "band", "decimals", "target", "rag_rule", "green_low", "green_high"]
     columns += list(BENCHMARKS) + [f"{b}_text" for b in BENCHMARKS]
     return pd.DataFrame({c: pd.Series(dtype=object) for c in columns}).set_index("ref", drop=False)
-
-
-def is_derived(table: pd.DataFrame) -> np.ndarray:
-    return (table["numerator"].astype(str) != "").to_numpy() & (table["denominator"].astype(str) != "").to_numpy()

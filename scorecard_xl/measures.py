@@ -103,11 +103,19 @@ def change_between(now, base, basis: np.ndarray) -> np.ndarray:
 
 
 def complete_financial_years(panel: Panel, end: int) -> list[int]:
-    """Columns of the Marches closing financial years that lie wholly in the panel, up to ``end``."""
+    """Columns of the Marches closing the (up to 5) latest financial years with data throughout.
+
+    A year counts only when its March is at or before ``end`` and its April is at or after the
+    first month in which any row of the panel has a figure: a year the data starts part-way
+    through (data from Jul-19) would give a part-year total passed off as a full-year outturn.
+    """
+    with_data = np.flatnonzero((~np.isnan(panel.values)).any(axis=0))
+    if not len(with_data):
+        return []
+    first_april = int(with_data[0]) + 11  # the earliest March whose April has data
     marches = []
-    for column_index in range(end, -1, -1):
-        month = panel.first_month + column_index
-        if month % 12 == 2 and column_index >= 11:  # March, with its April inside the panel
+    for column_index in range(end, first_april - 1, -1):
+        if (panel.first_month + column_index) % 12 == 2:  # March
             marches.append(column_index)
         if len(marches) == OUTTURN_YEARS:
             break

@@ -8,17 +8,19 @@ a long ``Data`` sheet (Ref, Month, Value[, Numerator, Denominator]); a wide ``Da
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 
 import numpy as np
 import pandas as pd
 
 from .cells import NotANumber, PLACEHOLDER_HELP, describe, header_map, read_number, text_of, where
-from .months import MONTH_FORMAT_HELP, month_label, parse_month
-from .problems import Problems
+from .months import MONTH_FORMAT_HELP, month_index, month_key, month_label, parse_month
+from .problems import Problem, Problems
 from .reader import Sheet, find_sheet
 
 TIDY_COLUMNS = ["ref", "month", "value", "numerator", "denominator", "sheet", "cell"]
+FUTURE_MONTHS_ALLOWED = 12  # a month further ahead of today than this is a mistyped year
 _PARTS = {"ref": ("ref", "reference"), "month": ("month", "period", "date"), "value": ("value",),
           "numerator": ("numerator",), "denominator": ("denominator",)}
 
@@ -33,9 +35,22 @@ def empty_tidy() -> pd.DataFrame:
 class _Collector:
     """Accumulates observations as plain lists (fast), with the cell each came from."""
 
-    def __init__(self, problems: Problems):
+    def __init__(self, problems: Problems, today: _dt.date | None = None):
         self.problems = problems
         self.rows: list[tuple] = []
+        # (sheet, value cell, part) -> a placeholder as read ('tbc'), so messages never say "nan"
+        self.read_as: dict[tuple[str, str, str], str] = {}
+        today = today or _dt.date.today()
+        self.latest_month = month_index(today.year, today.month) + FUTURE_MONTHS_ALLOWED
+
+    def plausible(self, sheet: Sheet, cell: str, ref: str, month: int) -> bool:
+        """A month more than a year ahead is a mistyped year (2201 for 2021), not data."""
+        if month <= self.latest_month:
+            return True
+        self.problems.error(sheet.name, cell, f"{ref + ': ' if ref else ''}the month {month_key(month)} is in "
+                            "the future; check the year",
+                            f"Write the month the figures belong to, as {MONTH_FORMAT_HELP}.")
+        return False
 
     def number(self, sheet: Sheet, r: int, c: int, ref: str, note_blank: bool = False) -> float:
         raw = sheet.value(r, c)
@@ -58,7 +73,12 @@ class _Collector:
                             or note_blank and sheet.value(r, numerator_column) is None)
         numerator = self.number(sheet, r, numerator_column, ref) if numerator_column is not None else math.nan
         denominator = self.number(sheet, r, denominator_column, ref) if denominator_column is not None else math.nan
-        self.rows.append((ref, month, value, numerator, denominator, sheet.name, where(r, value_column)))
+        cell = where(r, value_column)
+        for part, column, number in (("value", value_column, value), ("numerator", numerator_column, numerator),
+                                     ("denominator", denominator_column, denominator)):
+            if math.isnan(number) and column is not None and sheet.value(r, column) is not None:
+                self.read_as[(sheet.name, cell, part)] = describe(sheet.value(r, column))
+        self.rows.append((ref, month, value, numerator, denominator, sheet.name, cell))
 
     def frame(self) -> pd.DataFrame:
         if not self.rows:
@@ -96,6 +116,8 @@ def _read_long(sheet: Sheet, headers: dict[str, int], collect: _Collector) -> No
                                    f"{ref}: the month {describe(raw_month)} cannot be read",
                                    f"Write {MONTH_FORMAT_HELP}.")
             continue
+        if not collect.plausible(sheet, where(r, headers["month"]), ref, month):
+            continue
         collect.add(sheet, r, headers["value"], ref, month, headers.get("numerator"), headers.get("denominator"))
 
 
@@ -110,7 +132,8 @@ def _read_wide(sheet: Sheet, ref_column: int, collect: _Collector) -> None:
             collect.problems.error(sheet.name, where(0, c), f"the column heading {describe(raw)} is not a month",
                                    f"Head each column after Ref with {MONTH_FORMAT_HELP}.")
             continue
-        month_columns.append((c, month))
+        if collect.plausible(sheet, where(0, c), "", month):
+            month_columns.append((c, month))
     for r in range(1, sheet.height):
         ref = text_of(sheet.value(r, ref_column))
         if not ref:
@@ -122,9 +145,12 @@ def _read_wide(sheet: Sheet, ref_column: int, collect: _Collector) -> None:
             collect.add(sheet, r, c, ref, month, None, None, note_blank=gap)
 
 
-def read_raw_data(sheets: list[Sheet], problems: Problems) -> pd.DataFrame:
-    """Every observation in the workbook, in whichever shape it was kept."""
-    collect = _Collector(problems)
+def read_raw_data(sheets: list[Sheet], problems: Problems, today: _dt.date | None = None) -> pd.DataFrame:
+    """Every observation in the workbook, in whichever shape it was kept.
+
+    A month more than a year after ``today`` (default: the real today) is an error.
+    """
+    collect = _Collector(problems, today)
     data = find_sheet(sheets, "Data")
     if data is not None and data.rows:
         headers = header_map(data.rows[0], _PARTS)
@@ -137,32 +163,55 @@ def read_raw_data(sheets: list[Sheet], problems: Problems) -> pd.DataFrame:
             _read_wide(data, headers["ref"], collect)
     for sheet in sheets:
         month = parse_month(sheet.name)
-        if month is not None and sheet is not data:
+        if month is not None and sheet is not data and collect.plausible(sheet, "", "", month):
             _read_month_sheet(sheet, month, collect)
     frame = collect.frame()
     if data is None and frame.empty:
         problems.error("Data", "", "the workbook has no raw data: no Data sheet and no sheet named by a month",
                        "Add a Data sheet (Ref, Month, Value) or one sheet per month named like Feb-21.")
-    _check_duplicates(frame, problems)
+    _check_duplicates(frame, problems, collect.read_as)
     return frame.drop_duplicates(subset=["ref", "month"], keep="first").reset_index(drop=True)
 
 
-def _check_duplicates(frame: pd.DataFrame, problems: Problems) -> None:
-    """The same ref and month twice is an error when the values differ."""
+def _check_duplicates(frame: pd.DataFrame, problems: Problems,
+                      read_as: dict[tuple[str, str, str], str] | None = None) -> None:
+    """The same ref and month twice is an error when the value, numerator or denominator differ.
+
+    ``read_as`` describes placeholders as they were typed ('tbc'), so messages never show "nan".
+    """
+    read_as = read_as or {}
     repeated = frame[frame.duplicated(subset=["ref", "month"], keep=False)]
     for (ref, month), group in repeated.groupby(["ref", "month"], sort=False):
-        values = group["value"].to_numpy()
-        if np.all(np.isnan(values)) or np.allclose(values, values[0], equal_nan=True):
+        parts = [group[part].to_numpy(dtype=float) for part in ("value", "numerator", "denominator")]
+        if all(np.allclose(figures, figures[0], equal_nan=True) for figures in parts):
             continue
-        places = ", ".join(f"{s}!{c} ({v:g})" for s, c, v in zip(group["sheet"], group["cell"], values))
+        with_parts = not (np.isnan(parts[1]).all() and np.isnan(parts[2]).all())
+
+        def as_read(sheet, cell, part, number):
+            if not math.isnan(number):
+                return f"{number:g}"
+            return read_as.get((sheet, cell, part), "an empty cell" if part == "value" else "empty")
+
+        places = []
+        for k, (sheet, cell) in enumerate(zip(group["sheet"], group["cell"])):
+            figure = as_read(sheet, cell, "value", parts[0][k])
+            if with_parts:
+                figure += (f"; numerator {as_read(sheet, cell, 'numerator', parts[1][k])}, "
+                           f"denominator {as_read(sheet, cell, 'denominator', parts[2][k])}")
+            places.append(f"{Problem(sheet, cell, '', '').where} ({figure})")
         first = group.iloc[0]
         problems.error(first["sheet"], first["cell"],
-                       f"{ref} has more than one figure for {month_label(month)}: {places}",
+                       f"{ref} has more than one figure for {month_label(month)}: {', '.join(places)}",
                        "Keep one figure per indicator and month; delete or correct the others.")
 
 
 def check_against_indicators(frame: pd.DataFrame, indicators: pd.DataFrame, problems: Problems) -> pd.DataFrame:
-    """Refs with no indicator are errors; percent numbers in a percentage series become fractions."""
+    """Refs with no indicator are errors; percent numbers in a percentage series become fractions.
+
+    A percentage series is read as percent numbers (58.3 = 58.3%) only when every figure in it
+    is above 1 (a 0 reads the same either way); figures above 1 among fractions are errors, each
+    naming its cell, since one of the two notations is a typing mistake.
+    """
     known = frame["ref"].isin(indicators.index)
     for ref, group in frame[~known].groupby("ref", sort=False):
         first = group.iloc[0]
@@ -172,13 +221,19 @@ def check_against_indicators(frame: pd.DataFrame, indicators: pd.DataFrame, prob
     frame = frame[known].copy()
     percentage_refs = indicators.index[indicators["unit"] == "Percentage"]
     in_percent = frame["ref"].isin(percentage_refs)
-    high = frame[in_percent].groupby("ref")["value"].max()
-    for ref in high[high > 1].index:
+    values = frame["value"].to_numpy(dtype=float)
+    flags = pd.DataFrame({"ref": frame["ref"], "above": values > 1,
+                          "fraction": (values <= 1) & (values != 0)})[in_percent]  # 0 reads the same either way
+    series = flags.groupby("ref", sort=False)[["above", "fraction"]].any()
+    for ref in series.index[series["above"] & ~series["fraction"]]:
         rows = (frame["ref"] == ref).to_numpy()
         frame.loc[rows, "value"] = frame.loc[rows, "value"] / 100
         first = frame[rows].iloc[0]
         problems.note(first["sheet"], first["cell"],
                       f"{ref} is a percentage but its figures go above 1, so they are read as percent numbers (58.3 = 58.3%)",
                       "Nothing to do if that is right; otherwise enter percentages as 58.3% or 0.583.")
+    mixed = series.index[series["above"] & series["fraction"]]
+    for row in frame[frame["ref"].isin(mixed).to_numpy() & (values > 1)].itertuples():
+        problems.error(row.sheet, row.cell, f"{row.ref}: {row.value:g} in a percentage series whose other figures "
+                       "are fractions", f"Write {row.value:g}% or {row.value / 100:g}.")
     return frame
-

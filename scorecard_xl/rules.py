@@ -63,12 +63,13 @@ def movement_arrow(change, band=DEFAULT_MOVEMENT_BAND, display_decimals: int = 2
 
     ``change`` is a fraction (0.15 = 15%); it is shown to ``display_decimals`` decimals of the
     fraction (2 = whole percent), so -9.7% shows as -10% and, with a 10% band, gets ↓.
-    Missing change gives "".
+    A change on the band counts as movement; with a band of 0, a change displayed as 0 (or
+    -0) is →. Missing change gives "".
     """
     shown = _float_array(round_half_away(change, display_decimals))
     band = _float_array(band)
     with np.errstate(invalid="ignore"):
-        arrows = np.where(shown >= band, UP, np.where(shown <= -band, DOWN, SAME))
+        arrows = np.where((shown >= band) & (shown > 0), UP, np.where((shown <= -band) & (shown < 0), DOWN, SAME))
     arrows = np.where(np.isnan(shown), "", arrows).astype(object)
     return arrows if arrows.ndim else str(arrows)
 

@@ -9,21 +9,22 @@ from .cells import NotANumber, describe, normalise_header, read_number, text_of,
 from .months import MONTH_FORMAT_HELP, financial_year_start, parse_financial_year, parse_month
 from .problems import Problems
 from .reader import Sheet
+from .rules import DEFAULT_MOVEMENT_BAND
 
 DEFAULT_MONTHS_SHOWN = 7
-DEFAULT_BAND = 0.10
 LAYOUTS = ("monthly",)
 
 
 @dataclass
 class Settings:
     reporting_month: int | None = None
+    reporting_month_cell: tuple[str, str] = ("Settings", "")  # (sheet, cell) it was read from
     months_shown: int = DEFAULT_MONTHS_SHOWN
     layout: str = "monthly"
     title: str = "Performance Scorecard"
     organisation: str = ""
     region_name: str = "Region"
-    band: float = DEFAULT_BAND
+    band: float = DEFAULT_MOVEMENT_BAND
     # April of the financial year -> children aged 0-17; key None applies to every year.
     populations: dict[int | None, float] = field(default_factory=dict)
 
@@ -64,6 +65,7 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
                 problems.error(sheet.name, cell, f"Reporting month is {describe(value)}",
                                f"Write {MONTH_FORMAT_HELP}, or leave it empty for the latest month with data.")
             settings.reporting_month = month
+            settings.reporting_month_cell = (sheet.name, cell)
         elif key == "months shown":
             number = _number(sheet, cell, value, problems)
             if number is not None and (number != int(number) or not 1 <= number <= 24):

@@ -138,3 +138,98 @@ def test_excel_error_cells_are_errors_not_missing(tmp_path):
     book.close()
     message = only(problems_of(path), "Data!C3")
     assert "#N/A" in message and "formula that failed" in message
+
+
+def test_percent_number_among_fractions_is_an_error_at_each_cell(tmp_path):
+    # 60% typed as 0.6 for months, then 61 and 62 typed as percent numbers by mistake
+    data = [("P", f"2020-{m:02d}", 0.6) for m in range(1, 11)] + [("P", "2020-11", 61), ("P", "2020-12", 62)]
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("P", unit="Percentage")], data)
+    messages = problems_of(path)
+    assert "61 in a percentage series whose other figures are fractions" in only(messages, "Data!C12")
+    assert "Write 61% or 0.61" in only(messages, "Data!C12")
+    assert "62 in a percentage series" in only(messages, "Data!C13")
+    assert len(messages) == 2
+
+
+def test_percent_numbers_throughout_are_still_read_as_percentages(tmp_path):
+    data = [("P", "2021-01", 0), ("P", "2021-02", 61)]  # a 0 reads the same in either notation
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("P", unit="Percentage")], data)
+    scorecard = load_scorecard(path)
+    assert scorecard.measures.loc["P", "value"] == pytest.approx(0.61)
+    assert [str(n) for n in scorecard.problems.notes if "percent numbers" in str(n)] != []
+
+
+def test_derived_indicators_in_a_circle(tmp_path):
+    inds = [indicator("A", unit="Percentage", numerator="B", denominator="C"),
+            indicator("B", numerator="A", denominator="C"),
+            indicator("C"),
+            indicator("S", unit="Percentage", numerator="S", denominator="C"),
+            indicator("Q", unit="Percentage", numerator="C", denominator="D"),  # a plain chain is fine
+            indicator("D")]
+    data = [(ref, "2021-02", 1) for ref in "ABCSD"]
+    messages = problems_of(make_workbook(tmp_path / "b.xlsx", inds, data))
+    assert "A is calculated from B, which is calculated from A: a circle" in only(messages, "Indicators!H2")
+    assert "B is calculated from A, which is calculated from B: a circle" in only(messages, "Indicators!H3")
+    assert "S is calculated from itself" in only(messages, "Indicators!H5")
+    assert len(messages) == 3
+
+
+def test_circle_through_a_denominator_names_that_cell(tmp_path):
+    inds = [indicator("A", unit="Percentage", numerator="C", denominator="B"),
+            indicator("B", numerator="C", denominator="E"),
+            indicator("E", numerator="C", denominator="A"),
+            indicator("C")]
+    messages = problems_of(make_workbook(tmp_path / "b.xlsx", inds, [("C", "2021-02", 1)]))
+    assert ("A is calculated from B, which is calculated from E, which is calculated from A"
+            in only(messages, "Indicators!I2"))
+
+
+def test_same_ref_and_month_twice_with_different_parts(tmp_path):
+    inds = [indicator("P", unit="Percentage")]
+    data = [("P", "2020-12", None, 90, 200), ("P", "2021-01", None, 100, 200), ("P", "2021-01", None, 150, 200)]
+    message = only(problems_of(make_workbook(tmp_path / "b.xlsx", inds, data)), "Data!C3")
+    assert "more than one figure for Jan-21" in message
+    assert "Data!C4 (an empty cell; numerator 150, denominator 200)" in message
+
+
+def test_duplicate_message_shows_placeholders_as_typed_and_quotes_sheet_names(tmp_path):
+    inds = [indicator("P", unit="Percentage")]
+    month_sheet = [["Ref", "Value", "Numerator", "Denominator"], ["P", "tbc", 150, 200]]
+    path = make_workbook(tmp_path / "b.xlsx", inds, [("P", "2021-01", 0.5, 100, 200)],
+                         extra_sheets={"Jan 21": month_sheet})
+    message = only(problems_of(path), "Data!C2")
+    assert "'Jan 21'!B2 ('tbc'; numerator 150, denominator 200)" in message
+    assert "nan" not in message
+
+
+def test_month_far_in_the_future_is_an_error(tmp_path):
+    data = GOOD + [("A", "2201-02", 3)]  # 2021 mistyped
+    message = only(problems_of(make_workbook(tmp_path / "b.xlsx", [indicator("A")], data)), "Data!B4")
+    assert "the month 2201-02 is in the future; check the year" in message
+
+
+def test_month_heading_far_in_the_future_is_an_error_wide(tmp_path):
+    data = GOOD + [("A", "2201-02", 3)]
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], data, shape="wide")
+    assert "2201-02 is in the future" in only(problems_of(path), "Data!D1")
+
+
+def test_reporting_month_with_no_figures_is_an_error(tmp_path):
+    data = [("A", "2019-01", 1), ("A", "2021-02", 2)]
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], data)
+    for month in ("Jun-25", "Dec-18", "Jun-20"):
+        message = only(problems_of(path, month), "'Command line'")
+        assert "the --month given" in message and "has no figures" in message
+        assert "from Jan-19 to Feb-21" in message and "Settings" not in message
+
+
+def test_reporting_month_in_settings_with_no_figures_is_an_error_at_its_cell(tmp_path):
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], GOOD, settings={"Reporting month": "Dec-18"})
+    message = only(problems_of(path), "Settings!B1")
+    assert "Reporting month (Dec-18) has no figures" in message and "from Jan-21 to Feb-21" in message
+
+
+def test_unreadable_month_on_the_command_line_is_not_blamed_on_settings(tmp_path):
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], GOOD)
+    message = only(problems_of(path, "Febuary"), "'Command line'")
+    assert "the --month given ('Febuary') cannot be read" in message

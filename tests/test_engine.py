@@ -211,3 +211,36 @@ def test_all_missing_mix_never_raises(tmp_path):
     assert math.isnan(measure(sc, "B", "change_prev_month"))
     assert measure(sc, "B", "dot") == SAME
     assert np.isnan(measure(sc, "A", "avg_12m"))
+
+
+class TestReviewFixes:
+    def test_months_given_only_as_parts_count_as_data(self, tmp_path):
+        data = [("P", m, 0.5) for m in ("2020-12", "2021-01")] + [("P", "2021-02", None, 130, 200)]
+        sc = card(tmp_path, [indicator("P", unit="Percentage")], data)
+        assert sc.reporting_month == month_index(2021, 2)
+        assert measure(sc, "P", "value") == pytest.approx(0.65)
+
+    def test_a_workbook_holding_only_parts(self, tmp_path):
+        data = [("P", "2021-01", None, 100, 200), ("P", "2021-02", None, 130, 200)]
+        sc = card(tmp_path, [indicator("P", unit="Percentage", ytd="ratio")], data)
+        assert sc.reporting_month == month_index(2021, 2)
+        assert measure(sc, "P", "value") == pytest.approx(0.65)
+        assert measure(sc, "P", "ytd") == pytest.approx(230 / 400)
+
+    def test_within_limits_dot_shows_the_direction_of_the_numbers(self, tmp_path):
+        from scorecard_xl.layout import JUDGEMENT_COLOURS, monthly_layout
+        ind = indicator("W", polarity="Within limits", Green="14-20", Red="1+ above range limit")
+        sc = card(tmp_path, [ind], monthly_series("W", 2020, 1, [25] * 13 + [22]))
+        plan = monthly_layout(sc)
+        row = next(r for r, key in plan.row_keys.items() if key == "W")
+        column = next(c for (r, c), cell in plan.cells.items() if r == plan.header_row and cell.value == "DoT")
+        cell = plan.cells[(row, column)]
+        assert cell.value == DOWN  # the numbers fell ...
+        assert plan.styles[cell.style].font_color == JUDGEMENT_COLOURS["better"]  # ... towards the range
+
+    def test_outturns_only_for_financial_years_wholly_in_the_data(self, tmp_path):
+        sc = card(tmp_path, [indicator("M")], monthly_series("M", 2019, 7, [100] * 20))  # Jul-19 .. Feb-21
+        assert [c for c in sc.measures.columns if c.startswith("outturn")] == []
+        sc = card(tmp_path, [indicator("M")], monthly_series("M", 2019, 4, [100] * 23))  # Apr-19 .. Feb-21
+        assert [c for c in sc.measures.columns if c.startswith("outturn")] == ["outturn_2019-20"]
+        assert measure(sc, "M", "outturn_2019-20") == 1200

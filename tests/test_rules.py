@@ -135,3 +135,24 @@ def test_rules_never_raise_and_agree_on_missing(rows):
     assert all(v == "" for v in verdicts[missing])
     assert set(arrows) <= {UP, SAME, DOWN, ""}
     assert set(dots) <= {UP, SAME, DOWN, ""}
+
+
+class TestMovementArrowWithBandZero:
+    def test_no_change_is_level(self):
+        assert rules.movement_arrow(0.0, 0.0) == SAME
+        assert rules.movement_arrow(-0.001, 0.0) == SAME  # displays as 0%
+
+    def test_any_displayed_change_moves(self):
+        assert rules.movement_arrow(-0.05, 0.0) == DOWN
+        assert rules.movement_arrow(0.05, 0.0) == UP
+
+    def test_per_row_bands_including_zero(self):
+        got = rules.movement_arrow(np.array([0.0, 0.0, -0.10, 0.10]), np.array([0.0, 0.10, 0.10, 0.0]))
+        assert list(got) == [SAME, SAME, DOWN, UP]
+
+
+def test_the_default_band_has_one_definition():
+    from scorecard_xl import indicators, settings
+    assert not hasattr(settings, "DEFAULT_BAND")
+    assert settings.Settings().band == rules.DEFAULT_MOVEMENT_BAND
+    assert not hasattr(indicators, "is_derived")  # dead code, removed

@@ -244,8 +244,8 @@ def _indicator_row(plan: SheetPlan, row: int, col: dict, ref: str, info, figures
         plan.put(row, col["change"], "n/a", NOT_AVAILABLE)
 
     judgement = figures["judgement"]
-    if info["polarity"] == rules.INFO or judgement == rules.NEUTRAL:
-        mark = figures["dot"]  # Info: the direction of the numbers, in neutral grey
+    if info["polarity"] in (rules.INFO, rules.WITHIN_LIMITS):
+        mark = figures["dot"]  # DESIGN 5.3: the direction of the numbers; the colour is the judgement
     else:
         mark = rules.qualitative_mark(judgement)
     plan.put(row, col["dot"], mark or "n/a", mark_style(JUDGEMENT_COLOURS.get(judgement, "7F7F7F")))

@@ -117,10 +117,6 @@ def is_scorecard_sheet(name: str) -> bool:
     return name.strip().casefold() in SCORECARD_SHEETS or parse_month(name) is not None
 
 
-def all_sheets(_name: str) -> bool:
-    return True
-
-
 def find_sheet(sheets: list[Sheet], name: str) -> Sheet | None:
     """The sheet called ``name``, ignoring case and surrounding spaces."""
     wanted = name.strip().casefold()

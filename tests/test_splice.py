@@ -8,6 +8,7 @@ byte for byte, lxml, python-calamine, openpyxl and LibreOffice.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import struct
 import subprocess
@@ -21,8 +22,8 @@ import xlsxwriter
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
-from scorecard_xl.backends.xlsx_file import (protected_sheets, read_raw_cells, read_sheet_cells,
-                                             sheet_print_area, write_plans)
+from scorecard_xl.backends.xlsx_file import (error_cells, protected_sheets, raw_cell_has_content, read_raw_cells,
+                                             read_sheet_cells, sheet_owned_area, sheet_print_area, write_plans)
 from scorecard_xl.problems import WorkbookError
 from scorecard_xl.sheetplan import PrintSetup, RichRun, RichText, SheetPlan, Style
 
@@ -502,6 +503,184 @@ def test_print_area_notations(tmp_path):
     assert parse_area("Scorecard!$5:$6,Scorecard!$A:$A") == (4, 0, 5, 16383)
     assert parse_area("Scorecard!$C$3") == (2, 2, 2, 2)
     assert parse_area("#REF!") is None
+
+
+# --- the owned-area record, a person's cells and settings, quiet workbook.xml ----------------------
+
+def rewrite_member(path: Path, member: str, change) -> None:
+    """Replace one zip member's bytes with ``change(bytes)``, everything else as it is."""
+    parts = members(path)
+    with zipfile.ZipFile(path) as z:
+        infos = z.infolist()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in infos:
+            data = parts[info.filename]
+            out.writestr(info, change(data) if info.filename == member else data)
+
+
+def defined_names(path: Path) -> dict[tuple[str, str | None], etree._Element]:
+    book = etree.fromstring(members(path)["xl/workbook.xml"])
+    return {(n.get("name"), n.get("localSheetId")): n for n in book.iterfind(".//m:definedName", NS)}
+
+
+def test_owned_area_is_a_hidden_sheet_name_that_outlives_print_area_edits(sources, tmp_path):
+    source, with_card = sources
+    assert sheet_owned_area(with_card, "Scorecard") is None  # never written by the tool
+    first = tmp_path / "first.xlsx"
+    write_plans(source, [make_plan()], first)
+    name = defined_names(first)[("_scorecard_xl_area", "2")]
+    assert name.get("hidden") == "1" and name.text == "'Scorecard'!$A$1:$E$7"
+    assert sheet_owned_area(first, "SCORECARD") == (0, 0, 6, 4) and sheet_owned_area(first, "Nope") is None
+    # a person widens the print area to print a note: the record of what the tool owns stays
+    rewrite_member(first, "xl/workbook.xml", lambda x: re.sub(rb'(name="_xlnm.Print_Area" localSheetId="2">)[^<]*',
+                                                              rb"\1'Scorecard'!$A$1:$Z$25", x))
+    assert sheet_print_area(first, "Scorecard") == (0, 0, 24, 25)
+    assert sheet_owned_area(first, "Scorecard") == (0, 0, 6, 4)
+    # a workbook refreshed before the record existed: its print area stands in for it
+    rewrite_member(first, "xl/workbook.xml",
+                   lambda x: re.sub(rb'<definedName name="_scorecard_xl_area"[^>]*>[^<]*</definedName>', b"", x))
+    assert sheet_owned_area(first, "Scorecard") == (0, 0, 24, 25)
+    second = tmp_path / "second.xlsx"
+    write_plans(first, [make_plan()], second)
+    assert sheet_owned_area(second, "Scorecard") == (0, 0, 6, 4)
+    assert [key for key in defined_names(second) if key[0] == "_scorecard_xl_area"] == [("_scorecard_xl_area", "2")]
+    # the same area again: workbook.xml keeps its bytes
+    third = tmp_path / "third.xlsx"
+    write_plans(second, [make_plan()], third)
+    assert "xl/workbook.xml" not in differing(second, third)
+
+
+def test_raw_cell_has_content():
+    assert raw_cell_has_content(b'<c r="A1"><v>3</v></c>')
+    assert raw_cell_has_content(b'<c r="A1" t="inlineStr"><is><t>x</t></is></c>')
+    assert raw_cell_has_content(b'<c r="B18" t="str"><f>IF(A1="","","")</f><v></v></c>')  # formula showing ""
+    assert raw_cell_has_content(b'<c r="B18"><f>A1</f></c>')  # formula never calculated
+    assert raw_cell_has_content(b'<c r="B18"><f t="shared" si="0"/></c>')
+    assert raw_cell_has_content(b'<c r="C18" s="7"/>')  # a yellow sign-off box
+    assert not raw_cell_has_content(b'<c r="C18"/>')
+    assert not raw_cell_has_content(b'<c r="C18" s="0"><v></v></c>')
+
+
+def test_a_persons_merges_row_settings_and_formula_cells_outside_the_areas_are_carried(sources, tmp_path):
+    source, _ = sources
+    first = tmp_path / "first.xlsx"
+    bigger = make_plan()
+    bigger.put(9, 6, "last month's extra column")  # last time the tool owned A1:G10
+    write_plans(source, [bigger], first)
+    part = sheet_part(first, "Scorecard")
+
+    def person_edits(xml: bytes) -> bytes:
+        root = etree.fromstring(xml)
+        data = root.find("m:sheetData", NS)
+        data.find("m:row[@r='10']", NS).attrib.update({"ht": "30", "customHeight": "1"})  # inside the old area
+        for row in ('<row r="15" ht="40" customHeight="1"><c r="A15" t="inlineStr"><is><t>Notes for the Board</t>'
+                    '</is></c></row>', '<row r="16" s="3" customFormat="1"/>',
+                    '<row r="18"><c r="A18" t="inlineStr"><is><t>Checked by</t></is></c>'
+                    '<c r="B18" t="str"><f>IF(Indicators!A2="","","")</f><v></v></c><c r="C18" s="3"/></row>',
+                    '<row r="20" hidden="1"><c r="A20"><v>5</v></c></row>'):
+            data.append(etree.fromstring(f'<w xmlns="{MAIN}">{row}</w>')[0])
+        merges = root.find("m:mergeCells", NS)
+        for ref in ("F9:G10", "H2:I3", "A15:F16", "D6:F8"):  # inside old area / right / below / across
+            etree.SubElement(merges, f"{{{MAIN}}}mergeCell", ref=ref)
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    rewrite_member(first, part, person_edits)
+    raw = read_raw_cells(first, "Scorecard")
+    keep = {pos: cell for pos, cell in raw.items() if pos[0] >= 14 and raw_cell_has_content(cell)}
+    assert set(keep) == {(14, 0), (17, 0), (17, 1), (17, 2), (19, 0)}
+    out = tmp_path / "out.xlsx"
+    write_plans(first, [make_plan()], out, keep_cells={"Scorecard": keep})  # now the tool owns A1:E7
+    root = etree.fromstring(members(out)[part])
+    assert [m.get("ref") for m in root.iterfind("m:mergeCells/m:mergeCell", NS)] == ["A1:E1", "H2:I3", "A15:F16"]
+    assert root.find("m:mergeCells", NS).get("count") == "3"
+    rows = {row.get("r"): dict(row.attrib) for row in root.iterfind("m:sheetData/m:row", NS)}
+    assert rows["15"] == {"r": "15", "ht": "40", "customHeight": "1"}
+    assert rows["16"] == {"r": "16", "s": "3", "customFormat": "1"}
+    assert rows["20"] == {"r": "20", "hidden": "1"} and rows["1"] == {"r": "1", "ht": "24", "customHeight": "1"}
+    assert "10" not in rows  # the old area's row settings were the tool's
+    b18 = root.find("m:sheetData/m:row/m:c[@r='B18']", NS)
+    assert b18.get("t") == "str" and b18.find("m:f", NS).text == 'IF(Indicators!A2="","","")'
+    assert not b18.find("m:v", NS).text
+    assert root.find("m:sheetData/m:row/m:c[@r='C18']", NS).get("s") == "3"
+    sheet = openpyxl.load_workbook(out)["Scorecard"]
+    assert sorted(str(r) for r in sheet.merged_cells.ranges) == ["A15:F16", "A1:E1", "H2:I3"]
+    assert sheet.row_dimensions[15].height == 40 and sheet.row_dimensions[20].hidden
+
+
+def test_workbook_xml_keeps_its_bytes_when_names_mean_the_same(sources, tmp_path):
+    source, _ = sources
+    first = tmp_path / "first.xlsx"
+    write_plans(source, [make_plan()], first)
+    # Excel writes names without needless quotes; a person adds column A to the print titles
+    rewrite_member(first, "xl/workbook.xml", lambda x: x.replace(b"'Scorecard'!$A$1:$E$7", b"SCORECARD!A1:E7")
+                   .replace(b"'Scorecard'!$5:$6", b"Scorecard!$A:$A,Scorecard!$5:$6"))
+    second = tmp_path / "second.xlsx"
+    write_plans(first, [make_plan()], second)
+    assert differing(first, second) == set()
+    # the rows change: only they do, the person's title column stays
+    plan = make_plan()
+    plan.print_setup = PrintSetup(repeat_rows=(4, 4), header='&C&"-,Bold"Scorecard')
+    third = tmp_path / "third.xlsx"
+    write_plans(second, [plan], third)
+    assert differing(second, third) == {"xl/workbook.xml"}
+    names = defined_names(third)
+    assert names[("_xlnm.Print_Titles", "2")].text == "Scorecard!$A:$A,'Scorecard'!$5:$5"
+    assert names[("_xlnm.Print_Area", "2")].text == "SCORECARD!A1:E7"
+
+
+def test_error_cells_of_a_sheet_written_with_a_namespace_prefix(tmp_path):
+    source = tmp_path / "s.xlsx"
+    book = xlsxwriter.Workbook(str(source))
+    book.add_worksheet("Data").write(0, 0, 1)
+    book.add_worksheet("Plain").write(0, 0, 1)
+    book.close()
+    rewrite_member(source, "xl/worksheets/sheet1.xml", lambda _: f"""<?xml version="1.0" encoding="UTF-8"?>
+<x:worksheet xmlns:x="{MAIN}"><x:sheetData>
+<x:row r="3"><x:c r="C3" t="e"><x:f>NA()</x:f><x:v>#N/A</x:v></x:c><x:c t="e" r="D3"><x:v>#DIV/0!</x:v></x:c>
+<x:c><x:v>4</x:v></x:c><x:c t='e'><x:v>#REF!</x:v></x:c></x:row>
+<x:row><x:c r="A4" t="e" s="1"><x:f t="shared" si="0"/><x:v>#VALUE!</x:v></x:c></x:row>
+</x:sheetData></x:worksheet>""".encode())
+    assert error_cells(source, ["data", "Plain", "Missing"]) == {
+        "data": {(2, 2): "#N/A", (2, 3): "#DIV/0!", (2, 5): "#REF!", (3, 0): "#VALUE!"}}
+
+
+def test_protected_sheets_reads_only_the_sheets_asked_about_and_workbook_xml_once(tmp_path, monkeypatch):
+    from scorecard_xl.backends import ooxml_package
+    from scorecard_xl.backends.ooxml_package import Package
+
+    source = tmp_path / "s.xlsx"
+    book = xlsxwriter.Workbook(str(source))
+    book.add_worksheet("Locked").protect()
+    book.add_worksheet("Export").write_column(0, 0, list(range(5000)))
+    book.close()
+    read, parsed = [], []
+    real_read, real_parse = Package.read, ooxml_package.parse_xml
+    monkeypatch.setattr(Package, "read", lambda self, part: read.append(part) or real_read(self, part))
+    monkeypatch.setattr(ooxml_package, "parse_xml", lambda data: parsed.append(data[:200]) or real_parse(data))
+    assert protected_sheets(source, ["locked"]) == {"Locked"}
+    assert protected_sheets(source, ["Export", "Missing"]) == set()
+    assert protected_sheets(source) == {"Locked"}
+    assert [p for p in read if p.startswith("xl/worksheets/")] == ["xl/worksheets/sheet1.xml",
+                                                                   "xl/worksheets/sheet2.xml",
+                                                                   "xl/worksheets/sheet1.xml",
+                                                                   "xl/worksheets/sheet2.xml"]
+    parsed.clear()
+    with Package(source) as package:
+        assert package.find_sheet("export").index == 1 and package.find_sheet("LOCKED").index == 0
+        assert [e.name for e in package.sheets()] == ["Locked", "Export"]
+    assert sum(b"<workbook" in data for data in parsed) == 1
+
+
+def test_one_parser_of_column_letters_and_no_dead_code():
+    from scorecard_xl.backends import ooxml_styles
+    from scorecard_xl.backends.ooxml_cells import column_index, parse_ref
+    from scorecard_xl import reader
+    from scorecard_xl.problems import column_letter
+
+    assert [column_index(text) for text in ("A", "z", "AA", "AB", "XFD")] == [0, 25, 26, 27, 16383]
+    assert all(column_index(column_letter(n)) == n for n in range(0, 20000, 7))
+    assert parse_ref("$AB$12") == (11, 27)
+    assert not hasattr(ooxml_styles, "add_styles") and not hasattr(reader, "all_sheets")
 
 
 # --- LibreOffice -----------------------------------------------------------------------------------

@@ -16,15 +16,21 @@ _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _INTEGER = re.compile(r"^-?\d{1,15}$")
 
 
+def column_index(letters: str) -> int:
+    """Spreadsheet column letters -> 0-based column: 'A' -> 0, 'AB' -> 27 (any case).
+    The one parser of column letters; ``problems.column_letter`` is the reverse."""
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ord(ch) - 64
+    return number - 1
+
+
 def parse_ref(ref: str) -> tuple[int, int] | None:
     """'AB12' -> (11, 27)."""
     match = _REF.match(ref or "")
     if not match:
         return None
-    column = 0
-    for ch in match.group(1).upper():
-        column = column * 26 + ord(ch) - 64
-    return int(match.group(2)) - 1, column - 1
+    return int(match.group(2)) - 1, column_index(match.group(1))
 
 
 def shared_strings(package: Package) -> list:
@@ -106,18 +112,33 @@ def read_raw(package: Package, part: str) -> dict[tuple[int, int], bytes]:
     return raw
 
 
-def _element(raw: bytes):
+def raw_element(raw: bytes):
+    """A raw <c> element (as ``read_raw`` gives it) parsed, in the main namespace."""
     return parse_xml(b'<w xmlns="%s">' % MAIN.encode() + raw + b"</w>")[0]
 
 
 def has_formula(raw: bytes) -> bool:
-    return _element(raw).find(q(MAIN, "f")) is not None
+    return raw_element(raw).find(q(MAIN, "f")) is not None
+
+
+def has_content(cell) -> bool:
+    """A <c> element that holds something: a value, an inline string, a formula (even with no
+    cached value) or a style other than the default (a formatted empty cell)."""
+    value = cell.find(q(MAIN, "v"))
+    if value is not None and value.text:
+        return True
+    if cell.find(q(MAIN, "is")) is not None or cell.find(q(MAIN, "f")) is not None:
+        return True
+    try:
+        return int(cell.get("s") or 0) != 0
+    except ValueError:
+        return False
 
 
 def detach_orphan_shared_formulas(cells: dict[tuple[int, int], bytes]) -> dict[tuple[int, int], bytes]:
     """Cells that use a shared formula whose defining cell is not among ``cells`` keep their value
     but lose the formula (a shared formula without its definition makes Excel repair the file)."""
-    parsed = {pos: _element(raw) for pos, raw in cells.items() if b"shared" in raw}
+    parsed = {pos: raw_element(raw) for pos, raw in cells.items() if b"shared" in raw}
     defined = set()
     for element in parsed.values():
         formula = element.find(q(MAIN, "f"))

@@ -130,6 +130,8 @@ class Package:
         self.infos = self._zip.infolist()
         self._names = {info.filename for info in self.infos}
         self._cache: dict[str, bytes] = {}
+        self._workbook_root = None
+        self._sheets: list[SheetEntry] | None = None
         self.workbook_part = self._find_workbook_part()
 
     def close(self) -> None:
@@ -194,11 +196,23 @@ class Package:
                 return rel
         return None
 
+    def workbook_root(self):
+        """workbook.xml parsed (once per Package); for reading only — edits work on their own copy."""
+        if self._workbook_root is None:
+            workbook = parse_xml(self.read(self.workbook_part))
+            if workbook.tag != q(MAIN, "workbook"):
+                raise WorkbookError(f"{self.path.name} is not a regular Excel workbook (its workbook part is "
+                                    f"{etree.QName(workbook).namespace or 'not namespaced'}).")
+            self._workbook_root = workbook
+        return self._workbook_root
+
     def sheets(self) -> list[SheetEntry]:
-        workbook = parse_xml(self.read(self.workbook_part))
-        if workbook.tag != q(MAIN, "workbook"):
-            raise WorkbookError(f"{self.path.name} is not a regular Excel workbook (its workbook part is "
-                                f"{etree.QName(workbook).namespace or 'not namespaced'}).")
+        if self._sheets is None:
+            self._sheets = self._read_sheets()
+        return list(self._sheets)
+
+    def _read_sheets(self) -> list[SheetEntry]:
+        workbook = self.workbook_root()
         rels = {rel.id: rel for rel in self.relationships(self.workbook_part)}
         entries = []
         for index, sheet in enumerate(workbook.iterfind(f"{{{MAIN}}}sheets/{{{MAIN}}}sheet")):

@@ -15,6 +15,7 @@ from lxml import etree
 
 from ..problems import cell_name
 from ..sheetplan import PrintSetup, RichText, SheetPlan
+from .ooxml_cells import parse_ref
 from .ooxml_package import MAIN, MC, REL, local_name, parse_xml, q
 from .ooxml_styles import argb
 from .ooxml_text import escape_attr, escape_text, fragment, inline_string_xml
@@ -35,6 +36,10 @@ CARRIED = {"sheetProtection", "protectedRanges", "conditionalFormatting", "dataV
 # Kept only when the plan has no print setup of its own.
 PRINT = {"pageMargins", "pageSetup", "headerFooter"}
 DEFAULT_MARGINS = b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+# <row> attributes a person sets (height, hidden, row format, grouping) carried for rows below
+# the tool's areas, in the order Excel writes them.
+ROW_ATTRIBUTES = ("s", "customFormat", "ht", "hidden", "customHeight", "outlineLevel", "collapsed")
+Area = tuple  # (top, left, bottom, right), 0-based
 
 
 @dataclass
@@ -120,8 +125,50 @@ def _run_defaults(plan: SheetPlan, style_name: str | None, base: dict) -> dict:
             "color": style.font_color or base.get("color")}
 
 
+def _merge_area(ref: str) -> Area | None:
+    first, _, last = ref.partition(":")
+    start, end = parse_ref(first), parse_ref(last or first)
+    if start is None or end is None:
+        return None
+    return min(start[0], end[0]), min(start[1], end[1]), max(start[0], end[0]), max(start[1], end[1])
+
+
+def _overlaps(a: Area, b: Area) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+def carried_merges(old: OldSheet, areas: list[Area]) -> list[Area]:
+    """The old sheet's merged ranges that lie wholly outside every one of ``areas``."""
+    found = []
+    for merges in old.elements.get("mergeCells", []):
+        for merge in merges:
+            if local_name(merge) != "mergeCell":
+                continue
+            area = _merge_area(merge.get("ref", ""))
+            if area is not None and area[:2] != area[2:] and not any(_overlaps(area, a) for a in areas):
+                found.append(area)
+    return found
+
+
+def carried_rows(old: OldSheet, areas: list[Area]) -> dict[int, dict[str, str]]:
+    """0-based row -> the <row> attributes (ROW_ATTRIBUTES) the old sheet set, for rows below
+    the last row of every one of ``areas``."""
+    data = old.first("sheetData")
+    if data is None:
+        return {}
+    below = max((a[2] for a in areas), default=-1)
+    found, number = {}, -1
+    for row in data.iterchildren(q(MAIN, "row")):
+        number = int(row.get("r")) - 1 if row.get("r") else number + 1
+        if number > below:
+            attrs = {name: row.get(name) for name in ROW_ATTRIBUTES if row.get(name) is not None}
+            if attrs:
+                found[number] = attrs
+    return found
+
+
 def _sheet_data(plan: SheetPlan, xf: dict[str, int], quoted: dict, kept: dict[tuple[int, int], bytes],
-                base: dict) -> str:
+                base: dict, row_attrs: dict[int, dict[str, str]] | None = None) -> str:
     rows: dict[int, dict[int, str]] = {}
     for (r, c), raw in kept.items():
         if (r, c) not in plan.cells:
@@ -135,20 +182,24 @@ def _sheet_data(plan: SheetPlan, xf: dict[str, int], quoted: dict, kept: dict[tu
         text = _cell_xml(cell_name(r, c), cell.value, index, font)
         if text:
             rows.setdefault(r, {})[c] = text
-    for r in plan.row_heights:
+    row_attrs = row_attrs or {}
+    for r in list(plan.row_heights) + list(row_attrs):
         rows.setdefault(r, {})
     out = ["<sheetData>"]
     for r in sorted(rows):
+        attrs = dict(row_attrs.get(r, {}))
         height = plan.row_heights.get(r)
-        extra = f' ht="{_num(height)}" customHeight="1"' if height is not None else ""
+        if height is not None:  # the plan's own height wins
+            attrs.update(ht=_num(height), customHeight="1")
+        extra = "".join(f' {name}="{escape_attr(attrs[name])}"' for name in ROW_ATTRIBUTES if name in attrs)
         cells = rows[r]
         out.append(f'<row r="{r + 1}"{extra}>' + "".join(cells[c] for c in sorted(cells)) + "</row>")
     out.append("</sheetData>")
     return "".join(out) if len(out) > 2 else "<sheetData/>"
 
 
-def _dimension(plan: SheetPlan, kept) -> str:
-    cells = list(plan.cells) + list(kept) + [(m[2], m[3]) for m in plan.merges]
+def _dimension(plan: SheetPlan, kept, merges: list[Area]) -> str:
+    cells = list(plan.cells) + list(kept) + [(m[2], m[3]) for m in merges]
     if not cells:
         return '<dimension ref="A1"/>'
     top, left = min(r for r, _ in cells), min(c for _, c in cells)
@@ -223,8 +274,9 @@ def _cols(plan: SheetPlan, old: OldSheet) -> bytes:
     return b"<cols>" + b"".join(parts) + b"</cols>" if parts else b""
 
 
-def _merges(plan: SheetPlan) -> str:
-    refs = [f"{cell_name(r0, c0)}:{cell_name(r1, c1)}" for r0, c0, r1, c1 in plan.merges if (r0, c0) != (r1, c1)]
+def _merges(merges: list[Area]) -> str:
+    refs = list(dict.fromkeys(f"{cell_name(r0, c0)}:{cell_name(r1, c1)}" for r0, c0, r1, c1 in merges
+                              if (r0, c0) != (r1, c1)))
     if not refs:
         return ""
     return f'<mergeCells count="{len(refs)}">' + "".join(f'<mergeCell ref="{ref}"/>' for ref in refs) + "</mergeCells>"
@@ -262,21 +314,26 @@ def _root_open(old: OldSheet) -> bytes:
 
 def render_sheet(plan: SheetPlan, xf: dict[str, int], old: OldSheet,
                  kept: dict[tuple[int, int], bytes] | None = None, base_font: dict | None = None,
-                 quoted: dict[str | None, int] | None = None) -> bytes:
+                 quoted: dict[str | None, int] | None = None, old_area: Area | None = None) -> bytes:
     """The complete worksheet part for ``plan``; ``xf`` maps style names to cellXfs indexes,
     ``kept`` holds raw <c> elements to carry over, ``base_font`` the workbook's default font
     (name, size) for rich-text runs that do not say, ``quoted`` style name (None: no style) ->
-    the index of its quotePrefix variant, for text that starts like a formula."""
+    the index of its quotePrefix variant, for text that starts like a formula. ``old_area`` is
+    the area the tool owned on the old sheet: merged ranges outside it and the plan's area, and
+    the <row> settings of rows below both, are carried over from the old sheet."""
     kept = kept or {}
+    areas = [plan.owned_area()] + ([old_area] if old_area is not None else [])
+    merges = list(plan.merges) + carried_merges(old, areas)
     ours: dict[str, bytes] = {
         "sheetPr": _sheet_pr(plan, old),
-        "dimension": _dimension(plan, kept).encode(),
+        "dimension": _dimension(plan, kept, merges).encode(),
         "sheetViews": _sheet_views(plan, old).encode(),
         "sheetFormatPr": fragment(old.first("sheetFormatPr"), old.nsmap) if old.first("sheetFormatPr") is not None
         else b'<sheetFormatPr defaultRowHeight="15"/>',
         "cols": _cols(plan, old),
-        "sheetData": _sheet_data(plan, xf, quoted or {}, kept, base_font or {}).encode("utf-8"),
-        "mergeCells": _merges(plan).encode(),
+        "sheetData": _sheet_data(plan, xf, quoted or {}, kept, base_font or {},
+                                 carried_rows(old, areas)).encode("utf-8"),
+        "mergeCells": _merges(merges).encode(),
     }
     carried = set(CARRIED) | (PRINT if plan.print_setup is None else set())
     for name in carried:

@@ -8,7 +8,6 @@ byte-identical.
 from __future__ import annotations
 
 import copy
-from typing import Iterable
 
 from lxml import etree
 
@@ -202,9 +201,3 @@ class StyleSheet:
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
-
-def add_styles(styles_xml: bytes, styles: Iterable[Style]) -> tuple[bytes, dict[str, int]]:
-    """styles.xml with the styles appended (or reused), and each style's cellXfs index."""
-    sheet = StyleSheet(styles_xml)
-    mapping = {style.name: sheet.xf_index(style) for style in styles}
-    return sheet.to_bytes(), mapping

@@ -11,6 +11,7 @@ import re
 from lxml import etree
 
 from ..problems import WorkbookError, column_letter
+from .ooxml_cells import column_index
 from .ooxml_package import (CONTENT_TYPES, CONTENT_TYPES_PART, CT_WORKSHEET, MAIN, PKG_REL, REL,
                             RT_CALC_CHAIN, RT_WORKSHEET, Package, local_name, parse_xml, part_rels_name, q,
                             relative_target, serialize_xml)
@@ -112,13 +113,20 @@ class WorkbookEditor:
     # --- defined names --------------------------------------------------------------------
     def set_sheet_name(self, builtin: str, sheet_name: str, formula: str | None) -> None:
         """Set (or with None remove) ``_xlnm.<builtin>`` local to the sheet; other names untouched."""
+        self.set_local_name(f"_xlnm.{builtin}", sheet_name, formula)
+
+    def set_local_name(self, full: str, sheet_name: str, formula: str | None, hidden: bool = False) -> None:
+        """Set (or with None remove) the defined name ``full`` local to the sheet. A name that
+        already refers to the same place (however it is spelt) is left as it is, so an unchanged
+        workbook.xml keeps its bytes. Print_Titles keeps the person's title columns, if any."""
         index, _ = self.sheet_position(sheet_name)
-        full = f"_xlnm.{builtin}"
         names = self.workbook.root.find(q(MAIN, "definedNames"))
         existing = []
         if names is not None:
             existing = [n for n in names if local_name(n) == "definedName" and n.get("name", "").casefold()
                         == full.casefold() and n.get("localSheetId") == str(index)]
+        if full.casefold() == "_xlnm.print_titles" and existing:
+            formula = _with_title_columns(existing[0].text or "", formula)
         if formula is None:
             for element in existing:
                 names.remove(element)
@@ -127,15 +135,22 @@ class WorkbookEditor:
                 self.workbook.root.remove(names)
             return
         if existing:
-            if existing[0].text != formula:
-                existing[0].text = formula
+            element = existing[0]
+            if not same_reference(element.text or "", formula):
+                element.text = formula
+                self.workbook.changed = True
+            if hidden and element.get("hidden") not in ("1", "true"):
+                element.set("hidden", "1")
                 self.workbook.changed = True
             return
         if names is None:
             names = etree.Element(q(MAIN, "definedNames"))
             before = [e for e in self.workbook.root if local_name(e) in _BEFORE_DEFINED_NAMES]
             before[-1].addnext(names)
-        element = etree.SubElement(names, q(MAIN, "definedName"), name=full, localSheetId=str(index))
+        element = etree.SubElement(names, q(MAIN, "definedName"), name=full)
+        if hidden:
+            element.set("hidden", "1")
+        element.set("localSheetId", str(index))
         element.text = formula
         self.workbook.changed = True
 
@@ -188,28 +203,71 @@ class WorkbookEditor:
 
 
 _AREA = re.compile(r"^\$?([A-Z]{1,3})?\$?(\d+)?(?::\$?([A-Z]{1,3})?\$?(\d+)?)?$")
+LAST_ROW, LAST_COLUMN = 1048575, 16383
 
 
-def parse_area(formula: str) -> tuple[int, int, int, int] | None:
-    """``'Sheet'!$A$1:$K$40`` (the first area of a list) -> 0-based (top, left, bottom, right)."""
-    text = formula.split(",")[0].strip()
-    if "!" in text:
-        text = text.rsplit("!", 1)[1]
-    match = _AREA.match(text.upper())
+def split_areas(formula: str) -> list[str]:
+    """``'a,b'!$A$1,Sheet!$5:$6`` -> its comma-separated parts (commas in quoted sheet names kept)."""
+    parts, current, quoted = [], "", False
+    for ch in formula:
+        if ch == "'":
+            quoted = not quoted
+        if ch == "," and not quoted:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return [part.strip() for part in parts]
+
+
+def parse_reference(text: str) -> tuple[str, tuple[int, int, int, int]] | None:
+    """One area, ``'It''s'!$B$2:$D$9`` -> ("it's", (1, 1, 8, 3)): the sheet name case-folded
+    ("" when the reference names none) and the 0-based (top, left, bottom, right); None if it is
+    not an area (``#REF!``, a formula)."""
+    sheet, _, cells = text.strip().rpartition("!")
+    if sheet.startswith("'") and sheet.endswith("'") and len(sheet) > 1:
+        sheet = sheet[1:-1].replace("''", "'")
+    match = _AREA.match(cells.upper())
     if not match or not any(match.groups()):
         return None
     c1, r1, c2, r2 = match.groups()
     if c2 is None and r2 is None:
         c2, r2 = c1, r1
-
-    def col(letters, default):
-        if not letters:
-            return default
-        number = 0
-        for ch in letters:
-            number = number * 26 + ord(ch) - 64
-        return number - 1
-
     top = int(r1) - 1 if r1 else 0
-    bottom = int(r2) - 1 if r2 else 1048575
-    return top, col(c1, 0), bottom, col(c2, 16383)
+    bottom = int(r2) - 1 if r2 else LAST_ROW
+    left = column_index(c1) if c1 else 0
+    right = column_index(c2) if c2 else LAST_COLUMN
+    return sheet.casefold(), (top, left, bottom, right)
+
+
+def parse_area(formula: str) -> tuple[int, int, int, int] | None:
+    """``'Sheet'!$A$1:$K$40`` (the first area of a list) -> 0-based (top, left, bottom, right)."""
+    parsed = parse_reference(split_areas(formula)[0])
+    return parsed[1] if parsed else None
+
+
+def _is_rows(area: tuple[int, int, int, int]) -> bool:
+    return area[1] == 0 and area[3] == LAST_COLUMN
+
+
+def same_reference(old: str, new: str) -> bool:
+    """Whether two defined-name formulas refer to the same areas (sheet names compared without
+    quotes and case; the order of a list of areas does not matter)."""
+    if old == new:
+        return True
+    parsed_old = [parse_reference(part) for part in split_areas(old)]
+    parsed_new = [parse_reference(part) for part in split_areas(new)]
+    if None in parsed_old or None in parsed_new:
+        return False
+    return sorted(parsed_old) == sorted(parsed_new)
+
+
+def _with_title_columns(old: str, rows: str | None) -> str | None:
+    """The Print_Titles formula: the title columns a person set in ``old`` kept, the rows ours."""
+    columns = []
+    for part in split_areas(old):
+        parsed = parse_reference(part)
+        if parsed is not None and not _is_rows(parsed[1]):
+            columns.append(part)
+    return ",".join(columns + ([rows] if rows else [])) or None

@@ -1,8 +1,8 @@
 """The file backend: write SheetPlans into a user's .xlsx/.xlsm by splicing its zip package.
 
 Only the parts that must change are rewritten: the plan's worksheet part, styles.xml (append
-only), and — when a sheet is added, print names change or calcChain entries go —
-workbook.xml, its .rels, [Content_Types].xml and calcChain.xml. Every other member (drawings,
+only), and — when a sheet is added, its print names or owned-area name change, or calcChain
+entries go — workbook.xml, its .rels, [Content_Types].xml and calcChain.xml. Every other member (drawings,
 charts, comments, tables, vbaProject.bin, customUI, sharedStrings, docProps, ...) is copied as
 it is. docProps/app.xml is left alone even when a sheet is added (Excel does not check it).
 """
@@ -14,13 +14,19 @@ from pathlib import Path
 
 from ..problems import WorkbookError
 from ..sheetplan import CellValue, SheetPlan, Style
-from .ooxml_cells import detach_orphan_shared_formulas, has_formula, read_raw, read_values
-from .ooxml_package import MAIN, Package, parse_xml
+from .ooxml_cells import (cell_value, detach_orphan_shared_formulas, has_content, has_formula, iter_cells,
+                          raw_element, read_raw, read_values)
+from .ooxml_package import MAIN, Package, SheetEntry, parse_xml
 from .ooxml_sheet import looks_like_formula, read_old_sheet, render_sheet
 from .ooxml_styles import StyleSheet
 from .ooxml_workbook import WorkbookEditor, area_reference, parse_area, rows_reference
 
-__all__ = ["read_sheet_cells", "read_raw_cells", "sheet_print_area", "protected_sheets", "write_plans"]
+__all__ = ["OWNED_AREA_NAME", "error_cells", "protected_sheets", "raw_cell_has_content", "read_raw_cells",
+           "read_sheet_cells", "sheet_owned_area", "sheet_print_area", "write_plans"]
+
+# A hidden name local to each sheet the tool writes with a print setup: the rectangle it owns
+# there. The print area used to serve as that record, but people change print areas.
+OWNED_AREA_NAME = "_scorecard_xl_area"
 
 _PROTECTION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetProtection\b([^>]*)>")
 _SHEET_ON = re.compile(rb"""\bsheet\s*=\s*["'](1|true)["']""")
@@ -43,8 +49,7 @@ def read_sheet_cells(path: str | Path, sheet_name: str) -> dict[tuple[int, int],
         return read_values(package, part) if part else {}
 
 
-_ERROR_CELL = re.compile(rb'<c\b[^>]*\br="([A-Z]+)(\d+)"[^>]*\bt="e"[^>]*>(?:<f\b[^>]*/>|<f\b.*?</f>)?<v>([^<]*)</v>', re.S)
-_ERROR_CELL_T_FIRST = re.compile(rb'<c\b[^>]*\bt="e"[^>]*\br="([A-Z]+)(\d+)"[^>]*>(?:<f\b[^>]*/>|<f\b.*?</f>)?<v>([^<]*)</v>', re.S)
+_MAY_HOLD_ERRORS = re.compile(rb"""\st\s*=\s*["']e["']""")  # a quick look before parsing
 
 
 def error_cells(path: str | Path, sheet_names: list[str]) -> dict[str, dict[tuple[int, int], str]]:
@@ -60,15 +65,14 @@ def error_cells(path: str | Path, sheet_names: list[str]) -> dict[str, dict[tupl
             if not part:
                 continue
             xml = package.read(part)
-            if b't="e"' not in xml:
+            if not _MAY_HOLD_ERRORS.search(xml):
                 continue
             cells = {}
-            for pattern in (_ERROR_CELL, _ERROR_CELL_T_FIRST):
-                for letters, row, text in pattern.findall(xml):
-                    column = 0
-                    for ch in letters.decode():
-                        column = column * 26 + ord(ch) - 64
-                    cells[(int(row) - 1, column - 1)] = text.decode()
+            for r, c, cell in iter_cells(parse_xml(xml)):
+                if cell.get("t") == "e":
+                    text = cell_value(cell, [])
+                    if text:
+                        cells[(r, c)] = text
             found[name] = cells
     return found
 
@@ -81,25 +85,50 @@ def read_raw_cells(path: str | Path, sheet_name: str) -> dict[tuple[int, int], b
         return read_raw(package, part) if part else {}
 
 
+def raw_cell_has_content(raw: bytes) -> bool:
+    """Whether a raw <c> (from ``read_raw_cells``) holds something a person would miss: a value,
+    an inline string, a formula (even one with an empty or no cached value) or a style other
+    than the default (a formatted empty cell, e.g. a yellow sign-off box)."""
+    return has_content(raw_element(raw))
+
+
+def _local_name_area(package: Package, entry: SheetEntry, name: str) -> tuple[int, int, int, int] | None:
+    for element in package.workbook_root().iterfind(f"{{{MAIN}}}definedNames/{{{MAIN}}}definedName"):
+        if element.get("name", "").casefold() == name.casefold() and element.get("localSheetId") == str(entry.index):
+            return parse_area(element.text or "")
+    return None
+
+
+def _owned_area(package: Package, entry: SheetEntry) -> tuple[int, int, int, int] | None:
+    return _local_name_area(package, entry, OWNED_AREA_NAME) or _local_name_area(package, entry, "_xlnm.Print_Area")
+
+
 def sheet_print_area(path: str | Path, sheet_name: str) -> tuple[int, int, int, int] | None:
     """The sheet's print area (first area, 0-based top, left, bottom, right), or None."""
     with Package(path) as package:
         entry = package.find_sheet(sheet_name)
-        if entry is None:
-            return None
-        workbook = parse_xml(package.read(package.workbook_part))
-        for name in workbook.iterfind(f"{{{MAIN}}}definedNames/{{{MAIN}}}definedName"):
-            if name.get("name", "").casefold() == "_xlnm.print_area" \
-                    and name.get("localSheetId") == str(entry.index):
-                return parse_area(name.text or "")
-    return None
+        return _local_name_area(package, entry, "_xlnm.Print_Area") if entry else None
 
 
-def protected_sheets(path: str | Path) -> set[str]:
-    """Names of the worksheets protected against editing (<sheetProtection sheet="1">)."""
+def sheet_owned_area(path: str | Path, sheet_name: str) -> tuple[int, int, int, int] | None:
+    """The rectangle (0-based top, left, bottom, right) the tool wrote on the sheet last time: its
+    hidden ``_scorecard_xl_area`` name, else (a workbook refreshed before that name existed) the
+    sheet's print area; None if neither (or no such sheet)."""
+    with Package(path) as package:
+        entry = package.find_sheet(sheet_name)
+        return _owned_area(package, entry) if entry else None
+
+
+def protected_sheets(path: str | Path, names: list[str] | None = None) -> set[str]:
+    """Names (as the workbook spells them) of the worksheets protected against editing
+    (<sheetProtection sheet="1">), looking only at the sheets called ``names`` (any case);
+    None: every worksheet."""
+    wanted = None if names is None else {n.strip().casefold() for n in names}
     found = set()
     with Package(path) as package:
         for entry in package.sheets():
+            if wanted is not None and entry.name.strip().casefold() not in wanted:
+                continue
             if entry.is_worksheet and entry.part and package.has(entry.part):
                 match = _PROTECTION.search(package.read(entry.part))
                 if match and _SHEET_ON.search(match.group(1)):
@@ -157,7 +186,7 @@ def _splice_plan(package: Package, editor: WorkbookEditor, stylesheet: StyleShee
     entry = package.find_sheet(plan.name)
     if entry is None:
         sheet_name, part = plan.name, editor.add_sheet(plan.name)
-        old = read_old_sheet(None)
+        old, old_area = read_old_sheet(None), None
     elif not entry.is_worksheet:
         raise WorkbookError(f"The sheet {entry.name!r} is a chart or macro sheet, not a worksheet. "
                             f"Rename it (or delete it) so that a new {plan.name!r} sheet can be made.")
@@ -167,11 +196,14 @@ def _splice_plan(package: Package, editor: WorkbookEditor, stylesheet: StyleShee
     else:
         sheet_name, part = entry.name, entry.part
         old = read_old_sheet(package.read(part))
+        old_area = _owned_area(package, entry)
         editor.drop_calc_entries(entry.sheet_id, {_ref(raw) for raw in kept.values() if has_formula(raw)})
-    xml = render_sheet(plan, xf, old, kept, stylesheet.base_font, quoted)
+    xml = render_sheet(plan, xf, old, kept, stylesheet.base_font, quoted, old_area)
     setup = plan.print_setup
     if setup is not None:
-        editor.set_sheet_name("Print_Area", sheet_name, area_reference(sheet_name, *plan.owned_area()))
+        owned = area_reference(sheet_name, *plan.owned_area())
+        editor.set_sheet_name("Print_Area", sheet_name, owned)
+        editor.set_local_name(OWNED_AREA_NAME, sheet_name, owned, hidden=True)
         titles = rows_reference(sheet_name, *setup.repeat_rows) if setup.repeat_rows else None
         editor.set_sheet_name("Print_Titles", sheet_name, titles)
     return part, xml

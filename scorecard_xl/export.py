@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ import xlsxwriter
 
 from .backends.xlsx_file import read_sheet_cells
 from .backends.xlsxwriter_book import write_plan
-from .commentary import HISTORY_SHEET, carry_manual, history_plan, read_manual
+from .commentary import HISTORY_SHEET, carry_manual, history_copy_plan, read_manual
 from .email_draft import build_draft, check_addresses, draft_body, draft_subject, write_draft
 from .engine import Scorecard, build_scorecard
 from .indicators import COUNT
@@ -205,22 +204,14 @@ def write_copy(path: Path, plans: list[SheetPlan], summary, title: str, subject:
     strip_people(path)
 
 
-def _readable_by_others(path: Path) -> None:
-    """The temporary file was private (0600); the copy is for sharing, so give it the usual mode."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
-
-
 def _commentary_plan(path: Path, sheets) -> SheetPlan | None:
     found = find_sheet(sheets, HISTORY_SHEET)
     existing = read_sheet_cells(path, found.name) if found else None
     if not existing:
         return None
-    plan = history_plan(existing, [])
-    if plan.last_row == 0:
+    plan = history_copy_plan(existing, COMMENTARY_SHEET)
+    if plan is None:
         return None
-    plan.name = COMMENTARY_SHEET
     for (row, column), cell in plan.cells.items():
         if column == 2 and row > 0 and cell.value is not None:
             text = cell.value.text if hasattr(cell.value, "text") else str(cell.value)
@@ -290,7 +281,6 @@ def export_copy(book, out=None, pdf: bool = False, eml=None, suppress: bool = Fa
     except PermissionError as error:
         raise WorkbookError(f"{target.name} cannot be written ({error.strerror}): if it is open in Excel, close it "
                             "and try again.") from error
-    _readable_by_others(target)
     result = ExportResult(target, scorecard.reporting_month, [p.name for p in plans], summary.lists,
                           rag_counts(scorecard), notes=notes)
     if mask is not None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .commentary import HISTORY_SHEET, carry_manual, history_plan, read_manual, user_cells_to_keep
+from .commentary import (HISTORY_SHEET, carry_manual, history_entries, history_plan, read_manual,
+                         user_cells_to_keep)
 from .engine import Scorecard, build_scorecard
 from .layout import SHEET_NAME, monthly_layout, rag_counts
 from .months import month_label
@@ -27,20 +28,29 @@ class RefreshPlan:
     commentary_kept: int = 0
     archived: int = 0
     orphaned: list[str] = field(default_factory=list)
+    restored: int = 0
 
 
 def plan_refresh(scorecard: Scorecard, existing: dict | None, previous_area, existing_history: dict | None,
                  sheet_name: str = SHEET_NAME, history_name: str = HISTORY_SHEET,
-                 carry_commentary: bool = False) -> RefreshPlan:
+                 carry_commentary: bool = False, other_cells: set = frozenset()) -> RefreshPlan:
+    """Everything a refresh decides, for any backend: the new sheet, what to archive, what to keep.
+
+    ``existing`` holds the current Scorecard's cell values, ``other_cells`` the positions of
+    cells with only a formula or formatting, ``previous_area`` the rectangle the tool wrote
+    last time (None at the first refresh).
+    """
     plan = monthly_layout(scorecard)
     plan.name = sheet_name
     existing = existing or {}
-    carried = carry_manual(plan, read_manual(existing), scorecard.reporting_month, carry_commentary)
-    keep = user_cells_to_keep(existing, previous_area, plan, sheet_name)
-    history = history_plan(existing_history, carried.history_rows) if carried.history_rows else None
+    carried = carry_manual(plan, read_manual(existing), scorecard.reporting_month, carry_commentary,
+                           history_entries(existing_history))
+    keep = user_cells_to_keep(existing, previous_area, plan, sheet_name, other_cells)
+    history = history_plan(existing_history, carried.history_rows)
     if history is not None:
         history.name = history_name
-    return RefreshPlan(plan, history, keep, carried.kept, len(carried.history_rows), carried.orphaned)
+    archived = len(carried.history_rows) if history is not None else 0
+    return RefreshPlan(plan, history, keep, carried.kept, archived, carried.orphaned, carried.restored)
 
 
 @dataclass
@@ -54,13 +64,16 @@ class RefreshReport:
     commentary_kept: int
     archived: int
     orphaned: list[str]
+    restored: int = 0
 
     def summary(self) -> str:
         rag = ", ".join(f"{count} {name.lower()}" for name, count in self.rag.items() if count)
         lines = [f"Refreshed {self.workbook}: {self.indicators} indicators, reporting month "
                  f"{month_label(self.reporting_month)}.", f"RAG: {rag}."]
-        if self.commentary_kept or self.archived:
-            lines.append(f"Commentary: {self.commentary_kept} kept, {self.archived} archived to '{HISTORY_SHEET}'.")
+        if self.commentary_kept or self.archived or self.restored:
+            restored = f", {self.restored} brought back from the history" if self.restored else ""
+            lines.append(f"Commentary: {self.commentary_kept} kept, {self.archived} archived to "
+                         f"'{HISTORY_SHEET}'{restored}.")
         if self.orphaned:
             lines.append(f"Commentary for Refs no longer on the scorecard went to '{HISTORY_SHEET}': "
                          f"{', '.join(self.orphaned)}.")
@@ -90,28 +103,38 @@ def refresh_file(path: Path, month: str | None = None, out: Path | None = None,
     refuse_if_open(path)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise WorkbookError(f"{path.name} is not an .xlsx or .xlsm workbook.")
+    if out is not None and out.suffix.lower() != path.suffix.lower():
+        # The package keeps its content type: an .xlsm saved as .xlsx would not open in Excel.
+        raise WorkbookError(f"--out must end in {path.suffix} like {path.name} (it is {out.name}). Nothing was "
+                            "changed.")
     sheets = read_workbook(path)
     scorecard = build_scorecard(sheets, month)  # raises InputProblems before anything is written
     existing_sheet = find_sheet(sheets, SHEET_NAME)
-    name = existing_sheet.name if existing_sheet else SHEET_NAME
-    if existing_sheet and existing_sheet.name in xlsx_file.protected_sheets(path):
-        raise WorkbookError(
-            f"The {name} sheet is protected, so it cannot be refreshed. In Excel: Review > Unprotect Sheet, "
-            "then refresh again (protect it again afterwards if you wish). Nothing was changed.")
     history_sheet = find_sheet(sheets, HISTORY_SHEET)
+    name = existing_sheet.name if existing_sheet else SHEET_NAME
+    history_name = history_sheet.name if history_sheet else HISTORY_SHEET
+    protected = xlsx_file.protected_sheets(path, [s.name for s in (existing_sheet, history_sheet) if s])
+    if protected:
+        raise WorkbookError(
+            f"The {' and '.join(sorted(protected))} sheet{'s are' if len(protected) > 1 else ' is'} protected, so "
+            "the scorecard cannot be refreshed. In Excel: Review > Unprotect Sheet, then refresh again (protect it "
+            "again afterwards if you wish). Nothing was changed.")
     existing = xlsx_file.read_sheet_cells(path, name) if existing_sheet else None
-    history = xlsx_file.read_sheet_cells(path, history_sheet.name) if history_sheet else None
-    area = xlsx_file.sheet_print_area(path, name) if existing_sheet else None
-    decided = plan_refresh(scorecard, existing, area, history, name,
-                           history_sheet.name if history_sheet else HISTORY_SHEET, carry_commentary)
+    raw = xlsx_file.read_raw_cells(path, name) if existing_sheet else {}
+    other_cells = {cell for cell, xml in raw.items() if xlsx_file.raw_cell_has_content(xml)}
+    history = xlsx_file.read_sheet_cells(path, history_name) if history_sheet else None
+    area = xlsx_file.sheet_owned_area(path, name) if existing_sheet else None
+    decided = plan_refresh(scorecard, existing, area, history, name, history_name, carry_commentary, other_cells)
     plans = [decided.scorecard_plan] + ([decided.history] if decided.history else [])
     keep_cells = {}
     if decided.keep_cells:
-        raw = xlsx_file.read_raw_cells(path, name)
         keep_cells[name] = {cell: raw[cell] for cell in decided.keep_cells if cell in raw}
+    if decided.history is not None and history_sheet:
+        keep_cells[history_name] = xlsx_file.read_raw_cells(path, history_name)  # the history only grows
 
     target = out or path
     saved = atomic_write(target, lambda temp: xlsx_file.write_plans(path, plans, temp, keep_cells),
-                         [p.name for p in plans], keep_backup=out is None)
+                         [p.name for p in plans])
     return RefreshReport(str(target), scorecard.reporting_month, len(scorecard.indicators), rag_counts(scorecard),
-                         scorecard.problems.notes, saved, decided.commentary_kept, decided.archived, decided.orphaned)
+                         scorecard.problems.notes, saved, decided.commentary_kept, decided.archived, decided.orphaned,
+                         decided.restored)

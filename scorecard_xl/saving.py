@@ -2,15 +2,18 @@
 
 Write to a temporary file beside the target, fsync, check it opens, keep the previous
 version as a timestamped backup, then atomically replace. A crash at any point leaves either
-the old file or the new one, never half of one, and no stray temporary file.
+the old file or the new one, never half of one. An exception removes the temporary file; a
+hard kill can leave a hidden one (".Name.xxxx.tmp.xlsx"), which the next write removes.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import glob
 import os
 import shutil
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 from typing import Callable
@@ -86,10 +89,24 @@ def backup(path: Path, now: _dt.datetime | None = None) -> Path:
         counter += 1
         target = folder / f"{path.stem} {stamp}-{counter}{path.suffix}"
     shutil.copy2(path, target)
-    ours = sorted(folder.glob(f"{path.stem} ????-??-?? ??????*{path.suffix}"), key=lambda p: p.stat().st_mtime)
+    ours = sorted(folder.glob(f"{glob.escape(path.stem)} ????-??-?? ??????*{path.suffix}"),
+                  key=lambda p: p.stat().st_mtime)
     for old in ours[:-BACKUPS_KEPT]:
         old.unlink()
     return target
+
+
+STALE_AFTER_SECONDS = 600
+
+
+def _remove_stale_temp_files(target: Path) -> None:
+    """Temporary files of ours left by a killed process (none is younger than ten minutes)."""
+    for stale in target.parent.glob(f".{glob.escape(target.stem)}.*.tmp{target.suffix}"):
+        try:
+            if time.time() - stale.stat().st_mtime > STALE_AFTER_SECONDS:
+                stale.unlink()
+        except OSError:
+            pass
 
 
 def atomic_write(target: Path, write: Callable[[Path], None], required_sheets: list[str],
@@ -99,6 +116,7 @@ def atomic_write(target: Path, write: Callable[[Path], None], required_sheets: l
     Returns the backup's path (None when there was no previous file or no backup was asked).
     """
     target = Path(target)
+    _remove_stale_temp_files(target)
     descriptor, temp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}",
                                              dir=target.parent)
     os.close(descriptor)
@@ -115,7 +133,12 @@ def atomic_write(target: Path, write: Callable[[Path], None], required_sheets: l
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(temp, 0o666 & ~umask)
-        os.replace(temp, target)
+        try:
+            os.replace(temp, target)
+        except PermissionError as error:
+            raise WorkbookError(
+                f"{target.name} is in use by another program (Excel, OneDrive or a virus checker), so it could "
+                "not be replaced. Close it or wait a moment, then try again. The workbook was not changed.") from error
         _fsync_directory(target.parent)
         return saved
     finally:

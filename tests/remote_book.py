@@ -79,6 +79,8 @@ def apply_actions(book_data: dict, actions: list[dict]) -> dict[str, dict]:
                 for c, value in enumerate(row):
                     if value is None or value == "":  # xlwings sends blanks as "", which empties the cell
                         target["values"].pop((r0 + r, c0 + c), None)
+                    elif isinstance(value, str) and value.startswith("'"):
+                        target["values"][(r0 + r, c0 + c)] = value[1:]  # Excel's text mark, not stored
                     else:
                         target["values"][(r0 + r, c0 + c)] = value
         elif func == "setRangeColors":

@@ -46,7 +46,7 @@ def test_live_writer_matches_the_file_backend(sample, tmp_path):
     _, _, state = live_result(sample)
     live = state["Scorecard"]
     expected = {(r, c): v for r, row in enumerate(values) for c, v in enumerate(row) if v != ""}
-    got = {cell: (v[1:] if isinstance(v, str) and v.startswith("'") else v) for cell, v in live["values"].items()}
+    got = live["values"]
     assert got.keys() == expected.keys()
     for cell, value in expected.items():
         assert got[cell] == pytest.approx(value) if isinstance(value, float) else got[cell] == value, cell
@@ -104,8 +104,19 @@ def test_formula_like_text_gets_excels_text_prefix(tmp_path):
     from workbooks import indicator, make_workbook
     path = make_workbook(tmp_path / "b.xlsx", [indicator("A", name="=SUM(A1:A9)")], [("A", "2021-02", 1)],
                          extra_sheets={"Scorecard": []})
-    _, _, state = live_result(path)
-    assert "'=SUM(A1:A9)" in state["Scorecard"]["values"].values()
+    _, actions, state = live_result(path)
+    sent = [v for a in actions if a["func"] == "setValues" for row in a["values"] for v in row]
+    assert "'=SUM(A1:A9)" in sent  # Excel stores it as the text =SUM(A1:A9), not as a formula
+    assert "=SUM(A1:A9)" in state["Scorecard"]["values"].values()
+
+
+def test_text_that_looks_like_a_number_or_date_stays_text(tmp_path):
+    from workbooks import indicator, make_workbook
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("001", name="1/2 of referrals")], [("001", "2021-02", 1)],
+                         extra_sheets={"Scorecard": []})
+    _, actions, _ = live_result(path)
+    sent = [v for a in actions if a["func"] == "setValues" for row in a["values"] for v in row]
+    assert "'001" in sent and "'1/2 of referrals" in sent and "'Feb-21" in sent
 
 
 def test_main_reports_failure_in_a_message_box(monkeypatch, tmp_path):

@@ -286,3 +286,80 @@ def test_change_heading_follows_the_basis(tmp_path, bases, heading):
     column = header.index(heading)
     for i, basis in enumerate(bases):  # 50% -> 60%: +20% relative, or +10 percentage points
         assert find_row(rows, f"P{i}")[column] == pytest.approx(10 if basis == "points" else 0.2)
+
+
+class TestReviewScenarios:
+    """Scenarios a review found losing or misjudging people's work; each failed before its fix."""
+
+    def test_corrected_commentary_for_an_archived_month_is_archived_too(self, tmp_path):
+        path = sample_book(tmp_path, month="Jan-21")
+        type_commentary(path, {"M1": "A"})
+        refresh(path, month="Feb-21")  # "A" archived under Jan-21
+        report = refresh(path, month="Jan-21")  # January reissued: its commentary comes back
+        assert report.restored == 1 and commentary(path) == {"M1": "A"}
+        type_commentary(path, {"M1": "B (corrected)"})
+        refresh(path, month="Feb-21")
+        history = [row[:3] for row in sheet_values(path, HISTORY_SHEET)]
+        assert ["M1", "Jan-21", "A"] in history and ["M1", "Jan-21", "B (corrected)"] in history
+
+    def test_history_keeps_columns_people_added(self, tmp_path):
+        path = sample_book(tmp_path, month="Jan-21")
+        type_commentary(path, {"M1": "January"})
+        refresh(path, month="Feb-21")
+        book = openpyxl.load_workbook(path)
+        history = book[HISTORY_SHEET]
+        history["D1"] = "Action owner"
+        history["D2"] = "Head of Service"
+        book.save(path)
+        type_commentary(path, {"M2": "February"})
+        refresh(path, month="Jan-21")
+        rows = sheet_values(path, HISTORY_SHEET)
+        assert rows[0][3] == "Action owner" and rows[1][3] == "Head of Service"
+        assert ["M2", "Feb-21", "February"] in [r[:3] for r in rows]
+
+    def test_an_edited_print_area_does_not_lose_a_note(self, tmp_path):
+        path = sample_book(tmp_path)
+        book = openpyxl.load_workbook(path)
+        sheet = book["Scorecard"]
+        sheet["A70"] = "Signed off by the Head of Service"
+        sheet.print_area = "A1:Z75"  # the officer widened the print area to include the note
+        book.save(path)
+        refresh(path)
+        assert sheet_values(path, "Scorecard")[69][0] == "Signed off by the Head of Service"
+
+    def test_formula_and_formatted_cells_beside_the_table_are_kept(self, tmp_path):
+        path = sample_book(tmp_path)
+        book = openpyxl.load_workbook(path)
+        sheet = book["Scorecard"]
+        sheet["AB5"] = '=IF(1>2,"x","")'  # a formula whose value is empty text
+        sheet["AC5"].fill = openpyxl.styles.PatternFill("solid", fgColor="FFFF00")  # a sign-off box
+        book.save(path)
+        refresh(path)
+        sheet_xml = next(v for k, v in zip_parts(path).items() if k.startswith("xl/worksheets/") and b"IF(1&gt;2" in v)
+        assert b'r="AC5"' in sheet_xml
+
+    def test_out_must_keep_the_extension(self, preserved):
+        _, work = preserved
+        before = digest(work)
+        with pytest.raises(WorkbookError, match="must end in .xlsm"):
+            refresh(work, out=work.with_name("copy.xlsx"))
+        assert digest(work) == before and not work.with_name("copy.xlsx").exists()
+
+    def test_out_onto_an_existing_file_keeps_a_backup(self, tmp_path):
+        source = tmp_path / "source.xlsx"
+        write_starter(source, sample=True)
+        target = tmp_path / "target.xlsx"
+        target.write_bytes(source.read_bytes())
+        report = refresh(source, out=target)
+        assert report.backup is not None and report.backup.read_bytes() == source.read_bytes()
+
+    def test_a_locked_file_gives_a_plain_message(self, tmp_path, monkeypatch):
+        path = sample_book(tmp_path)
+        before = digest(path)
+
+        def locked(*_):
+            raise PermissionError(13, "The process cannot access the file")
+        monkeypatch.setattr("scorecard_xl.saving.os.replace", locked)
+        with pytest.raises(WorkbookError, match="in use by another program"):
+            refresh(path)
+        assert digest(path) == before

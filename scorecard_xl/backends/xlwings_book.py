@@ -4,18 +4,17 @@ Excel calls are slow (each is a round trip to Excel, or an action sent back to i
 plan is written in a bounded number of calls: the whole value grid at once, all fills in one
 ``set_colors`` matrix, and each other formatting property (borders included) once per
 rectangle of cells that share its value, never cell by cell. The decisions (layout, commentary, user cells) are the
-same code the file backend uses: refresh.plan_refresh.
+same code the file backend uses: refreshing.plan_refresh.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from ..problems import WorkbookError, cell_name
+from ..problems import WorkbookError, cell_name, column_letter
 from ..reader import Sheet, _clean, find_sheet, is_scorecard_sheet
 from ..sheetplan import RichText, SheetPlan
 
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 MAX_COLOUR_CELLS = 10_000  # xlwings' limit for one set_colors call
 
 # Style attribute -> how xlwings sets it on a Range; a None/False value means "leave as default".
@@ -50,12 +49,22 @@ def sheet_cells(sheet: Sheet | None) -> dict[tuple[int, int], object] | None:
     return {(r, c): v for r, row in enumerate(sheet.rows) for c, v in enumerate(row) if v is not None}
 
 
-def print_area(xl_sheet) -> tuple[int, int, int, int] | None:
+OWNED_AREA_NAME = "_scorecard_xl_area"  # the same record the file backend keeps
+
+
+def owned_area(xl_sheet) -> tuple[int, int, int, int] | None:
+    """The rectangle the tool wrote last time: its own sheet-level name, else the print area."""
     from .ooxml_workbook import parse_area  # one parser of A1 areas for both backends
 
     try:
+        for name in xl_sheet.names:
+            if name.name.rsplit("!", 1)[-1].casefold() == OWNED_AREA_NAME.casefold():
+                return parse_area(name.refers_to.lstrip("="))
+    except Exception:  # not every Excel client lists sheet names
+        pass
+    try:
         text = xl_sheet.page_setup.print_area
-    except Exception:  # not every Excel client reports it
+    except Exception:  # nor reports the print area
         return None
     return parse_area(text) if text else None
 
@@ -92,8 +101,10 @@ def rectangles(cells) -> list[tuple[int, int, int, int]]:
 def _excel_value(value):
     if isinstance(value, RichText):
         value = value.text  # xlwings writes values, not runs; the file backend keeps rich text
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value  # Excel's own way of saying "this is text, not a formula"
+    if isinstance(value, str) and value:
+        # Excel's own mark for "this is text": never a formula ("=..."), a date ("Aug-20") or a
+        # number ("001"). The apostrophe is not part of the cell's value.
+        return "'" + value
     return value
 
 
@@ -105,13 +116,18 @@ def _address(area) -> tuple[tuple[int, int], tuple[int, int]]:
 def write_plan(xl_sheet, plan: SheetPlan, previous_area=None) -> None:
     """Put ``plan`` into an open sheet in a bounded number of calls."""
     if previous_area is not None:
-        xl_sheet.range(*_address(previous_area)).clear()
+        old = xl_sheet.range(*_address(previous_area))
+        old.clear_contents()  # not clear(): that would also delete notes people attached
+        old.clear_formats()
     area = plan.owned_area()
+    # Values go over the rows the plan writes: from A1 for the Scorecard, only the new rows
+    # for the history, whose earlier rows stay as they are.
+    top = min(r for r, _ in plan.cells)
     rows, columns = area[2] + 1, area[3] + 1
     grid = [[None] * columns for _ in range(rows)]
     for (r, c), cell in plan.cells.items():
         grid[r][c] = _excel_value(cell.value)
-    xl_sheet.range((1, 1), (rows, columns)).value = grid
+    xl_sheet.range((top + 1, 1), (rows, columns)).value = grid[top:]
 
     fills = [[None] * columns for _ in range(rows)]
     by_property: dict[tuple[str, object], set] = defaultdict(set)
@@ -126,7 +142,7 @@ def write_plan(xl_sheet, plan: SheetPlan, previous_area=None) -> None:
             if value:
                 by_property[(name, value)].add((r, c))
     step = max(1, MAX_COLOUR_CELLS // columns)
-    for start in range(0, rows, step):
+    for start in range(top, rows, step):
         block = fills[start:start + step]
         xl_sheet.range((start + 1, 1), (start + len(block), columns)).set_colors(block)
     for (name, value), cells in sorted(by_property.items(), key=lambda item: (item[0][0], str(item[0][1]))):
@@ -146,7 +162,11 @@ def write_plan(xl_sheet, plan: SheetPlan, previous_area=None) -> None:
             xl_sheet.range((first + 1, 1), (last + 1, 1)).row_height = height
     if plan.freeze:
         xl_sheet.freeze_panes.freeze_at(cell_name(*plan.freeze))
-    xl_sheet.page_setup.print_area = f"{cell_name(*area[:2])}:{cell_name(*area[2:])}"
+    if plan.print_setup is not None:
+        top_row, left, bottom, right = area
+        xl_sheet.page_setup.print_area = f"{cell_name(top_row, left)}:{cell_name(bottom, right)}"
+        absolute = f"${column_letter(left)}${top_row + 1}:${column_letter(right)}${bottom + 1}"
+        xl_sheet.names.add(OWNED_AREA_NAME, f"='{xl_sheet.name.replace(chr(39), chr(39) * 2)}'!{absolute}")
 
 
 def _bordered(plan: SheetPlan) -> dict[str, set]:
@@ -197,17 +217,20 @@ def refresh_book(book, month=None, carry_commentary: bool = False):
     history = find_sheet(sheets, HISTORY_SHEET)
     name = existing.name if existing else SHEET_NAME
     xl_scorecard = _sheet(book, name) if existing else None
-    previous_area = print_area(xl_scorecard) if xl_scorecard is not None else None
+    previous_area = owned_area(xl_scorecard) if xl_scorecard is not None else None
     decided = plan_refresh(scorecard, sheet_cells(existing), previous_area, sheet_cells(history), name,
                            history.name if history else HISTORY_SHEET, carry_commentary)
     if xl_scorecard is None:
         xl_scorecard = _sheet(book, name)
     try:
-        write_plan(xl_scorecard, decided.scorecard_plan, previous_area)
+        # The history first: if Excel refuses it (a protected sheet), the Scorecard and its
+        # commentary are still as they were.
         if decided.history is not None:
             write_plan(_sheet(book, decided.history.name), decided.history)
+        write_plan(xl_scorecard, decided.scorecard_plan, previous_area)
     except Exception as error:  # Excel refused a call midway (e.g. a protected sheet)
         raise WorkbookError(f"Excel refused to update the {name} sheet ({error}). If the sheet is protected, "
                             "unprotect it (Review > Unprotect Sheet) and refresh again.") from error
     return RefreshReport(book.name, scorecard.reporting_month, len(scorecard.indicators), rag_counts(scorecard),
-                         scorecard.problems.notes, None, decided.commentary_kept, decided.archived, decided.orphaned)
+                         scorecard.problems.notes, None, decided.commentary_kept, decided.archived, decided.orphaned,
+                         decided.restored)

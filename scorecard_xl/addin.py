@@ -270,28 +270,25 @@ def _separator(system: str) -> str:
     return "\\" if system == WINDOWS else "/"
 
 
-def _close_in_excel(xw, name: str) -> None:
+def _in_every_excel(xw, action) -> None:
+    """Do ``action(app)`` in each running Excel; none running, or one refusing, is fine."""
     try:
         apps = list(xw.apps)
     except Exception:
         return
     for app in apps:
         try:
-            app.books[name].close()
+            action(app)
         except Exception:
             pass
 
 
+def _close_in_excel(xw, name: str) -> None:
+    _in_every_excel(xw, lambda app: app.books[name].close())
+
+
 def _open_in_excel(xw, path: Path) -> None:
-    try:
-        apps = list(xw.apps)
-    except Exception:
-        return
-    for app in apps:
-        try:
-            app.books.open(path)
-        except Exception:
-            pass  # Excel opens it at its next start
+    _in_every_excel(xw, lambda app: app.books.open(path))  # else Excel opens it at its next start
 
 
 def _keep_copy(installed: Path, folder: Path) -> Path:

@@ -170,14 +170,20 @@ def RAG(value, polarity, red_or_target, amber=None, green=None):
     return rag_status([value], [rule])[0]
 
 
+def _over_last_twelve(statistic, values):
+    """A 12-month statistic of measures (a function of a (rows, months) array and an end column)
+    applied to one range: the range is one row whose last cell is the reporting month."""
+    series = _series(values)
+    return _answer(statistic(series[None, :], len(series) - 1)[0]) if len(series) else NOT_AVAILABLE
+
+
 @xw.func
 @xw.arg("values", ndim=2, err_to_str=True, doc=_VALUES_DOC)
 @_worksheet_function
 def AVG12M(values):
     """12-month average: the mean of the last 12 cells of the range, missing months left out.
     n/a when all are missing."""
-    series = _series(values)
-    return _answer(measures.average_12m(series[None, :], len(series) - 1)[0]) if len(series) else NOT_AVAILABLE
+    return _over_last_twelve(measures.average_12m, values)
 
 
 @xw.func
@@ -186,8 +192,7 @@ def AVG12M(values):
 def MAX12M(values):
     """12-month maximum: the largest of the last 12 cells of the range, missing months left out.
     n/a when all are missing."""
-    series = _series(values)
-    return _answer(measures.maximum_12m(series[None, :], len(series) - 1)[0]) if len(series) else NOT_AVAILABLE
+    return _over_last_twelve(measures.maximum_12m, values)
 
 
 @xw.func
@@ -196,8 +201,7 @@ def MAX12M(values):
 def ROLLING12(values):
     """Rolling 12 months: the sum of the last 12 cells of the range. n/a unless all 12 are
     there, as a partial sum would understate the year."""
-    series = _series(values)
-    return _answer(measures.rolling_12m(series[None, :], len(series) - 1)[0]) if len(series) else NOT_AVAILABLE
+    return _over_last_twelve(measures.rolling_12m, values)
 
 
 @xw.func

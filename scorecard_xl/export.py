@@ -25,7 +25,7 @@ from .commentary import HISTORY_SHEET, carry_manual, history_copy_plan, read_man
 from .email_draft import build_draft, check_addresses, draft_body, draft_subject, write_draft
 from .engine import Scorecard, build_scorecard
 from .indicators import COUNT
-from .layout import KEY_TEXT, LINE_HEIGHT, SHEET_NAME, monthly_layout, rag_counts, wrapped_lines
+from .layout import AVERAGE_HEADING, CHANGE_HEADING, KEY_TEXT, LINE_HEIGHT, MAXIMUM_HEADING, SHEET_NAME, monthly_layout, rag_counts, wrapped_lines
 from .measures import window
 from .months import month_label, parse_month
 from .problems import WorkbookError
@@ -39,7 +39,6 @@ COMMENTARY_SHEET = "Commentary"
 _ILLEGAL = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _PEOPLE = re.compile(rb"<(dc:creator|cp:lastModifiedBy)\b[^>]*?(?:/>|>.*?</\1>)", re.S)
-_CHANGE_HEADER = re.compile(r"^(?:%|pp) change from (.+)$", re.I)
 
 
 @dataclass
@@ -132,14 +131,14 @@ def suppress_plan(plan: SheetPlan, scorecard: Scorecard, mask: np.ndarray) -> Sh
         if row != plan.header_row:
             continue
         text = cell.value if isinstance(cell.value, str) else ""
-        change = _CHANGE_HEADER.match(text)
+        change = CHANGE_HEADING.match(text)
         if parse_month(text) is not None:
             tests[c] = lambda i, value, m=parse_month(text): masked(i, m)
         elif change:
             tests[c] = lambda i, value, b=parse_month(change.group(1)): masked(i, month) or masked(i, b)
-        elif text.startswith("12-mnth avg"):
+        elif text == AVERAGE_HEADING:
             tests[c] = lambda i, value: bool(year[i].any())
-        elif text.startswith("12-mnth max"):
+        elif text == MAXIMUM_HEADING:
             tests[c] = lambda i, value: isinstance(value, float) and bool((year[i] & (year_values[i] == value)).any())
     for row, ref in plan.row_keys.items():
         for c, test in tests.items():

@@ -8,6 +8,7 @@ for anyone who filters, sorts or charts it.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -44,8 +45,19 @@ NOT_AVAILABLE = Style("na", vertical="top", horizontal="center", font_color="7F7
 
 _COLUMN_WIDTHS = {"ref": 11, "indicator": 36, "owner": 12, "reporter": 12, "outcome": 30, "month": 7.5,
                   "change": 10, "dot": 5, "stat": 8, "bench": 7, "target": 8, "commentary": 50}
+# Headings other parts read back (the email copy finds its columns by them), so they live once here.
+AVERAGE_HEADING = "12-mnth avg"
+MAXIMUM_HEADING = "12-mnth max."
+CHANGE_HEADING = re.compile(r"^(?:%|pp|% or pp) change from (.+)$", re.I)
 LINE_HEIGHT = 12.75  # points per line of 10-11pt text
 MAX_ROW_LINES = 12
+
+
+def change_heading(bases: set[str], base_month: str) -> str:
+    """'% change from Feb-20', 'pp change from …' when every indicator compares in points, or
+    '% or pp change from …' for a mix; CHANGE_HEADING reads any of them back."""
+    kind = "pp" if bases == {"points"} else "%" if bases <= {"relative"} else "% or pp"
+    return f"{kind} change from {base_month}"
 
 
 def number_format(unit: str, decimals) -> str:
@@ -110,11 +122,8 @@ def monthly_layout(scorecard: Scorecard) -> SheetPlan:
                ("outcome", "Outcome (what impact will monitoring these measures have on the experiences of "
                            "our children)")]
     columns += [(f"month:{m}", month_label(m)) for m in months]
-    bases = set(indicators["change"])
-    change_heading = ("pp change" if bases == {"points"} else "% change" if bases <= {"relative"}
-                      else "% or pp change")
-    columns += [("change", f"{change_heading} from {year_ago}"), ("dot", "DoT"), ("avg", "12-mnth avg"),
-                ("max", "12-mnth max."), ("sn", "SN"), ("england", "ENG"),
+    columns += [("change", change_heading(set(indicators["change"]), year_ago)), ("dot", "DoT"),
+                ("avg", AVERAGE_HEADING), ("max", MAXIMUM_HEADING), ("sn", "SN"), ("england", "ENG"),
                 ("region", settings.region_name or "Region"), ("target", "Target"),
                 (COMMENTARY, f"Commentary ({month_label(reporting)})")]
     col = {key: i for i, (key, _) in enumerate(columns)}

@@ -218,6 +218,22 @@ def test_counts_of_one_to_five_show_as_c_and_zeros_and_six_plus_stay(small_numbe
     assert result.suppressed > 0 and "c (1 to 5)" in result.summary()
 
 
+def test_change_column_is_suppressed_when_the_heading_mixes_percent_and_points(tmp_path):
+    # one indicator compared in points makes the heading "% or pp change from …"
+    counts = [12, 10, 3, 7, 1, 5, 6, 0, 2, 9, 14, 4, 8, 3]
+    data = monthly_series("C1", 2020, 1, counts) + monthly_series("C2", 2020, 1, [40] * 14)
+    path = make_workbook(tmp_path / "mixed.xlsx", [
+        indicator("C1", unit="Count", polarity="Info"), indicator("C2", unit="Count", polarity="Info"),
+        indicator("P1", unit="Percentage", numerator="C1", denominator="C2", change="Points")], data)
+    refresh(path)
+    result = export_copy(path, out=tmp_path / "published.xlsx", suppress=True)
+    header, rows = by_ref(grid(result.workbook, "Scorecard"))
+    assert "% or pp change from Feb-20" in header
+    assert rows["C1"][header["% or pp change from Feb-20"]] == "c"  # Feb-21 is 3: -70% from 10 would give it away
+    assert rows["P1"][header["% or pp change from Feb-20"]] == "c"
+    assert rows["C2"][header["% or pp change from Feb-20"]] == 0  # 40 vs 40, nothing suppressed
+
+
 def test_summary_suppresses_too(small_numbers):
     _, result, _ = small_numbers
     rows = grid(result.workbook, "Summary")

@@ -143,8 +143,10 @@ def _parse_row(sheet, ref, cells, cell, problems, default_band) -> dict:
                      (RELATIVE, POINTS), "Change", sheet, cell.get("change", ""), problems, RELATIVE)
     number = lambda name: _optional_number(sheet, cell.get(name, ""), get(name), name, problems)  # noqa: E731
     band = number("band")
-    if band is not None and band > 1:
-        band /= 100
+    if band is not None:
+        typed, band = band, rules.band_fraction(band)
+        if band is None:
+            problems.error(sheet.name, cell.get("band", ""), f"{ref} has Band {typed:g}", rules.BAND_HELP)
     decimals = number("decimals")
     target = _benchmark_value(number, get, "target", unit)
     record = {

@@ -9,7 +9,7 @@ from .cells import NotANumber, describe, normalise_header, read_number, text_of,
 from .months import MONTH_FORMAT_HELP, financial_year_start, parse_financial_year, parse_month
 from .problems import Problems
 from .reader import Sheet
-from .rules import DEFAULT_MOVEMENT_BAND
+from .rules import BAND_HELP, DEFAULT_MOVEMENT_BAND, band_fraction
 
 DEFAULT_MONTHS_SHOWN = 7
 LAYOUTS = ("monthly",)
@@ -87,9 +87,12 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
         elif key == "region name":
             settings.region_name = text_of(value)
         elif key == "band":
-            band = _number(sheet, cell, value, problems)
-            if band is not None:
-                settings.band = band / 100 if band > 1 else band
+            typed = _number(sheet, cell, value, problems)
+            band = None if typed is None else band_fraction(typed)
+            if typed is not None and band is None:
+                problems.error(sheet.name, cell, f"Band is {describe(value)}", BAND_HELP)
+            elif band is not None:
+                settings.band = band
         elif _POPULATION_KEY.match(key):
             year_text = _POPULATION_KEY.match(key).group(1)
             start = None

@@ -21,7 +21,7 @@ from .tolerances import ToleranceError
 
 NOT_AVAILABLE = "n/a"
 POLARITY_HELP = "polarity must be High, Low, Info or Within limits"
-BAND_HELP = "band must be a fraction of 0 or more, such as 0.1 or 10%"
+BAND_HELP = "band must be a fraction of 0 or more, such as 0.1, 10% or 10"
 MONTHS_BACK_HELP = "months_back must be a whole number of 1 or more, such as 12 or 1"
 YTD_RULES = ("sum", "mean", "latest")
 RULE_HELP = "rule must be sum, mean or latest"
@@ -156,8 +156,8 @@ def _band(band, default: float) -> float:
     band = _scalar(band, "band")
     if _blank(band):
         return default
-    value = _number(band)
-    if not value >= 0:  # also NaN: text, TRUE/FALSE, an error
+    value = rules.band_fraction(_number(band))  # None also for text, TRUE/FALSE, an error
+    if value is None:
         raise _Misuse(BAND_HELP)
     return value
 

@@ -233,3 +233,22 @@ def test_unreadable_month_on_the_command_line_is_not_blamed_on_settings(tmp_path
     path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], GOOD)
     message = only(problems_of(path, "Febuary"), "'Command line'")
     assert "the --month given ('Febuary') cannot be read" in message
+
+
+def test_negative_band_on_an_indicator_names_its_cell(tmp_path):
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("A", band=-5), indicator("B", band=10)], GOOD)
+    messages = problems_of(path)
+    message = only(messages, "Indicators!Q2")
+    assert "A has Band -5" in message and "0.1, 10% or 10" in message
+    assert len(messages) == 1  # 10 is read as 10%
+
+
+def test_negative_band_in_settings_names_its_cell(tmp_path):
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], GOOD, settings={"Band": -0.1})
+    message = only(problems_of(path), "Settings!B1")
+    assert "Band is -0.1" in message and "fraction of 0 or more" in message
+
+
+def test_a_band_of_ten_in_settings_is_ten_percent(tmp_path):
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], GOOD, settings={"Band": 10})
+    assert load_scorecard(path).settings.band == pytest.approx(0.10)

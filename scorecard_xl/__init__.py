@@ -28,23 +28,16 @@ def main():
     Refreshes the active workbook; success goes to the status bar, failure to a message box
     in plain English (no traceback: the person clicking cannot act on one).
     """
-    book = active_book()
-    try:
-        report = refresh(book)
-    except WorkbookError as failure:  # InputProblems included
-        book.app.alert(str(failure), title="Scorecard not refreshed", mode="critical")
-        return
-    except Exception as failure:  # a bug of ours: still no traceback for the person clicking
-        book.app.alert(f"Something went wrong inside scorecard_xl ({type(failure).__name__}: {failure}). "
-                       "Your workbook was not changed by the failed step. Run 'scorecard refresh' on a saved "
-                       "copy from a command prompt to see the details.", title="Scorecard not refreshed",
-                       mode="critical")
+    from .excel_alerts import on_clicked_book, tell
+
+    book, report = on_clicked_book(refresh, "Scorecard not refreshed")
+    if report is None:
         return
     message = " ".join(report.summary().splitlines()[:2])
     try:
         book.app.status_bar = message
     except Exception:  # Excel on the web has no status bar
-        book.app.alert(message, title="Scorecard refreshed", mode="info")
+        tell(book, message, "Scorecard refreshed")
 
 
 __all__ = ["InputProblems", "Problem", "WorkbookError", "main", "refresh", "__version__"]

@@ -131,6 +131,30 @@ def test_commentary_is_carried_as_text_and_history_becomes_the_commentary_sheet(
     assert grid(copy.workbook, "Commentary")[1] == ["M1", "Jan-21", "January's contacts were as expected."]
 
 
+def test_rich_commentary_reaches_the_email_copy_whatever_its_runs(tmp_path):
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    path = tmp_path / "rich.xlsx"
+    write_starter(path, sample=True)
+    refresh(path)
+    bold_red = InlineFont(b=True, color="FFC00000")
+    type_commentary(path, {
+        "M1": CellRichText([TextBlock(bold_red, "All of it urgent.")]),  # one run, formatted
+        "M2": CellRichText(["Fell ", TextBlock(bold_red, "23%"), " in February."]),
+    })
+    result = export_copy(path, out=tmp_path / "copy.xlsx")
+    sheet = openpyxl.load_workbook(result.workbook, rich_text=True)["Scorecard"]
+    header = next(r for r in sheet.iter_rows() if r[0].value == "Ref.")
+    column = next(c.column for c in header if str(c.value or "").startswith("Commentary"))
+    cells = {row[0].value: sheet.cell(row[0].row, column) for row in sheet.iter_rows() if row[0].value in ("M1", "M2")}
+    assert cells["M1"].value == "All of it urgent."
+    assert cells["M1"].font.b and cells["M1"].font.color.rgb.endswith("C00000")
+    rich = cells["M2"].value
+    assert str(rich) == "Fell 23% in February." and isinstance(rich, CellRichText)
+    bold = [run.text for run in rich if isinstance(run, TextBlock) and run.font.b]
+    assert bold == ["23%"]
+
+
 def test_commentary_can_be_left_out(sample, tmp_path):
     result = export_copy(sample, out=tmp_path / "bare.xlsx", include_commentary=False)
     header, rows = by_ref(grid(result.workbook, "Scorecard"))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..sheetplan import RichText, SheetPlan, Style
+from ..sheetplan import RichRun, RichText, SheetPlan, Style
 
 _ALIGN = {"left": "left", "center": "center", "right": "right"}
 _VALIGN = {"top": "top", "center": "vcenter", "bottom": "bottom"}
@@ -46,28 +46,40 @@ def style_properties(style: Style) -> dict:
     return props
 
 
-def _rich_fragments(book, text: RichText, base) -> list:
+def _run_properties(run: RichRun) -> dict:
+    font = dict(run.font)
+    return {k: v for k, v in (("bold", font.get("bold")), ("italic", font.get("italic")),
+                              ("underline", 1 if font.get("underline") else None),
+                              ("font_strikeout", font.get("strike")), ("font_size", font.get("size")),
+                              ("font_name", font.get("name")),
+                              ("font_color", "#" + font["color"] if font.get("color") else None)) if v}
+
+
+def write_rich_text(book, sheet, row: int, column: int, text: RichText, base: dict, cell_format) -> None:
+    """Rich text keeps its runs. XlsxWriter needs two or more non-empty runs for that, so one
+    formatted run becomes a plain string in the run's font, and the text is never dropped."""
+    runs = [run for run in text.runs if run.text]
+    if len(runs) == 1 and _run_properties(runs[0]):
+        sheet.write_string(row, column, runs[0].text, book.add_format({**base, **_run_properties(runs[0])}))
+        return
     fragments = []
-    for run in text.runs:
-        font = dict(run.font)
-        props = {k: v for k, v in (("bold", font.get("bold")), ("italic", font.get("italic")),
-                                   ("underline", 1 if font.get("underline") else None),
-                                   ("font_strikeout", font.get("strike")), ("font_size", font.get("size")),
-                                   ("font_name", font.get("name")),
-                                   ("font_color", "#" + font["color"] if font.get("color") else None)) if v}
-        if props:
-            fragments.append(book.add_format(props))
+    for run in runs:
+        if _run_properties(run):
+            fragments.append(book.add_format(_run_properties(run)))
         fragments.append(run.text)
-    return fragments
+    if len(runs) < 2 or all(isinstance(f, str) for f in fragments) or \
+            sheet.write_rich_string(row, column, *fragments, cell_format) != 0:
+        sheet.write_string(row, column, text.text, cell_format)
 
 
 def write_plan(book: xlsxwriter.Workbook, plan: SheetPlan, formats: dict[str, object]) -> None:
     sheet = book.add_worksheet(plan.name[:31])
-    fmt = {}
+    fmt, properties = {}, {}
     for name, style in plan.styles.items():
-        key = (name, tuple(sorted(style_properties(style).items())))
+        properties[name] = style_properties(style)
+        key = (name, tuple(sorted(properties[name].items())))
         if key not in formats:
-            formats[key] = book.add_format(style_properties(style))
+            formats[key] = book.add_format(properties[name])
         fmt[name] = formats[key]
     for column, width in plan.column_widths.items():
         sheet.set_column(column, column, width)
@@ -89,11 +101,7 @@ def write_plan(book: xlsxwriter.Workbook, plan: SheetPlan, formats: dict[str, ob
         if value is None:
             sheet.write_blank(row, column, None, cell_format)
         elif isinstance(value, RichText):
-            fragments = _rich_fragments(book, value, cell_format)
-            if len(fragments) > 1 and any(not isinstance(f, str) for f in fragments):
-                sheet.write_rich_string(row, column, *fragments, cell_format)
-            else:
-                sheet.write_string(row, column, value.text, cell_format)
+            write_rich_text(book, sheet, row, column, value, properties.get(cell.style, {}), cell_format)
         elif isinstance(value, bool):
             sheet.write_boolean(row, column, value, cell_format)
         elif isinstance(value, (int, float)):

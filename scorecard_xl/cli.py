@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .problems import InputProblems, WorkbookError
+from .problems import InputProblems, WorkbookError, file_error_text
 
 
 def _table(args) -> int:
@@ -205,6 +205,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except WorkbookError as failure:
         print(f"scorecard: {failure}", file=sys.stderr)
+        return 2
+    except Exception as failure:
+        if file_error_text(failure) is None:  # a bug of ours: the traceback is what a report needs
+            raise
+        print(f"scorecard: {file_error_text(failure)}", file=sys.stderr)
         return 2
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from typing import Callable, TypeVar
 
-from .problems import InputProblems, WorkbookError
+from .problems import InputProblems, WorkbookError, file_error_text
 
 LISTED_IN_A_BOX = 15
 T = TypeVar("T")
@@ -32,9 +32,8 @@ def plain_message(failure: BaseException) -> str:
         return boxed_problems(failure)
     if isinstance(failure, WorkbookError):
         return str(failure)
-    if isinstance(failure, OSError) and failure.strerror:
-        where = f": {failure.filename}" if failure.filename else ""
-        return f"{failure.strerror}{where}. Nothing was saved."
+    if file_error_text(failure):
+        return f"{file_error_text(failure)}. Nothing was saved."
     return (f"Something went wrong inside scorecard_xl ({type(failure).__name__}: {failure}). Nothing was "
             "saved. Save the workbook, then run 'scorecard check' and 'scorecard refresh' on a copy of it "
             "from a command prompt to see the details.")

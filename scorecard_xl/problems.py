@@ -87,6 +87,16 @@ class Problems:
         return len(self.items)
 
 
+def file_error_text(failure: BaseException) -> str | None:
+    """'Permission denied: S:/Scorecard.xlsx' for a failure of the file system, also when a library
+    wrapped it (XlsxWriter's FileCreateError); None for any other failure."""
+    if not isinstance(failure, OSError):
+        failure = failure.__context__ if type(failure).__name__ == "FileCreateError" else None
+    if not isinstance(failure, OSError) or not failure.strerror:
+        return None
+    return f"{failure.strerror}: {failure.filename}" if failure.filename else failure.strerror
+
+
 class WorkbookError(Exception):
     """The workbook cannot be used as it is; the message says why in plain English."""
 

@@ -99,3 +99,24 @@ def test_new_refuses_to_overwrite(sample, capsys):
     status, _, err = run(capsys, "new", sample)
     assert status == 2 and "already exists" in err
     assert sample.read_bytes() == before
+
+
+def test_a_folder_named_like_a_workbook_is_a_plain_message(tmp_path, capsys):
+    folder = tmp_path / "Scorecard.xlsx"
+    folder.mkdir()
+    assert main(["check", str(folder)]) == 2
+    assert capsys.readouterr().err.strip() == f"scorecard: Is a directory: {folder}"
+
+
+def test_new_into_a_missing_folder_is_a_plain_message(tmp_path, capsys):
+    target = tmp_path / "no such folder" / "Scorecard.xlsx"
+    assert main(["new", str(target)]) == 2
+    assert capsys.readouterr().err.strip() == f"scorecard: No such file or directory: {target}"
+
+
+def test_a_bug_still_shows_its_traceback(monkeypatch, sample):
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug")
+    monkeypatch.setattr("scorecard_xl.reader.read_workbook", broken)
+    with pytest.raises(ZeroDivisionError):
+        main(["check", str(sample)])

@@ -359,6 +359,12 @@ class TestRag:
         assert RAG(value, "High", 0.95) == expected
         assert RAG(value, "High", "95%") == expected
 
+    def test_a_bare_number_target_is_taken_as_typed(self):
+        # documented: the function cannot see the cell's format, so 95 is ninety-five, not 95%
+        assert RAG(96, "High", 95) == "Green"
+        assert RAG(0.96, "High", 95) == "Red"
+        assert RAG(0.96, "High", "95%") == "Green"
+
     def test_low_target(self):
         assert RAG(10, "Low", 10) == "Green" and RAG(10.5, "Low", 10) == "Amber" and RAG(12, "Low", 10) == "Red"
 

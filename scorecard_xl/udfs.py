@@ -154,10 +154,9 @@ def PPCHANGE(values, months_back=None):
 @xw.arg("green", err_to_str=True, empty="", doc="Optional. The Green tolerance, such as 95%+.")
 @_worksheet_function
 def RAG(value, polarity, red_or_target, amber=None, green=None):
-    """RAG rating: Red, Amber or Green by tolerances (<92%, 92%>, 95%+) or by a single Target
-    (amber within 10% of it). Grey when there are none; blank when the value is missing.
-    Compare like with like: a percentage cell holds 0.95 for 95%, so write its target as 95% or
-    0.95; a bare 95 means ninety-five."""
+    """RAG rating: Red, Amber or Green by tolerances (<92%, 92%>, 95%+) or a single target (amber
+    within 10%). Grey when none; blank when the value is missing. A percentage's target is 95% or
+    0.95 (95 means ninety-five)."""
     polarity = _polarity(polarity)
     value = _number(_scalar(value, "value"))
     red_or_target = _scalar(red_or_target, "red_or_target")

@@ -16,7 +16,7 @@ import pandas as pd
 from . import rules
 from .engine import Scorecard
 from .indicators import PERCENTAGE
-from .layout import (HEADER, HEADER_LEFT, JUDGEMENT_COLOURS, KEY_TEXT, LINE_HEIGHT, NOT_AVAILABLE, RAG_FILLS, REF,
+from .layout import (GREY_TEXT, HEADER, HEADER_LEFT, JUDGEMENT_COLOURS, KEY_TEXT, LINE_HEIGHT, NOT_AVAILABLE, RAG_FILLS, REF,
                      section_band, SUBTITLE, TEXT, TITLE, figure_style, mark_style, target_text, number_format,
                      rag_counts, wrapped_lines)
 from .measures import column, window
@@ -37,6 +37,7 @@ _LIST_STYLE = {GOING_WELL: ("E2EFDA", "375623"), TO_WATCH: ("FFF2CC", "7F6000"),
 LINE = Style("summary.line", wrap=True, vertical="top", indent=1)
 NONE_LINE = Style("summary.none", italic=True, font_color="7F7F7F", indent=1)
 HEADING = Style("summary.heading", bold=True, font_size=13, font_color="1F3864")
+KEY_WRAPPED = Style("summary.key", font_color=GREY_TEXT, wrap=True, vertical="top")
 
 
 # --- The classification: one small pure function per rule over the judged measures table ----
@@ -266,9 +267,12 @@ def _kpi_table(plan: SheetPlan, row: int, scorecard: Scorecard, table: pd.DataFr
     info, panel, month = scorecard.indicators, scorecard.panel, scorecard.reporting_month
     plan.put(row, 0, "Key performance indicators", HEADING)
     row += 1
-    plan.put(row, 0, "Grey = not rated (no tolerance or target).  Key: pp = percentage point.  Benchmark: England, "
-                     "else statistical neighbours (SN).  DoT: \u2191 better, \u2193 worse, \u2192 no change (Info: the "
-                     "direction of the numbers)." + (f"  {SUPPRESSION_KEY}." if suppressing else ""), KEY_TEXT)
+    key = ("Grey = not rated (no tolerance or target).  Key: pp = percentage point.  Benchmark: England, else "
+           "statistical neighbours (SN).  DoT: \u2191 better, \u2193 worse, \u2192 no change (Info and Within limits: "
+           "the direction of the numbers)." + (f"  {SUPPRESSION_KEY}." if suppressing else ""))
+    plan.put(row, 0, key, KEY_WRAPPED)  # across the table, so it prints within the page
+    plan.merges.append((row, 0, row, LAST))
+    plan.row_heights[row] = LINE_HEIGHT * wrapped_lines(key, sum(WIDTHS) * 1.1) + 3
     row += 1
     months = [month - 2, month - 1, month]
     headers = ["Ref", "Indicator"] + [month_label(m) for m in months] + \

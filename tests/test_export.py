@@ -181,6 +181,14 @@ def test_summary_sheet_shows_the_three_lists_and_the_kpi_table(sample, copy):
     assert kpi["M1"][2:5] == [m1["2020-12"], m1["2021-01"], m1["2021-02"]]
 
 
+def test_the_kpi_key_wraps_across_the_table_so_it_prints_within_the_page(copy):
+    sheet = openpyxl.load_workbook(copy.workbook)["Summary"]
+    (row,) = [r for r in range(1, sheet.max_row + 1) if str(sheet.cell(r, 1).value or "").startswith("Grey = not rated")]
+    assert f"A{row}:J{row}" in {str(m) for m in sheet.merged_cells.ranges}
+    assert sheet.cell(row, 1).alignment.wrap_text and sheet.row_dimensions[row].height >= 25  # two lines at least
+    assert "(Info and Within limits: the direction of the numbers)" in sheet.cell(row, 1).value
+
+
 def test_source_with_macros_and_hidden_sheets_exports_cleanly(tmp_path):
     book = build_preservation_book(tmp_path / "kept.xlsm")
     refresh(book)

@@ -21,7 +21,7 @@ import xlsxwriter
 
 from .backends.xlsx_file import read_sheet_cells
 from .backends.xlsxwriter_book import write_plan
-from .commentary import HISTORY_SHEET, carry_manual, history_copy_plan, read_manual
+from .commentary import HISTORY_SHEET, carry_manual, history_copy_plan, history_entries, read_manual
 from .email_draft import build_draft, check_addresses, draft_body, draft_subject, write_draft
 from .engine import Scorecard, build_scorecard
 from .indicators import COUNT
@@ -203,9 +203,7 @@ def write_copy(path: Path, plans: list[SheetPlan], summary, title: str, subject:
     strip_people(path)
 
 
-def _commentary_plan(path: Path, sheets) -> SheetPlan | None:
-    found = find_sheet(sheets, HISTORY_SHEET)
-    existing = read_sheet_cells(path, found.name) if found else None
+def _commentary_plan(existing: dict) -> SheetPlan | None:
     if not existing:
         return None
     plan = history_copy_plan(existing, COMMENTARY_SHEET)
@@ -255,14 +253,16 @@ def export_copy(book, out=None, pdf: bool = False, eml=None, suppress: bool = Fa
         notes.append(f"the Scorecard sheet in {path.name} does not show the figures its data gives for "
                      f"{month_label(scorecard.reporting_month)}; the copy shows them as they are now. "
                      "Refresh the workbook too, so the two agree.")
-    if include_commentary:
-        carry_manual(plan, manual, scorecard.reporting_month)
+    found_history = find_sheet(sheets, HISTORY_SHEET)
+    history_cells = (read_sheet_cells(path, found_history.name) if found_history else None) or {}
+    if include_commentary:  # an earlier --month gets that month's commentary back from the history
+        carry_manual(plan, manual, scorecard.reporting_month, history=history_entries(history_cells))
     mask = suppression_mask(scorecard) if suppress else None
     summary = summary_sheet(scorecard, mask)
     if mask is not None:
         plan = suppress_plan(plan, scorecard, mask)
     plans = [summary.plan, plan]
-    history = _commentary_plan(path, sheets) if include_comments else None
+    history = _commentary_plan(history_cells) if include_comments else None
     if include_comments and history is None:
         notes.append(f"there is no '{HISTORY_SHEET}' to copy, so the copy has no Commentary sheet.")
     plans += [history] if history else []

@@ -155,6 +155,20 @@ def test_rich_commentary_reaches_the_email_copy_whatever_its_runs(tmp_path):
     assert bold == ["23%"]
 
 
+def test_an_earlier_month_gets_its_own_commentary_back_from_the_history(tmp_path):
+    path = tmp_path / "months.xlsx"
+    write_starter(path, sample=True)
+    refresh(path, month="Jan-21")
+    type_commentary(path, {"M1": "January: half-term dip."})
+    refresh(path, month="Feb-21")  # archives January's note
+    type_commentary(path, {"M1": "February: back to normal."})
+    header, rows = by_ref(grid(export_copy(path, out=tmp_path / "jan.xlsx", month="Jan-21").workbook, "Scorecard"))
+    column = next(c for label, c in header.items() if str(label).startswith("Commentary"))
+    assert header.get("Commentary (Jan-21)") == column and rows["M1"][column] == "January: half-term dip."
+    header, rows = by_ref(grid(export_copy(path, out=tmp_path / "feb.xlsx").workbook, "Scorecard"))
+    assert rows["M1"][header["Commentary (Feb-21)"]] == "February: back to normal."
+
+
 def test_commentary_can_be_left_out(sample, tmp_path):
     result = export_copy(sample, out=tmp_path / "bare.xlsx", include_commentary=False)
     header, rows = by_ref(grid(result.workbook, "Scorecard"))

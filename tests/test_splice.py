@@ -202,15 +202,8 @@ def test_replaced_sheet_keeps_drawings_comments_tables_and_links(sources, tmp_pa
 def retouch(path: Path) -> None:
     """Rewrite the package parts with XML that means the same but that lxml would spell differently,
     so a part re-serialized without need shows up as a difference."""
-    parts = members(path)
-    with zipfile.ZipFile(path) as z:
-        infos = z.infolist()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in infos:
-            data = parts[info.filename]
-            if info.filename.endswith((".rels", "workbook.xml", "styles.xml", "Types].xml")):
-                data = data.replace(b"/>", b" />")
-            out.writestr(info, data)
+    respelled = (".rels", "workbook.xml", "styles.xml", "Types].xml")
+    rewrite_members(path, lambda name, data: data.replace(b"/>", b" />") if name.endswith(respelled) else data)
 
 
 def test_styles_are_append_only_and_a_second_splice_changes_nothing(sources, tmp_path):
@@ -507,15 +500,19 @@ def test_print_area_notations(tmp_path):
 
 # --- the owned-area record, a person's cells and settings, quiet workbook.xml ----------------------
 
-def rewrite_member(path: Path, member: str, change) -> None:
-    """Replace one zip member's bytes with ``change(bytes)``, everything else as it is."""
+def rewrite_members(path: Path, change) -> None:
+    """Replace each zip member's bytes with ``change(name, bytes)``, in the same order and settings."""
     parts = members(path)
     with zipfile.ZipFile(path) as z:
         infos = z.infolist()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for info in infos:
-            data = parts[info.filename]
-            out.writestr(info, change(data) if info.filename == member else data)
+            out.writestr(info, change(info.filename, parts[info.filename]))
+
+
+def rewrite_member(path: Path, member: str, change) -> None:
+    """Replace one zip member's bytes with ``change(bytes)``, everything else as it is."""
+    rewrite_members(path, lambda name, data: change(data) if name == member else data)
 
 
 def defined_names(path: Path) -> dict[tuple[str, str | None], etree._Element]:

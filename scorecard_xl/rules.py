@@ -19,15 +19,16 @@ QUALITATIVE_MARKS = {BETTER: BETTER_MARK, SIMILAR: SIMILAR_MARK, WORSE: WORSE_MA
 
 DEFAULT_MOVEMENT_BAND = 0.10  # reference 000: "Increase 10% or more"
 DEFAULT_DOT_BAND = 0.0  # reference 001: any change counts
-BAND_HELP = "Write the band as a fraction of 0 or more, such as 0.1, 10% or 10."
+BAND_HELP = "Write the band as a fraction of 0 or more, such as 0.1, 10% or 10 (1 or more is read as percent)."
 
 
 def band_fraction(number: float) -> float | None:
     """A band as people type it (0.1, 10% or 10) as a fraction; None when it cannot be one
-    (negative or not a number). Over 1 reads as percent: nobody means a 500% band."""
+    (negative or not a number). 1 or more reads as percent (1 = 1%, 10 = 10%): a band is always
+    under 100%, and a bare 1 is far likelier to mean 1% than "everything is similar"."""
     if not number >= 0:  # also NaN
         return None
-    return number / 100 if number > 1 else float(number)
+    return number / 100 if number >= 1 else float(number)
 
 
 def _float_array(values) -> np.ndarray:

@@ -21,7 +21,7 @@ from .tolerances import ToleranceError
 
 NOT_AVAILABLE = "n/a"
 POLARITY_HELP = "polarity must be High, Low, Info or Within limits"
-BAND_HELP = "band must be a fraction of 0 or more, such as 0.1, 10% or 10"
+BAND_HELP = "band must be 0 or more, such as 0.1, 10% or 10 (1 or more means percent)"
 MONTHS_BACK_HELP = "months_back must be a whole number of 1 or more, such as 12 or 1"
 YTD_RULES = ("sum", "mean", "latest")
 RULE_HELP = "rule must be sum, mean or latest"

@@ -48,8 +48,8 @@ _VALUES_DOC = "The monthly values, one row or one column, oldest first. Blanks, 
 @xw.func
 @xw.arg("values", ndim=2, err_to_str=True, doc=_VALUES_DOC)
 @xw.arg("polarity", err_to_str=True, doc="What good performance is: High, Low, Info or Within limits.")
-@xw.arg("band", err_to_str=True, doc="Optional. A change smaller than this fraction of the previous "
-        "value counts as no change (→). Default 0: any change counts.")
+@xw.arg("band", err_to_str=True, doc="Optional. A change smaller than this share of the previous value "
+        "counts as no change (→): 0.05, 5% and 5 all mean 5%. Default 0: any change counts.")
 @_worksheet_function
 def DOT(values, polarity, band=None):
     """Direction of travel: compares the latest value with the previous one (blanks skipped).
@@ -69,8 +69,8 @@ def DOT(values, polarity, band=None):
         "months across, oldest first.")
 @xw.arg("polarities", ndim=2, err_to_str=True, doc="One polarity per row of block (High, Low, Info or "
         "Within limits), or one for all rows.")
-@xw.arg("band", err_to_str=True, doc="Optional. A change smaller than this fraction of the previous "
-        "value counts as no change (→). Default 0.")
+@xw.arg("band", err_to_str=True, doc="Optional. A change smaller than this share of the previous value "
+        "counts as no change (→): 0.05, 5% and 5 all mean 5%. Default 0.")
 @xw.ret(transpose=True)
 @_worksheet_function
 def DOTS(block, polarities, band=None):
@@ -110,7 +110,7 @@ def DOTS(block, polarities, band=None):
 @xw.arg("months_back", err_to_str=True, doc="Optional. How many cells back the base is: 12 (default) "
         "for the same month last year, 1 for the previous month.")
 @xw.arg("band", err_to_str=True, doc="Optional. The change that earns an arrow, as displayed in whole "
-        "percent. Default 10%.")
+        "percent: 0.1, 10% and 10 all mean 10%. Default 10%.")
 @_worksheet_function
 def MOVEMENT(values, months_back=None, band=None):
     """Movement arrow: ↑ when the change of the last value from the one months_back cells before

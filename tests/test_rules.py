@@ -156,3 +156,13 @@ def test_the_default_band_has_one_definition():
     assert not hasattr(settings, "DEFAULT_BAND")
     assert settings.Settings().band == rules.DEFAULT_MOVEMENT_BAND
     assert not hasattr(indicators, "is_derived")  # dead code, removed
+
+
+@pytest.mark.parametrize("typed, fraction", [(0, 0.0), (0.1, 0.1), (0.999, 0.999), (1, 0.01), (10, 0.10), (12.5, 0.125)])
+def test_band_fraction_reads_one_or_more_as_percent(typed, fraction):
+    assert rules.band_fraction(typed) == pytest.approx(fraction)
+
+
+@pytest.mark.parametrize("typed", [-0.1, -5, float("nan")])
+def test_band_fraction_refuses_what_cannot_be_a_band(typed):
+    assert rules.band_fraction(typed) is None

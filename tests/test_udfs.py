@@ -117,6 +117,7 @@ class TestDot:
         assert DOT([100, 104], "High", "") == UP
         assert DOT([100, 104], "High", 5) == SAME  # 5 typed in a cell means 5%, as on the Indicators sheet
         assert DOT([100, 106], "High", 5) == UP
+        assert DOT([100, 101.5], "High", 1) == UP and DOT([100, 100.5], "High", 1) == SAME  # 1 means 1%
 
     @pytest.mark.parametrize("band", [-0.1, "wide", True, "#N/A", [0.1, 0.2]])
     def test_bad_band(self, band):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from .problems import InputProblems, WorkbookError, file_error_text
+from .problems import InputProblems, WorkbookError, file_error, file_error_text
 
 
 def _table(args) -> int:
@@ -207,10 +208,27 @@ def main(argv: list[str] | None = None) -> int:
         print(f"scorecard: {failure}", file=sys.stderr)
         return 2
     except Exception as failure:
-        if file_error_text(failure) is None:  # a bug of ours: the traceback is what a report needs
+        if not _about_given_files(failure, args):  # a bug of ours: the traceback is what a report needs
             raise
         print(f"scorecard: {file_error_text(failure)}", file=sys.stderr)
         return 2
+
+
+def _about_given_files(failure: BaseException, args) -> bool:
+    """Whether ``failure`` is the file system refusing a path the person gave (or a file beside it),
+    as opposed to, say, a file of the package itself going missing."""
+    error = file_error(failure)
+    if error is None or not error.filename:
+        return False
+    from .saving import BACKUP_FOLDER
+
+    failed = Path(os.fsdecode(error.filename)).resolve()
+    for path in (value.resolve() for value in vars(args).values() if isinstance(value, Path)):
+        beside = failed.parent == path.parent or (failed.parent.name == BACKUP_FOLDER and
+                                                  failed.parent.parent == path.parent)
+        if failed == path or path in failed.parents or beside:  # the path, inside it, or its temp file or backup
+            return True
+    return False
 
 
 if __name__ == "__main__":

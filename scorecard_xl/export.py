@@ -274,12 +274,8 @@ def export_copy(book, out=None, pdf: bool = False, eml=None, suppress: bool = Fa
         raise WorkbookError("The copy cannot replace the workbook it is made from; give --out another name.")
     title = scorecard.settings.title
     subject = f"Performance summary and scorecard, {month_label(scorecard.reporting_month)}"
-    try:
-        atomic_write(target, lambda temp: write_copy(temp, plans, summary, title, subject), [p.name for p in plans],
-                     keep_backup=False)
-    except PermissionError as error:
-        raise WorkbookError(f"{target.name} cannot be written ({error.strerror}): if it is open in Excel, close it "
-                            "and try again.") from error
+    atomic_write(target, lambda temp: write_copy(temp, plans, summary, title, subject), [p.name for p in plans],
+                 keep_backup=False)
     result = ExportResult(target, scorecard.reporting_month, [p.name for p in plans], summary.lists,
                           rag_counts(scorecard), notes=notes)
     if mask is not None:

@@ -87,14 +87,20 @@ class Problems:
         return len(self.items)
 
 
-def file_error_text(failure: BaseException) -> str | None:
-    """'Permission denied: S:/Scorecard.xlsx' for a failure of the file system, also when a library
-    wrapped it (XlsxWriter's FileCreateError); None for any other failure."""
+def file_error(failure: BaseException) -> OSError | None:
+    """The file-system failure behind ``failure``, also when a library wrapped it (XlsxWriter's
+    FileCreateError); None for any other failure."""
     if not isinstance(failure, OSError):
         failure = failure.__context__ if type(failure).__name__ == "FileCreateError" else None
-    if not isinstance(failure, OSError) or not failure.strerror:
+    return failure if isinstance(failure, OSError) and failure.strerror else None
+
+
+def file_error_text(failure: BaseException) -> str | None:
+    """'Permission denied: S:/Scorecard.xlsx' for a failure of the file system; else None."""
+    error = file_error(failure)
+    if error is None:
         return None
-    return f"{failure.strerror}: {failure.filename}" if failure.filename else failure.strerror
+    return f"{error.strerror}: {error.filename}" if error.filename else error.strerror
 
 
 class WorkbookError(Exception):

@@ -116,9 +116,17 @@ def atomic_write(target: Path, write: Callable[[Path], None], required_sheets: l
     Returns the backup's path (None when there was no previous file or no backup was asked).
     """
     target = Path(target)
+    folder = target.parent
+    if not folder.is_dir():
+        raise WorkbookError(f"There is no folder {folder} to save {target.name} in. Create it, or name "
+                            "another folder.")
     _remove_stale_temp_files(target)
-    descriptor, temp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}",
-                                             dir=target.parent)
+    try:
+        descriptor, temp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}",
+                                                 dir=folder)
+    except OSError as error:  # the temp file's name would mean nothing to the person
+        raise WorkbookError(f"{target.name} cannot be saved in {folder} ({error.strerror}). Choose a folder you "
+                            "can save to.") from error
     os.close(descriptor)
     temp = Path(temp_name)
     try:

@@ -120,3 +120,32 @@ def test_a_bug_still_shows_its_traceback(monkeypatch, sample):
     monkeypatch.setattr("scorecard_xl.reader.read_workbook", broken)
     with pytest.raises(ZeroDivisionError):
         main(["check", str(sample)])
+
+
+def test_a_missing_file_of_the_package_itself_is_a_bug_not_a_user_error(monkeypatch, tmp_path):
+    from scorecard_xl import starter
+    real = starter._template_rows
+    monkeypatch.setattr(starter, "_template_rows", lambda name: real(name.replace(".csv", ".gone.csv")))
+    with pytest.raises(FileNotFoundError):
+        main(["new", str(tmp_path / "s.xlsx"), "--sample"])
+
+
+def test_saving_into_a_missing_folder_names_the_folder_not_a_temp_file(sample, tmp_path, capsys):
+    for command in (["export", str(sample), "--out"], ["refresh", str(sample), "--out"]):
+        before = sample.read_bytes()
+        assert main(command + [str(tmp_path / "no such folder" / "out.xlsx")]) == 2
+        error = capsys.readouterr().err.strip()
+        assert error == f"scorecard: There is no folder {tmp_path / 'no such folder'} to save out.xlsx in. " \
+                        "Create it, or name another folder."
+        assert sample.read_bytes() == before
+
+
+def test_a_folder_that_refuses_files_is_named(monkeypatch, sample, tmp_path, capsys):
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(tmp_path / ".out.x1y2.tmp.xlsx"))
+    monkeypatch.setattr("tempfile.mkstemp", refused)
+    assert main(["export", str(sample), "--out", str(tmp_path / "out.xlsx")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error == f"scorecard: out.xlsx cannot be saved in {tmp_path} (Permission denied). " \
+                    "Choose a folder you can save to."
+    assert ".tmp" not in error

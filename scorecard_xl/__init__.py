@@ -30,7 +30,9 @@ def main():
     """
     from .excel_alerts import on_clicked_book, tell
 
-    book, report = on_clicked_book(refresh, "Scorecard not refreshed")
+    book, report = on_clicked_book(refresh, "Scorecard not refreshed",
+                                   "Save the workbook, then run 'scorecard refresh' on a copy of it from a "
+                                   "command prompt to see the details.")
     if report is None:
         return
     message = " ".join(report.summary().splitlines()[:2])

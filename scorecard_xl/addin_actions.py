@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .excel_alerts import LISTED_IN_A_BOX, boxed_problems, on_clicked_book, tell
+from .excel_alerts import boxed_problems, capped_list, on_clicked_book, tell
 from .problems import InputProblems, WorkbookError
 
 
 def check_data() -> None:
     """List every problem and data-quality note of the open workbook; changes nothing."""
-    book, outcome = on_clicked_book(_check, "Scorecard data not checked")
+    book, outcome = on_clicked_book(_check, "Scorecard data not checked",
+                                    "Save the workbook, then run 'scorecard check' on it from a command prompt.")
     if outcome is not None:
         tell(book, *outcome)
 
@@ -29,15 +30,14 @@ def _check(book) -> tuple[str, str, str]:
              f"{month_label(scorecard.reporting_month)}."]
     if notes:
         lines.append(f"{len(notes)} data-quality note{'s' if len(notes) != 1 else ''}:")
-        lines += [f"- {note}" for note in notes[:LISTED_IN_A_BOX]]
-        if len(notes) > LISTED_IN_A_BOX:
-            lines.append(f"... and {len(notes) - LISTED_IN_A_BOX} more (run 'scorecard check' for all).")
+        lines += capped_list(notes, "run 'scorecard check' on the saved workbook for all of them.")
     return "\n".join(lines), "Scorecard data", "info"
 
 
 def export_for_email() -> None:
     """Write the email-ready copy of the saved workbook beside it, and say where."""
-    book, message = on_clicked_book(_export, "Email copy not made")
+    book, message = on_clicked_book(_export, "Email copy not made",
+                                    "Run 'scorecard export' on the saved workbook from a command prompt.")
     if message is not None:
         tell(book, message + "\n(Made from the saved file: save first if you have changed it since.)",
              "Email copy made")
@@ -46,10 +46,13 @@ def export_for_email() -> None:
 def _export(book) -> str:
     from .export import export_for_email_from_path
 
-    # A workbook opened from SharePoint or OneDrive has a web address, not a file, for a name.
-    name = str(book.fullname)
-    path = Path(name)
-    if "://" in name or not path.exists():
+    # A workbook opened from SharePoint or OneDrive has a web address for a name; xlwings turns it
+    # into the synced local file when it can, and fails when it cannot.
+    try:
+        name = str(book.fullname)
+    except Exception:
+        name = ""
+    if not name or "://" in name or not Path(name).exists():
         raise WorkbookError("Save the workbook to a folder on this computer first (File > Save a Copy): "
                             "the email copy is made from the saved file.")
-    return export_for_email_from_path(path)
+    return export_for_email_from_path(Path(name))

@@ -15,28 +15,40 @@ LISTED_IN_A_BOX = 15
 T = TypeVar("T")
 
 
-def boxed_problems(failure: InputProblems, limit: int = LISTED_IN_A_BOX) -> str:
-    """The problem list as a message box shows it: the first ``limit`` and a count of the rest."""
-    lines = str(failure).splitlines()
-    heading, items = lines[0], lines[1:]
-    if len(items) <= limit:
-        return str(failure)
-    return "\n".join([heading, *items[:limit],
-                      f"  ... and {len(items) - limit} more: run 'scorecard check' on the saved workbook "
-                      "from a command prompt for the full list."])
+class NoWorkbook(Exception):
+    """No workbook could be found for the button that was clicked."""
 
 
-def plain_message(failure: BaseException) -> str:
-    """The failure in words the person clicking can act on."""
+def capped_list(items: list, more: str, limit: int = LISTED_IN_A_BOX) -> list[str]:
+    """The first ``limit`` items as '  - item' lines, then one line saying how many more there are."""
+    lines = [f"  - {item}" for item in items[:limit]]
+    if len(items) > limit:
+        lines.append(f"  ... and {len(items) - limit} more: {more}")
+    return lines
+
+
+def boxed_problems(failure: InputProblems) -> str:
+    """The problem list as a message box shows it: the first problems and a count of the rest."""
+    count = len(failure.problems)
+    return "\n".join([f"The workbook has {count} problem{'s' if count != 1 else ''} to fix first:",
+                      *capped_list(failure.problems, "run 'scorecard check' on the saved workbook from a "
+                                                     "command prompt for the full list.")])
+
+
+def plain_message(failure: BaseException, advice: str) -> str:
+    """The failure in words the person clicking can act on; ``advice`` says what to try when the
+    failure is a fault of ours."""
     if isinstance(failure, InputProblems):
         return boxed_problems(failure)
     if isinstance(failure, WorkbookError):
         return str(failure)
+    if isinstance(failure, NoWorkbook):
+        return "No workbook is open here. Open the scorecard workbook, then click the button in its window."
     if file_error_text(failure):
         return f"{file_error_text(failure)}. Nothing was saved."
-    return (f"Something went wrong inside scorecard_xl ({type(failure).__name__}: {failure}). Nothing was "
-            "saved. Save the workbook, then run 'scorecard check' and 'scorecard refresh' on a copy of it "
-            "from a command prompt to see the details.")
+    # The last line is for whoever supports the add-in: the person clicking can pass it on.
+    return (f"scorecard_xl could not finish, through a fault of its own. Nothing was saved. {advice}\n\n"
+            f"(For support: {type(failure).__name__}: {failure})")
 
 
 def tell(book, text: str, title: str, mode: str = "info") -> None:
@@ -53,15 +65,18 @@ def tell(book, text: str, title: str, mode: str = "info") -> None:
         print(f"{title}: {text}", file=sys.stderr)
 
 
-def on_clicked_book(action: Callable[[object], T], failed_title: str) -> tuple[object, T | None]:
+def on_clicked_book(action: Callable[[object], T], failed_title: str, advice: str) -> tuple[object, T | None]:
     """Run ``action(book)`` on the workbook whose button was clicked. Any failure, finding that
     workbook included, becomes one message box; the result is then None."""
     from . import active_book
 
     book = None
     try:
-        book = active_book()
+        try:
+            book = active_book()
+        except Exception as failure:
+            raise NoWorkbook() from failure
         return book, action(book)
     except Exception as failure:  # a bug of ours too: the person clicking cannot act on a traceback
-        tell(book, plain_message(failure), failed_title, "critical")
+        tell(book, plain_message(failure, advice), failed_title, "critical")
         return book, None

@@ -43,6 +43,15 @@ def test_a_long_problem_list_is_cut_to_fifteen_with_a_pointer(clicked, many_prob
                          "for the full list.")
 
 
+def test_problems_are_counted_as_problems_even_when_one_spans_lines():
+    problems = [Problem("Indicators", f"C{i}", "x", "y") for i in range(2, 17)]
+    problems.append(Problem("Indicators", "C17", "Polarity is 'Up\nwards\nreally'", "Write High."))
+    message = excel_alerts.boxed_problems(InputProblems(problems))
+    assert message.splitlines()[0] == "The workbook has 16 problems to fix first:"
+    assert message.endswith("  ... and 1 more: run 'scorecard check' on the saved workbook from a command prompt "
+                            "for the full list.")
+
+
 def test_a_short_problem_list_is_shown_whole():
     failure = InputProblems([Problem("Data", f"B{i}", "x", "y") for i in range(15)])
     assert excel_alerts.boxed_problems(failure) == str(failure)
@@ -58,8 +67,9 @@ def test_an_unexpected_failure_is_a_plain_message(clicked, monkeypatch, tmp_path
     scorecard_xl.main()
     ((message, title),) = alerts(book)
     assert title == "Scorecard not refreshed"
-    assert message.startswith("Something went wrong inside scorecard_xl (KeyError: 'Ref'). Nothing was saved.")
-    assert "Traceback" not in message
+    assert message.startswith("scorecard_xl could not finish, through a fault of its own. Nothing was saved. "
+                              "Save the workbook, then run 'scorecard refresh' on a copy")
+    assert message.endswith("\n\n(For support: KeyError: 'Ref')") and "Traceback" not in message
 
 
 def test_a_file_error_names_the_file(clicked, monkeypatch, tmp_path):
@@ -84,6 +94,7 @@ def test_check_data_survives_a_failure_while_reading(clicked, monkeypatch, tmp_p
     check_data()
     ((message, title),) = alerts(book)
     assert title == "Scorecard data not checked" and "RuntimeError: the sheet went away" in message
+    assert "run 'scorecard check' on it" in message
 
 
 def test_export_from_a_workbook_on_sharepoint_asks_for_a_local_copy(clicked, tmp_path):
@@ -94,6 +105,25 @@ def test_export_from_a_workbook_on_sharepoint_asks_for_a_local_copy(clicked, tmp
     book = clicked(xw.Book(json=data))
     export_for_email()
     ((message, title),) = alerts(book)
+    assert title == "Email copy not made" and message.startswith("Save the workbook to a folder on this computer")
+
+
+class SyncedFromSharePoint:
+    """A desktop Excel book whose web address xlwings cannot turn into a local file."""
+
+    app = None
+
+    @property
+    def fullname(self):
+        raise RuntimeError("Couldn't find your SharePoint folder")
+
+
+def test_export_when_the_web_address_cannot_become_a_file_asks_for_a_local_copy(clicked, monkeypatch):
+    book = clicked(SyncedFromSharePoint())
+    shown = []
+    monkeypatch.setattr(excel_alerts, "tell", lambda book, text, title, mode="info": shown.append((text, title)))
+    export_for_email()
+    ((message, title),) = shown
     assert title == "Email copy not made" and message.startswith("Save the workbook to a folder on this computer")
 
 
@@ -110,7 +140,8 @@ def test_when_no_message_box_can_be_shown_the_message_goes_to_stderr(clicked, mo
     clicked(NoAlerts())
     monkeypatch.setattr("scorecard_xl.refreshing.refresh", lambda *a, **k: (_ for _ in ()).throw(ValueError("x")))
     scorecard_xl.main()  # must not raise
-    assert "Scorecard not refreshed: Something went wrong inside scorecard_xl (ValueError: x)" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("Scorecard not refreshed: scorecard_xl could not finish") and "(For support: ValueError: x)" in err
 
 
 def test_when_no_workbook_can_be_found_the_failure_is_still_a_message(monkeypatch, capsys):
@@ -121,5 +152,5 @@ def test_when_no_workbook_can_be_found_the_failure_is_still_a_message(monkeypatc
     monkeypatch.setattr(xw.Book, "caller", staticmethod(nothing_open))
     monkeypatch.setattr("scorecard_xl.active_book", lambda: nothing_open())
     scorecard_xl.main()  # no Excel here either: the message box falls back to stderr
-    assert "Scorecard not refreshed: Something went wrong inside scorecard_xl (RuntimeError: No workbook is open)" \
-        in capsys.readouterr().err
+    assert capsys.readouterr().err == ("Scorecard not refreshed: No workbook is open here. Open the scorecard "
+                                       "workbook, then click the button in its window.\n")

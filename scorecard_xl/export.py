@@ -249,7 +249,8 @@ def export_copy(book, out=None, pdf: bool = False, eml=None, suppress: bool = Fa
     scorecard = build_scorecard(sheets, month if month is not None else manual.month)
     plan = monthly_layout(scorecard)
     notes = []
-    if _differs(existing, plan):
+    # An earlier --month is a different page from the sheet's, so only the sheet's own month is compared.
+    if manual.month in (None, scorecard.reporting_month) and _differs(existing, plan):
         notes.append(f"the Scorecard sheet in {path.name} does not show the figures its data gives for "
                      f"{month_label(scorecard.reporting_month)}; the copy shows them as they are now. "
                      "Refresh the workbook too, so the two agree.")

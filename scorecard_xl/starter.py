@@ -13,6 +13,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from .layout import wrapped_lines
 from .indicators import COLUMNS as INDICATOR_COLUMNS  # noqa: F401  (documents the contract)
 from .indicators import UNITS, YTD_RULES
 from .months import parse_month, month_start
@@ -25,6 +26,7 @@ DATA_HEADERS = ["Ref", "Month", "Value", "Numerator", "Denominator"]
 DEFAULT_SETTINGS = [("Title", "Children's Services Performance Scorecard"), ("Organisation", ""),
                     ("Region name", "Region"), ("Reporting month", ""), ("Months shown", 7),
                     ("Population 0-17 2020/21", ""), ("Band", 0.1)]
+ROW_LINE_HEIGHT = 15  # points per line of 11pt text, Excel's default row
 _WIDTHS = {"Ref": 9, "Indicator": 60, "Outcome": 40, "Owner": 22, "Reporter": 22, "Section": 24}
 
 
@@ -59,7 +61,8 @@ def write_starter(path: str | Path, sample: bool = False) -> Path:
     book = xlsxwriter.Workbook(str(path))
     header = book.add_format({"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF", "text_wrap": True,
                               "valign": "top", "border": 1})
-    percent = book.add_format({"num_format": "0.0%"})
+    percent = book.add_format({"num_format": "0.0%", "valign": "top"})
+    top = book.add_format({"valign": "top"})  # a tall row reads from its top, like its wrapped text
     month_format = book.add_format({"num_format": "mmm-yy", "align": "left"})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
 
@@ -68,17 +71,22 @@ def write_starter(path: str | Path, sample: bool = False) -> Path:
     for c, name in enumerate(INDICATOR_HEADERS):
         sheet.set_column(c, c, _WIDTHS.get(name, 11), wrap if name in ("Indicator", "Outcome") else None)
     for r, row in enumerate(indicators, start=1):
+        # Wrapped text does not grow its row in every reader (LibreOffice keeps 15pt), so say how tall.
+        lines = max(wrapped_lines(row.get(name, ""), _WIDTHS[name] * 1.1) for name in ("Indicator", "Outcome"))
+        if lines > 1:
+            sheet.set_row(r, ROW_LINE_HEIGHT * lines)
         for c, name in enumerate(INDICATOR_HEADERS):
             value = _cell(row.get(name, ""))
             if value is None:
                 continue
+            cell_format = wrap if name in ("Indicator", "Outcome") else top
             if isinstance(value, str):
-                sheet.write_string(r, c, value)  # tolerances like "<92%" stay text, never a formula
+                sheet.write_string(r, c, value, cell_format)  # tolerances like "<92%" stay text, never a formula
             elif row["Unit"] == "Percentage" and name in ("Target", "SN", "England", "Region", "Best SN",
                                                            "Top quartile"):
                 sheet.write_number(r, c, value, percent)
             else:
-                sheet.write_number(r, c, value)
+                sheet.write_number(r, c, value, cell_format)
     rows = max(len(indicators) + 200, 500)
     for name, choices in (("Polarity", POLARITIES), ("Unit", UNITS), ("Kind", ("flow", "snapshot")),
                           ("YTD", YTD_RULES), ("Change", ("relative", "points"))):

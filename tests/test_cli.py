@@ -149,3 +149,20 @@ def test_a_folder_that_refuses_files_is_named(monkeypatch, sample, tmp_path, cap
     assert error == f"scorecard: out.xlsx cannot be saved in {tmp_path} (Permission denied). " \
                     "Choose a folder you can save to."
     assert ".tmp" not in error
+
+
+def test_the_sample_indicators_sheet_rows_are_tall_enough_for_their_wrapped_text(sample):
+    sheet = openpyxl.load_workbook(sample)["Indicators"]
+    header = [c.value for c in sheet[1]]
+    indicator, outcome = header.index("Indicator") + 1, header.index("Outcome") + 1
+    width = sheet.column_dimensions[openpyxl.utils.get_column_letter(indicator)].width
+    long_rows = 0
+    for r in range(2, sheet.max_row + 1):
+        for column in (indicator, outcome):
+            assert sheet.cell(r, column).alignment.wrap_text
+        assert sheet.cell(r, 1).alignment.vertical == "top"
+        text = str(sheet.cell(r, indicator).value or "")
+        if len(text) > 1.5 * width:  # surely two lines or more at that width
+            long_rows += 1
+            assert (sheet.row_dimensions[r].height or 15) >= 30, (r, text)
+    assert long_rows >= 5

@@ -151,18 +151,9 @@ def history_plan(existing: dict[tuple[int, int], object] | None,
             seen.add(key)
     if not rows:
         return None
-    plan = SheetPlan(HISTORY_SHEET)
-    first = (max(r for r, _ in existing) + 1) if existing else 1
-    if not existing:
-        for c, heading in enumerate(("Ref", "Month", "Text")):
-            plan.put(0, c, heading, HISTORY_HEADER)
-        plan.column_widths.update({0: 10, 1: 10, 2: 100})
-        plan.freeze = (1, 0)
-    for r, (ref, month, text) in enumerate(rows, start=first):
-        plan.put(r, 0, ref, HISTORY_TEXT)
-        plan.put(r, 1, month, HISTORY_TEXT)
-        plan.put(r, 2, text, HISTORY_TEXT)
-    return plan
+    if existing:  # below what is there, which the backend carries as it is
+        return _history_rows(SheetPlan(HISTORY_SHEET), rows, first=max(r for r, _ in existing) + 1)
+    return _history_rows(_history_heading(SheetPlan(HISTORY_SHEET)), rows)
 
 
 def history_copy_plan(existing: dict[tuple[int, int], object] | None, name: str = HISTORY_SHEET) -> SheetPlan | None:
@@ -170,15 +161,22 @@ def history_copy_plan(existing: dict[tuple[int, int], object] | None, name: str 
     entries = history_entries(existing)
     if not entries:
         return None
-    plan = SheetPlan(name)
+    rows = [(ref, month_label(month) if month is not None else None, text) for ref, month, text in entries]
+    return _history_rows(_history_heading(SheetPlan(name)), rows)
+
+
+def _history_heading(plan: SheetPlan) -> SheetPlan:
     for c, heading in enumerate(("Ref", "Month", "Text")):
         plan.put(0, c, heading, HISTORY_HEADER)
-    for r, (ref, month, text) in enumerate(entries, start=1):
-        plan.put(r, 0, ref, HISTORY_TEXT)
-        plan.put(r, 1, month_label(month) if month is not None else None, HISTORY_TEXT)
-        plan.put(r, 2, text, HISTORY_TEXT)
     plan.column_widths.update({0: 10, 1: 10, 2: 100})
     plan.freeze = (1, 0)
+    return plan
+
+
+def _history_rows(plan: SheetPlan, rows: list[tuple[str, object, object]], first: int = 1) -> SheetPlan:
+    for r, row in enumerate(rows, start=first):
+        for c, value in enumerate(row):
+            plan.put(r, c, value, HISTORY_TEXT)
     return plan
 
 

@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from typing import Union
 
 
+# A hidden name local to each sheet the tool writes with a print setup: the rectangle it owns
+# there (the print area used to serve, but people change print areas). Every backend keeps it.
+OWNED_AREA_NAME = "_scorecard_xl_area"
+
 @dataclass(frozen=True)
 class Style:
     """A named cell style. Colours are 'RRGGBB' hex; None means 'as the sheet default'."""
@@ -114,5 +118,6 @@ class SheetPlan:
         return max(columns) if columns else 0
 
     def owned_area(self) -> tuple[int, int, int, int]:
-        """The rectangle the tool owns on this sheet: A1 to the last cell it writes."""
+        """The rectangle the tool owns on this sheet: A1 to the last cell it writes. Backends
+        record it in the workbook under OWNED_AREA_NAME, so the next refresh knows it."""
         return (0, 0, self.last_row, self.last_column)

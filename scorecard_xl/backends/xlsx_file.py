@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from ..problems import WorkbookError
-from ..sheetplan import CellValue, SheetPlan, Style
+from ..sheetplan import OWNED_AREA_NAME, CellValue, SheetPlan, Style
 from .ooxml_cells import (cell_value, detach_orphan_shared_formulas, has_content, has_formula, iter_cells,
                           raw_element, read_raw, read_values)
 from .ooxml_package import MAIN, Package, SheetEntry, parse_xml
@@ -23,10 +23,6 @@ from .ooxml_workbook import WorkbookEditor, area_reference, parse_area, rows_ref
 
 __all__ = ["OWNED_AREA_NAME", "error_cells", "protected_sheets", "raw_cell_has_content", "read_raw_cells",
            "read_sheet_cells", "sheet_owned_area", "sheet_print_area", "write_plans"]
-
-# A hidden name local to each sheet the tool writes with a print setup: the rectangle it owns
-# there. The print area used to serve as that record, but people change print areas.
-OWNED_AREA_NAME = "_scorecard_xl_area"
 
 _PROTECTION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetProtection\b([^>]*)>")
 _SHEET_ON = re.compile(rb"""\bsheet\s*=\s*["'](1|true)["']""")

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from ..problems import WorkbookError, cell_name, column_letter
 from ..reader import Sheet, _clean, find_sheet, is_scorecard_sheet
-from ..sheetplan import RichText, SheetPlan
+from ..sheetplan import OWNED_AREA_NAME, RichText, SheetPlan
 
 MAX_COLOUR_CELLS = 10_000  # xlwings' limit for one set_colors call
 
@@ -47,9 +47,6 @@ def sheet_cells(sheet: Sheet | None) -> dict[tuple[int, int], object] | None:
     if sheet is None:
         return None
     return {(r, c): v for r, row in enumerate(sheet.rows) for c, v in enumerate(row) if v is not None}
-
-
-OWNED_AREA_NAME = "_scorecard_xl_area"  # the same record the file backend keeps
 
 
 def owned_area(xl_sheet) -> tuple[int, int, int, int] | None:

@@ -35,6 +35,11 @@ def _quote_sheet(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 
+def cell_reference(sheet: str, cell: str) -> str:
+    """``Data!B14``, ``'Feb 21'!C3``, or the sheet alone when ``cell`` is empty, as Excel writes them."""
+    return f"{_quote_sheet(sheet)}!{cell}" if cell else _quote_sheet(sheet)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong (or worth knowing) about the input."""
@@ -47,7 +52,7 @@ class Problem:
 
     @property
     def where(self) -> str:
-        return f"{_quote_sheet(self.sheet)}!{self.cell}" if self.cell else _quote_sheet(self.sheet)
+        return cell_reference(self.sheet, self.cell)
 
     @property
     def is_error(self) -> bool:

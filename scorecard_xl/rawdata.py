@@ -16,7 +16,7 @@ import pandas as pd
 
 from .cells import NotANumber, PLACEHOLDER_HELP, describe, header_map, read_number, text_of, where
 from .months import MONTH_FORMAT_HELP, month_index, month_key, month_label, parse_month
-from .problems import Problem, Problems
+from .problems import Problems, cell_reference
 from .reader import Sheet, find_sheet
 
 TIDY_COLUMNS = ["ref", "month", "value", "numerator", "denominator", "sheet", "cell"]
@@ -173,6 +173,13 @@ def read_raw_data(sheets: list[Sheet], problems: Problems, today: _dt.date | Non
     return frame.drop_duplicates(subset=["ref", "month"], keep="first").reset_index(drop=True)
 
 
+def _as_read(read_as: dict, sheet: str, cell: str, part: str, number: float) -> str:
+    """A figure as the person typed it: the number, else the placeholder ('tbc') or 'empty'."""
+    if not math.isnan(number):
+        return f"{number:g}"
+    return read_as.get((sheet, cell, part), "an empty cell" if part == "value" else "empty")
+
+
 def _check_duplicates(frame: pd.DataFrame, problems: Problems,
                       read_as: dict[tuple[str, str, str], str] | None = None) -> None:
     """The same ref and month twice is an error when the value, numerator or denominator differ.
@@ -186,19 +193,13 @@ def _check_duplicates(frame: pd.DataFrame, problems: Problems,
         if all(np.allclose(figures, figures[0], equal_nan=True) for figures in parts):
             continue
         with_parts = not (np.isnan(parts[1]).all() and np.isnan(parts[2]).all())
-
-        def as_read(sheet, cell, part, number):
-            if not math.isnan(number):
-                return f"{number:g}"
-            return read_as.get((sheet, cell, part), "an empty cell" if part == "value" else "empty")
-
         places = []
         for k, (sheet, cell) in enumerate(zip(group["sheet"], group["cell"])):
-            figure = as_read(sheet, cell, "value", parts[0][k])
+            figure = _as_read(read_as, sheet, cell, "value", parts[0][k])
             if with_parts:
-                figure += (f"; numerator {as_read(sheet, cell, 'numerator', parts[1][k])}, "
-                           f"denominator {as_read(sheet, cell, 'denominator', parts[2][k])}")
-            places.append(f"{Problem(sheet, cell, '', '').where} ({figure})")
+                figure += (f"; numerator {_as_read(read_as, sheet, cell, 'numerator', parts[1][k])}, "
+                           f"denominator {_as_read(read_as, sheet, cell, 'denominator', parts[2][k])}")
+            places.append(f"{cell_reference(sheet, cell)} ({figure})")
         first = group.iloc[0]
         problems.error(first["sheet"], first["cell"],
                        f"{ref} has more than one figure for {month_label(month)}: {', '.join(places)}",

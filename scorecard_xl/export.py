@@ -25,7 +25,8 @@ from .commentary import HISTORY_SHEET, carry_manual, history_copy_plan, history_
 from .email_draft import build_draft, check_addresses, draft_body, draft_subject, write_draft
 from .engine import Scorecard, build_scorecard
 from .indicators import COUNT
-from .layout import AVERAGE_HEADING, CHANGE_HEADING, KEY_TEXT, LINE_HEIGHT, MAXIMUM_HEADING, SHEET_NAME, monthly_layout, rag_counts, wrapped_lines
+from .layout import (AVERAGE_HEADING, CHANGE_HEADING, KEY_TEXT, LINE_HEIGHT, MAXIMUM_HEADING, SHEET_NAME,
+                     monthly_layout, rag_counts, wrapped_lines)
 from .measures import window
 from .months import month_label, parse_month
 from .problems import WorkbookError

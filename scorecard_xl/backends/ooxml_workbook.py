@@ -13,13 +13,13 @@ from lxml import etree
 from ..problems import WorkbookError, column_letter
 from .ooxml_cells import column_index
 from .ooxml_package import (CONTENT_TYPES, CONTENT_TYPES_PART, CT_WORKSHEET, MAIN, PKG_REL, REL,
-                            RT_CALC_CHAIN, RT_WORKSHEET, Package, local_name, parse_xml, part_rels_name, q,
+                            RT_WORKSHEET, Package, local_name, parse_xml, part_rels_name, q,
                             relative_target, serialize_xml)
 
 _BAD_NAME_CHARS = set(":\\/?*[]")
-# CT_Workbook's sequence: <definedNames> comes after these.
-_BEFORE_DEFINED_NAMES = ["fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews",
-                         "sheets", "functionGroups", "externalReferences"]
+# The start of CT_Workbook's sequence, up to the children we may have to create.
+_WORKBOOK_ORDER = ["fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews",
+                   "sheets", "functionGroups", "externalReferences", "definedNames"]
 
 
 def check_sheet_name(name: str) -> None:
@@ -67,26 +67,37 @@ class WorkbookEditor:
         self._calc_changed = False
 
     # --- sheets ---------------------------------------------------------------------------
-    def _sheets(self):
-        return self.workbook.root.find(q(MAIN, "sheets"))
+    def _child(self, name: str):
+        """workbook.xml's child ``name``, created in its place in the schema's sequence if missing."""
+        found = self.workbook.root.find(q(MAIN, name))
+        if found is None:
+            found = etree.Element(q(MAIN, name))
+            earlier = _WORKBOOK_ORDER[:_WORKBOOK_ORDER.index(name)]
+            before = [e for e in self.workbook.root if local_name(e) in earlier]
+            if before:
+                before[-1].addnext(found)
+            else:
+                self.workbook.root.insert(0, found)
+            self.workbook.changed = True
+        return found
+
+    def structure_locked(self) -> bool:
+        """Review > Protect Workbook (Structure): Excel adds, deletes, renames or hides no sheet."""
+        protection = self.workbook.root.find(q(MAIN, "workbookProtection"))
+        return protection is not None and protection.get("lockStructure", "").strip().lower() in ("1", "true")
 
     def add_sheet(self, name: str) -> str:
         """Register a new worksheet after the last sheet; returns its part name."""
         check_sheet_name(name)
-        sheets = self._sheets()
-        ids = [int(s.get("sheetId", "0")) for s in sheets]
-        rel_ids = {r.get("Id") for r in self.rels.root}
-        number = len(rel_ids) + 1
-        while f"rId{number}" in rel_ids:
-            number += 1
-        rel_id = f"rId{number}"
-        folder = posixpath.join(posixpath.dirname(self.package.workbook_part), "worksheets")
-        index = 1
-        while self.package.has(posixpath.join(folder, f"sheet{index}.xml")) or \
-                posixpath.join(folder, f"sheet{index}.xml") in self._new_parts:
-            index += 1
-        part = posixpath.join(folder, f"sheet{index}.xml")
-        self._new_parts.add(part)
+        if self.structure_locked():
+            raise WorkbookError(
+                f"The workbook's structure is protected, so the {name!r} sheet cannot be added to "
+                f"{self.package.path.name}. In Excel: Review > Protect Workbook to unprotect it, then refresh again "
+                "(protect it again afterwards if you wish). Nothing was changed.")
+        sheets = self._child("sheets")
+        ids = [int(s.get("sheetId", "0")) for s in sheets if local_name(s) == "sheet"]
+        rel_id = self._new_relationship_id()
+        part = self._new_sheet_part()
         sheet = etree.SubElement(sheets, q(MAIN, "sheet"))
         sheet.set("name", name)
         sheet.set("sheetId", str(max(ids + [0]) + 1))
@@ -103,9 +114,37 @@ class WorkbookEditor:
         self.types.changed = True
         return part
 
+    def _new_relationship_id(self) -> str:
+        """rIdN unused by the workbook's relationships, ignoring case (readers differ on it)."""
+        taken = {(r.get("Id") or "").casefold() for r in self.rels.root if local_name(r) == "Relationship"}
+        number = len(taken) + 1
+        while f"rid{number}" in taken:
+            number += 1
+        return f"rId{number}"
+
+    def _new_sheet_part(self) -> str:
+        """worksheets/sheetN.xml beside workbook.xml, unique ignoring case: part names are
+        case-insensitive in a package, so Sheet1.xml and sheet1.xml are one part to Excel.
+        Names [Content_Types].xml still mentions, and those with a .rels part left behind, are
+        skipped too; the folder keeps the spelling the package already uses."""
+        members = [info.filename for info in self.package.infos]
+        taken = {name.casefold() for name in members} | {part.casefold() for part in self._new_parts}
+        taken |= {(o.get("PartName") or "").lstrip("/").casefold() for o in self.types.root
+                  if local_name(o) == "Override"}
+        folder = posixpath.join(posixpath.dirname(self.package.workbook_part), "worksheets")
+        folder = next((posixpath.dirname(name) for name in members
+                       if posixpath.dirname(name).casefold() == folder.casefold()), folder)
+        index = 1
+        while {posixpath.join(folder, f"sheet{index}.xml").casefold(),
+               part_rels_name(posixpath.join(folder, f"sheet{index}.xml")).casefold()} & taken:
+            index += 1
+        part = posixpath.join(folder, f"sheet{index}.xml")
+        self._new_parts.add(part)
+        return part
+
     def sheet_position(self, name: str) -> tuple[int, int]:
         """(0-based position in <sheets>, sheetId) of the sheet called ``name``."""
-        for index, sheet in enumerate(self._sheets()):
+        for index, sheet in enumerate(self.workbook.root.iterfind(f"{{{MAIN}}}sheets/{{{MAIN}}}sheet")):
             if sheet.get("name", "").casefold() == name.casefold():
                 return index, int(sheet.get("sheetId", "0"))
         raise KeyError(name)
@@ -144,9 +183,7 @@ class WorkbookEditor:
                 self.workbook.changed = True
             return
         if names is None:
-            names = etree.Element(q(MAIN, "definedNames"))
-            before = [e for e in self.workbook.root if local_name(e) in _BEFORE_DEFINED_NAMES]
-            before[-1].addnext(names)
+            names = self._child("definedNames")
         element = etree.SubElement(names, q(MAIN, "definedName"), name=full)
         if hidden:
             element.set("hidden", "1")
@@ -158,13 +195,11 @@ class WorkbookEditor:
     def drop_calc_entries(self, sheet_id: int, keep: set[str] = frozenset()) -> None:
         """Remove calcChain entries of sheet ``sheet_id`` (except the cell refs in ``keep``)."""
         if self._calc is None:
-            rel = next((r for r in self.rels.root if r.get("Type") == RT_CALC_CHAIN), None)
-            if rel is None:
+            found = self.package.workbook_relationship("calcChain")
+            if found is None or not found.part or not self.package.has(found.part):
                 return
-            part = self.package.resolve(self.package.workbook_part, rel.get("Target", ""))
-            if not self.package.has(part):
-                return
-            self._calc = (rel, part, parse_xml(self.package.read(part)))
+            rel = next(r for r in self.rels.root if r.get("Id") == found.id)
+            self._calc = (rel, found.part, parse_xml(self.package.read(found.part)))
         chain = self._calc[2]
         current, previous_kept = None, None
         for entry in list(chain):
@@ -188,7 +223,7 @@ class WorkbookEditor:
         self.rels.root.remove(rel)
         self.rels.changed = True
         for override in list(self.types.root):
-            if override.get("PartName") == "/" + part:
+            if (override.get("PartName") or "").casefold() == "/" + part.casefold():  # names ignore case
                 self.types.root.remove(override)
                 self.types.changed = True
         return {}

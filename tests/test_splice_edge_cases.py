@@ -267,6 +267,64 @@ def test_protection_without_a_structure_lock_lets_a_sheet_be_added(tmp_path):
     assert "Scorecard" in CalamineWorkbook.from_path(str(path)).sheet_names
 
 
+# --- reserved style slots ---------------------------------------------------------------------
+
+def style_entries(path: Path, collection: str) -> list:
+    found = xml_of(path, "xl/styles.xml").find(f"m:{collection}", NS)
+    return [] if found is None else list(found)
+
+
+def used_ids(path: Path, attribute: str) -> set[int]:
+    """The style ids the cells of every sheet use through their xfs."""
+    xfs = style_entries(path, "cellXfs")
+    used = set()
+    for part, data in members(path).items():
+        if part.startswith("xl/worksheets/") and part.endswith(".xml"):
+            for s in re.findall(rb'<c [^>]*\bs="(\d+)"', data):
+                used.add(int(xfs[int(s)].get(attribute, "0")))
+    return used
+
+
+def assert_reserved_slots_are_excels(path: Path) -> None:
+    fills = style_entries(path, "fills")
+    assert [f.find("m:patternFill", NS).get("patternType") for f in fills[:2]] == ["none", "gray125"]
+    assert {i for i in used_ids(path, "fillId") if i} and min(i for i in used_ids(path, "fillId") if i) >= 2
+    font0, border0, xf0 = style_entries(path, "fonts")[0], style_entries(path, "borders")[0], style_entries(path, "cellXfs")[0]
+    assert font0.find("m:b", NS) is None and font0.find("m:i", NS) is None
+    assert all(len(side) == 0 and not side.attrib for side in border0)
+    assert {k: v for k, v in xf0.attrib.items() if k.endswith("Id")} == \
+        {"numFmtId": "0", "fontId": "0", "fillId": "0", "borderId": "0", "xfId": "0"}
+    assert len(style_entries(path, "cellStyleXfs")) >= 1
+    for collection in ("fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles"):
+        element = xml_of(path, "xl/styles.xml").find(f"m:{collection}", NS)
+        assert element.get("count") == str(len(element)), collection
+
+
+@pytest.mark.parametrize("styles", [
+    f'<styleSheet xmlns="{MAIN}"/>',
+    f'<styleSheet xmlns="{MAIN}"><fonts count="0"/><fills count="0"/><borders count="0"/>'
+    '<cellXfs count="0"/></styleSheet>',
+    f'<styleSheet xmlns="{MAIN}"><fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+    '</styleSheet>',
+], ids=["bare", "empty collections", "one fill"])
+def test_appended_styles_never_take_excels_reserved_slots(tmp_path, styles):
+    path = scorecard_book(tmp_path / "book.xlsx")
+    set_styles(path, styles.encode())
+    refresh(path)
+    assert_reserved_slots_are_excels(path)
+    assert_sound(path)
+    assert_second_refresh_identical(path)
+
+
+def test_a_complete_stylesheet_is_only_appended_to(tmp_path):
+    path = scorecard_book(tmp_path / "book.xlsx")
+    before = {c: [etree.tostring(e) for e in style_entries(path, c)] for c in ("fonts", "fills", "borders", "cellXfs")}
+    refresh(path)
+    for collection, entries in before.items():
+        assert [etree.tostring(e) for e in style_entries(path, collection)][:len(entries)] == entries
+    assert_reserved_slots_are_excels(path)
+
+
 # --- other shapes of the workbook parts -----------------------------------------------------------
 
 def test_a_workbook_part_without_sheets_gets_them(tmp_path):
@@ -311,6 +369,7 @@ def test_libreoffice_opens_every_odd_package_after_a_refresh(tmp_path):
         pytest.skip("LibreOffice (soffice) is not installed, so the PDF check cannot run")
     files = []
     for name, change in [("capitalised", capitalise_sheet_parts),
+                         ("bare_styles", lambda p: set_styles(p, f'<styleSheet xmlns="{MAIN}"/>'.encode())),
                          ("absolute", lambda p: rewrite_member(p, "xl/_rels/workbook.xml.rels",
                                                                lambda x: x.replace(b'Target="', b'Target="/xl/')))]:
         path = scorecard_book(tmp_path / f"{name}.xlsx")

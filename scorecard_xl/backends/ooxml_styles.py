@@ -2,7 +2,7 @@
 
 Existing numFmt, font, fill, border and xf entries never move or change. An entry equal to one we
 would add (same canonical XML) is reused, so refreshing again adds nothing and leaves styles.xml
-byte-identical.
+byte-identical. A stylesheet short of the entries Excel reserves gets its defaults first.
 """
 
 from __future__ import annotations
@@ -54,8 +54,20 @@ def _m(local: str, attrib: dict | None = None, *children):
     return element
 
 
+# What Excel writes first and reads as fixed: font 0, border 0 and cellXfs 0 are the defaults of
+# every cell without a style of its own, fills 0 and 1 are always none and gray125 whatever they
+# say. A stylesheet that lacks them gets them before anything of ours is appended, so our styles
+# never land in these slots (and so the defaults, e.g. the base font, do not change between refreshes).
+_DEFAULT_FONTS = [_m("font", {}, _m("sz", {"val": 11}), _m("name", {"val": "Calibri"}), _m("family", {"val": 2}))]
+_DEFAULT_FILLS = [_m("fill", {}, _m("patternFill", {"patternType": kind})) for kind in ("none", "gray125")]
+_DEFAULT_BORDERS = [_m("border", {}, *(_m(side) for side in ("left", "right", "top", "bottom", "diagonal")))]
+_DEFAULT_STYLE_XFS = [_m("xf", {"numFmtId": 0, "fontId": 0, "fillId": 0, "borderId": 0})]
+_DEFAULT_XFS = [_m("xf", {"numFmtId": 0, "fontId": 0, "fillId": 0, "borderId": 0, "xfId": 0})]
+_DEFAULT_CELL_STYLES = [_m("cellStyle", {"name": "Normal", "xfId": 0, "builtinId": 0})]
+
+
 class _Collection:
-    """One of numFmts/fonts/fills/borders/cellXfs: find-or-append by canonical XML."""
+    """One of numFmts/fonts/fills/borders/cellStyleXfs/cellXfs/cellStyles: find-or-append by canonical XML."""
 
     def __init__(self, sheet, name: str, child: str):
         self.sheet, self.child = sheet, child
@@ -74,15 +86,23 @@ class _Collection:
             self.keys.setdefault(canonical(item), index)
         self.added = False
 
+    def reserve(self, defaults: list) -> None:
+        """Fill the first slots Excel reserves with its defaults where the collection is short."""
+        for default in defaults[len(self.items):]:
+            self._append(copy.deepcopy(default))
+
     def index_of(self, element) -> int:
         key = canonical(element)
         if key not in self.keys:
-            self.element.append(element)
-            self.keys[key] = len(self.items)
-            self.items.append(element)
-            self.element.set("count", str(len(self.items)))
-            self.added = True
+            self._append(element)
         return self.keys[key]
+
+    def _append(self, element) -> None:
+        self.element.append(element)
+        self.keys.setdefault(canonical(element), len(self.items))
+        self.items.append(element)
+        self.element.set("count", str(len(self.items)))
+        self.added = True
 
 
 class StyleSheet:
@@ -96,10 +116,16 @@ class StyleSheet:
         self.fills = _Collection(self.root, "fills", "fill")
         self.borders = _Collection(self.root, "borders", "border")
         self.xfs = _Collection(self.root, "cellXfs", "xf")
-        self._created = [c for c in (self.num_fmts, self.fonts, self.fills, self.borders, self.xfs)
-                         if not c.items]
-        self._base_font = self.fonts.items[0] if self.fonts.items else _m("font", {}, _m("sz", {"val": 11}),
-                                                                           _m("name", {"val": "Calibri"}))
+        self.style_xfs = _Collection(self.root, "cellStyleXfs", "xf")
+        self.cell_styles = _Collection(self.root, "cellStyles", "cellStyle")
+        self._collections = (self.num_fmts, self.fonts, self.fills, self.borders, self.style_xfs, self.xfs,
+                             self.cell_styles)
+        self._created = [c for c in self._collections if not c.items]
+        for collection, defaults in ((self.fonts, _DEFAULT_FONTS), (self.fills, _DEFAULT_FILLS),
+                                     (self.borders, _DEFAULT_BORDERS), (self.style_xfs, _DEFAULT_STYLE_XFS),
+                                     (self.xfs, _DEFAULT_XFS), (self.cell_styles, _DEFAULT_CELL_STYLES)):
+            collection.reserve(defaults)
+        self._base_font = self.fonts.items[0]
 
     @property
     def base_font(self) -> dict:
@@ -187,7 +213,7 @@ class StyleSheet:
 
     @property
     def changed(self) -> bool:
-        return any(c.added for c in (self.num_fmts, self.fonts, self.fills, self.borders, self.xfs))
+        return any(c.added for c in self._collections)
 
     def to_bytes(self) -> bytes:
         if not self.changed:

@@ -325,6 +325,20 @@ def test_a_complete_stylesheet_is_only_appended_to(tmp_path):
     assert_reserved_slots_are_excels(path)
 
 
+def test_a_built_in_format_id_the_workbook_redefines_is_not_used_for_ours(tmp_path):
+    """numFmtId 3 is '#,##0' unless the stylesheet says otherwise; this one says '0.000'."""
+    path = scorecard_book(tmp_path / "book.xlsx")
+    rewrite_member(path, "xl/styles.xml", lambda x: x.replace(
+        b"<fonts", b'<numFmts count="1"><numFmt numFmtId="3" formatCode="0.000"/></numFmts><fonts', 1))
+    refresh(path)
+    formats = {f.get("numFmtId"): f.get("formatCode") for f in style_entries(path, "numFmts")}
+    assert formats["3"] == "0.000"
+    sheet = openpyxl.load_workbook(path)["Scorecard"]
+    counts = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, (int, float))]
+    shown = {c.number_format for c in counts}
+    assert "#,##0" in shown and "0.000" not in shown
+
+
 # --- other shapes of the workbook parts -----------------------------------------------------------
 
 def test_a_workbook_part_without_sheets_gets_them(tmp_path):

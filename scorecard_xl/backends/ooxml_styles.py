@@ -137,15 +137,14 @@ class StyleSheet:
     def num_fmt_id(self, code: str | None) -> int:
         if not code or code == "General":
             return 0
-        if code in BUILTIN_FORMATS:
-            return BUILTIN_FORMATS[code]
-        ids = []
-        for item in self.num_fmts.items:
-            number = int(item.get("numFmtId", "0"))
-            if item.get("formatCode") == code:
+        defined = {int(item.get("numFmtId", "0")): item.get("formatCode") for item in self.num_fmts.items}
+        builtin = BUILTIN_FORMATS.get(code)
+        if builtin is not None and defined.get(builtin, code) == code:  # a workbook may redefine an id
+            return builtin
+        for number, defined_code in defined.items():
+            if defined_code == code:
                 return number
-            ids.append(number)
-        new_id = max(ids + [FIRST_CUSTOM_FORMAT - 1]) + 1
+        new_id = max(list(defined) + [FIRST_CUSTOM_FORMAT - 1]) + 1
         self.num_fmts.index_of(_m("numFmt", {"numFmtId": new_id, "formatCode": code}))
         return new_id
 

@@ -11,15 +11,31 @@ import math
 import re
 
 from .problems import cell_name
+from .rules import BAND_HELP, band_fraction
 
 PLACEHOLDERS = frozenset({"tbc", "tba", "-", "n/a", "na", "..", "", "\u2013", "\u2014"})
 PLACEHOLDER_HELP = "a number (e.g. 1234 or 58.3%), or tbc / n/a / - for a missing value"
 
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")
+EXCEL_LARGEST = 9.99999999999999e307  # the largest number Excel accepts in a cell
+EXCEL_DIGITS = 15  # Excel keeps 15 significant digits and shows bigger whole numbers as 1E+15
+MOST_BAND = 1.0  # 100%: a wider band would call every movement "similar"
+BAND_RANGE_HELP = "Write a band from 0 to 100%, such as 0.1, 10% or 10 (1 or more is read as percent)."
 
 
 class NotANumber(ValueError):
     """The cell holds something that is neither a number nor a placeholder."""
+
+    detail = ""  # said after the cell's content in a message, when there is more to say
+
+
+class BeyondExcel(NotANumber):
+    """A number no Excel cell can hold: infinite, NaN, or beyond Excel's largest.
+
+    Only a damaged or hand-made file holds one; written back, Excel would refuse the file.
+    """
+
+    detail = f", which no Excel cell can hold (Excel's largest number is {EXCEL_LARGEST:.{EXCEL_DIGITS}G})"
 
 
 def normalise_header(value) -> str:
@@ -57,26 +73,59 @@ def read_number(value) -> float | None:
     if isinstance(value, bool) or isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
         raise NotANumber(str(value))
     if isinstance(value, (int, float)):
-        if math.isnan(value) or math.isinf(value):
-            return None
-        return float(value)
+        return _within_excel(value)
     text = str(value).strip().replace("\u00a0", "")
     percent = text.endswith("%")
     if percent:
         text = text[:-1].strip()
     if not _NUMBER.match(text):
         raise NotANumber(str(value))
-    number = float(text.replace(",", ""))
+    number = _within_excel(float(text.replace(",", "")))  # 400 digits of text read as infinity
     return number / 100 if percent else number
+
+
+def _within_excel(value) -> float:
+    try:
+        number = float(value)
+    except OverflowError:
+        raise BeyondExcel(str(value)) from None
+    if not abs(number) <= EXCEL_LARGEST:  # also NaN
+        raise BeyondExcel(str(value))
+    return number
+
+
+def within(number: float, low: float, high: float, whole: bool = False) -> bool:
+    """``number`` lies from ``low`` to ``high`` (and is a whole number, when asked)."""
+    return low <= number <= high and (not whole or float(number).is_integer())
+
+
+def checked_band(typed: float) -> tuple[float | None, str | None]:
+    """The band a typed number means (0.1, 10% and 10 are all 10%), else None and what to write instead."""
+    band = band_fraction(typed)
+    if band is None:
+        return None, BAND_HELP
+    if band > MOST_BAND:
+        return None, BAND_RANGE_HELP
+    return band, None
 
 
 def text_of(value) -> str:
     """A cell as text for names and labels ('' when empty); whole floats lose their '.0'."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 10 ** EXCEL_DIGITS:
         return str(int(value))
+    if isinstance(value, float) and math.isfinite(value) and abs(value) >= 10 ** EXCEL_DIGITS:
+        return f"{value:.{EXCEL_DIGITS}G}"  # 1E+300 as Excel shows it, not 301 digits
     return str(value).strip()
+
+
+def single_line(text: str) -> str:
+    """``text`` on one line: line breaks and runs of spaces become one space.
+
+    For texts that end up where a line break cannot go: a page header, an email subject, a file name.
+    """
+    return " ".join(text.split())
 
 
 EXCEL_ERRORS = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
@@ -93,6 +142,10 @@ def describe(value) -> str:
         return f"'{value}'"
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and math.isinf(value):
+        return "an infinite number"
+    if isinstance(value, float) and math.isnan(value):
+        return "NaN (not a number)"
     if isinstance(value, (_dt.date, _dt.datetime)):
         return f"the date {value:%d/%m/%Y}"
     return text_of(value)

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .indicators import parse_indicators
+from .indicators import lists_indicators, parse_indicators
 from .measures import compute_measures
 from .months import MONTH_FORMAT_HELP, month_label, parse_month
 from .panel import Panel, build_panel, derive_from_parts, population_by_month
@@ -52,9 +52,10 @@ class Scorecard:
 def parse_workbook(sheets: list[Sheet]) -> ParsedWorkbook:
     problems = Problems()
     settings = parse_settings(find_sheet(sheets, "Settings"), problems)
-    indicators = parse_indicators(find_sheet(sheets, "Indicators"), problems, settings.band)
+    indicator_sheet = find_sheet(sheets, "Indicators")
+    indicators = parse_indicators(indicator_sheet, problems, settings.band)
     data = read_raw_data(sheets, problems)
-    if len(indicators):
+    if lists_indicators(indicator_sheet):  # even with no rows: then every Ref in the data is unknown
         data = check_against_indicators(data, indicators, problems)
     return ParsedWorkbook(settings, indicators, data, problems)
 

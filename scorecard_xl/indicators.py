@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from . import rules
-from .cells import NotANumber, describe, header_map, read_number, text_of, where
+from .cells import NotANumber, checked_band, describe, header_map, read_number, text_of, where, within
 from .problems import Problems
 from .reader import Sheet
 from .tolerances import NO_RULE, ToleranceError, green_limits, rag_rule
@@ -19,6 +19,7 @@ YTD_RULES = ("sum", "ratio", "mean", "latest", "none")
 RELATIVE, POINTS = "relative", "points"
 POPULATION = "population"  # a Denominator that means "the Settings population aged 0-17"
 BENCHMARKS = ("sn", "england", "region", "best_sn", "top_quartile")
+MOST_DECIMALS = 4  # 58.3333%: more places than any published figure needs
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "ref": ("ref", "reference", "no"),
@@ -87,7 +88,7 @@ def parse_indicators(sheet: Sheet | None, problems: Problems, default_band: floa
                        "Add a sheet named Indicators with the headers Ref, Indicator, Polarity, "
                        "Unit and Section in row 1 (scorecard new makes one).")
         return empty_indicator_table()
-    headers = header_map(sheet.rows[0] if sheet.rows else [], COLUMNS)
+    headers = _headings(sheet)
     missing = [name for name in REQUIRED if name not in headers]
     if missing:
         names = ", ".join(COLUMNS[m][0].title() for m in missing)
@@ -96,11 +97,13 @@ def parse_indicators(sheet: Sheet | None, problems: Problems, default_band: floa
         return empty_indicator_table()
     records = []
     seen: dict[str, str] = {}
+    rows_typed = False
     for r in range(1, sheet.height):
         row = sheet.rows[r]
         cells = {name: (row[c] if c < len(row) else None) for name, c in headers.items()}
         cell = {name: where(r, c) for name, c in headers.items()}
         ref = text_of(cells["ref"])
+        rows_typed = rows_typed or bool(ref) or any(v is not None for v in row)
         if not ref:
             if any(v is not None for v in row):
                 problems.error(sheet.name, cell["ref"], "this indicator row has no Ref",
@@ -112,11 +115,25 @@ def parse_indicators(sheet: Sheet | None, problems: Problems, default_band: floa
             continue
         seen[ref] = cell["ref"]
         records.append(_parse_row(sheet, ref, cells, cell, problems, default_band))
+    if not rows_typed:
+        problems.error(sheet.name, "A2", "the Indicators sheet has headings but no indicators",
+                       "Add one row per indicator below the headings (Ref, Indicator, Polarity, Unit, Section), "
+                       "one for each Ref in the data.")
     table = pd.DataFrame.from_records(records) if records else empty_indicator_table()
     if records:
         table = table.set_index("ref", drop=False)
         _check_parts(sheet, table, headers, problems)
     return table
+
+
+def _headings(sheet: Sheet) -> dict[str, int]:
+    return header_map(sheet.rows[0] if sheet.rows else [], COLUMNS)
+
+
+def lists_indicators(sheet: Sheet | None) -> bool:
+    """The sheet has every required heading, so it is the list every Ref in the data must be in
+    (even when it has no rows yet); without them, the headings are the problem to report."""
+    return sheet is not None and all(name in _headings(sheet) for name in REQUIRED)
 
 
 def _parse_row(sheet, ref, cells, cell, problems, default_band) -> dict:
@@ -144,10 +161,15 @@ def _parse_row(sheet, ref, cells, cell, problems, default_band) -> dict:
     number = lambda name: _optional_number(sheet, cell.get(name, ""), get(name), name, problems)  # noqa: E731
     band = number("band")
     if band is not None:
-        typed, band = band, rules.band_fraction(band)
-        if band is None:
-            problems.error(sheet.name, cell.get("band", ""), f"{ref} has Band {typed:g}", rules.BAND_HELP)
+        typed, (band, fix) = band, checked_band(band)
+        if fix:
+            problems.error(sheet.name, cell.get("band", ""), f"{ref} has Band {text_of(typed)}", fix)
     decimals = number("decimals")
+    if decimals is not None and not within(decimals, 0, MOST_DECIMALS, whole=True):
+        problems.error(sheet.name, cell.get("decimals", ""), f"{ref} has Decimals {text_of(decimals)}",
+                       f"Write the decimal places to show, a whole number from 0 to {MOST_DECIMALS}, or leave it "
+                       "empty for the unit's usual (none for counts and percentages, 1 for rates, days and averages).")
+        decimals = None
     target = _benchmark_value(number, get, "target", unit)
     record = {
         "ref": ref, "indicator": text_of(get("indicator")), "section": text_of(get("section")),
@@ -191,8 +213,8 @@ def _optional_number(sheet, cell, raw, name, problems):
         return None
     try:
         return read_number(raw)
-    except NotANumber:
-        problems.error(sheet.name, cell, f"{name.replace('_', ' ').title()} is {describe(raw)}",
+    except NotANumber as refused:
+        problems.error(sheet.name, cell, f"{name.replace('_', ' ').title()} is {describe(raw)}{refused.detail}",
                        "Write a number, or leave the cell empty.")
         return None
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .cells import NotANumber, describe, normalise_header, read_number, text_of, where
+from .cells import (NotANumber, checked_band, describe, normalise_header, read_number, single_line, text_of, where,
+                    within)
 from .months import MONTH_FORMAT_HELP, financial_year_start, parse_financial_year, parse_month
 from .problems import Problems
 from .reader import Sheet
-from .rules import BAND_HELP, DEFAULT_MOVEMENT_BAND, band_fraction
+from .rules import DEFAULT_MOVEMENT_BAND
 
 DEFAULT_MONTHS_SHOWN = 7
+MOST_CHILDREN = 20_000_000  # more than England's 12 million children aged 0-17: a mistyped population
 LAYOUTS = ("monthly",)
 
 
@@ -80,17 +82,17 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
                                f"Write one of: {', '.join(LAYOUTS)}.")
             else:
                 settings.layout = layout
-        elif key == "title":
-            settings.title = text_of(value)
+        elif key == "title":  # one line: it heads the page and is the email's subject
+            settings.title = single_line(text_of(value))
         elif key == "organisation":
-            settings.organisation = text_of(value)
+            settings.organisation = single_line(text_of(value))
         elif key == "region name":
             settings.region_name = text_of(value)
         elif key == "band":
             typed = _number(sheet, cell, value, problems)
-            band = None if typed is None else band_fraction(typed)
-            if typed is not None and band is None:
-                problems.error(sheet.name, cell, f"Band is {describe(value)}", BAND_HELP)
+            band, fix = (None, None) if typed is None else checked_band(typed)
+            if fix:
+                problems.error(sheet.name, cell, f"Band is {describe(value)}", fix)
             elif band is not None:
                 settings.band = band
         elif _POPULATION_KEY.match(key):
@@ -105,7 +107,11 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
                                    "Write it as 'Population 0-17 2020/21' (or without a year for every year).")
                     continue
             number = _number(sheet, cell, value, problems)
-            if number is not None:
+            if number is not None and not within(number, 1, MOST_CHILDREN):
+                problems.error(sheet.name, cell, f"{text_of(row[0])} is {describe(value)}",
+                               f"Write the number of children aged 0-17 in the area, from 1 to {MOST_CHILDREN:,} "
+                               "(e.g. 57521).")
+            elif number is not None:
                 settings.populations[start] = number
     return settings
 
@@ -113,6 +119,7 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
 def _number(sheet: Sheet, cell: str, value, problems: Problems) -> float | None:
     try:
         return read_number(value)
-    except NotANumber:
-        problems.error(sheet.name, cell, f"found {describe(value)} where a number belongs", "Write a number.")
+    except NotANumber as refused:
+        problems.error(sheet.name, cell, f"found {describe(value)}{refused.detail or ' where a number belongs'}",
+                       "Write a number.")
         return None

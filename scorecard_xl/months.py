@@ -25,7 +25,7 @@ _MONTH_NAMES["sept"] = 9
 
 _NAME_PATTERN = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
 _NAMED = re.compile(rf"^\s*({_NAME_PATTERN})\.?[\s\-/_']*(\d{{2}}|\d{{4}})\s*$", re.IGNORECASE)
-_ISO = re.compile(r"^\s*(\d{4})[\-/\.](\d{1,2})(?:[\-/\.](\d{1,2}))?(?:[ T].*)?\s*$")
+_ISO = re.compile(r"^\s*(\d{4})[\-/\.](\d{1,2})(?:[\-/\.](\d{1,2}))?(?P<time>[ T].*)?\s*$")
 _MONTH_FIRST = re.compile(r"^\s*(\d{1,2})[\-/\.](\d{4})\s*$")
 
 FINANCIAL_YEAR_START_MONTH = 4  # April
@@ -83,14 +83,27 @@ def parse_month(value: object) -> int | None:
         return month_index(value.year, value.month)
     if not isinstance(value, str):
         return None
-    text = value.strip()
+    return _month_of_text(value, time_allowed=True)
+
+
+def sheet_month(name: str) -> int | None:
+    """The month a sheet's name means when the whole name is that month (``Feb-21``, ``2021-02``).
+
+    Stricter than a cell: a cell may hold a date and time as text (``2021-02-01 00:00:00``), but
+    a sheet named ``2021-03 notes`` or ``2021-03 12`` is a person's own sheet, not that month's data.
+    """
+    return _month_of_text(name, time_allowed=False)
+
+
+def _month_of_text(text: str, time_allowed: bool) -> int | None:
+    text = text.strip()
     if not text:
         return None
     named = _NAMED.match(text)
     if named:
         return month_index(_two_digit_year(named.group(2)), _MONTH_NAMES[named.group(1).lower()])
     iso = _ISO.match(text)
-    if iso:
+    if iso and (time_allowed or iso.group("time") is None):
         month = int(iso.group(2))
         return month_index(int(iso.group(1)), month) if 1 <= month <= 12 else None
     month_first = _MONTH_FIRST.match(text)

@@ -15,12 +15,16 @@ import numpy as np
 import pandas as pd
 
 from .cells import NotANumber, PLACEHOLDER_HELP, describe, header_map, read_number, text_of, where
-from .months import MONTH_FORMAT_HELP, month_index, month_key, month_label, parse_month
+from .indicators import COUNT, PERCENTAGE, RATE
+from .months import MONTH_FORMAT_HELP, month_index, month_key, month_label, parse_month, sheet_month
 from .problems import Problems, cell_reference
 from .reader import Sheet, find_sheet
 
 TIDY_COLUMNS = ["ref", "month", "value", "numerator", "denominator", "sheet", "cell"]
 FUTURE_MONTHS_ALLOWED = 12  # a month further ahead of today than this is a mistyped year
+EARLIEST_YEAR = 1990  # before it, a mistyped year (0201 for 2021), which would stretch every series over centuries
+# Units whose figures cannot go below zero (a Days or Average indicator may measure a difference).
+NEVER_NEGATIVE = {COUNT: "count", PERCENTAGE: "percentage", RATE: "rate per 10,000"}
 _PARTS = {"ref": ("ref", "reference"), "month": ("month", "period", "date"), "value": ("value",),
           "numerator": ("numerator",), "denominator": ("denominator",)}
 
@@ -44,20 +48,21 @@ class _Collector:
         self.latest_month = month_index(today.year, today.month) + FUTURE_MONTHS_ALLOWED
 
     def plausible(self, sheet: Sheet, cell: str, ref: str, month: int) -> bool:
-        """A month more than a year ahead is a mistyped year (2201 for 2021), not data."""
-        if month <= self.latest_month:
+        """A month more than a year ahead, or before 1990, is a mistyped year (2201 or 0201 for 2021)."""
+        if month_index(EARLIEST_YEAR, 1) <= month <= self.latest_month:
             return True
-        self.problems.error(sheet.name, cell, f"{ref + ': ' if ref else ''}the month {month_key(month)} is in "
-                            "the future; check the year",
-                            f"Write the month the figures belong to, as {MONTH_FORMAT_HELP}.")
+        when = "in the future" if month > self.latest_month else f"before {EARLIEST_YEAR}"
+        self.problems.error(sheet.name, cell, f"{ref + ': ' if ref else ''}the month {month_key(month)} is {when}; "
+                            "check the year", f"Write the month the figures belong to, as {MONTH_FORMAT_HELP}.")
         return False
 
     def number(self, sheet: Sheet, r: int, c: int, ref: str, note_blank: bool = False) -> float:
         raw = sheet.value(r, c)
         try:
             number = read_number(raw)
-        except NotANumber:
-            self.problems.error(sheet.name, where(r, c), f"{ref}: found {describe(raw)}, which is not a number",
+        except NotANumber as refused:
+            self.problems.error(sheet.name, where(r, c),
+                                f"{ref}: found {describe(raw)}{refused.detail or ', which is not a number'}",
                                 f"Write {PLACEHOLDER_HELP}.")
             return math.nan
         if number is None:
@@ -71,14 +76,24 @@ class _Collector:
             numerator_column: int | None, denominator_column: int | None, note_blank: bool = True) -> None:
         value = self.number(sheet, r, value_column, ref, note_blank and numerator_column is None
                             or note_blank and sheet.value(r, numerator_column) is None)
-        numerator = self.number(sheet, r, numerator_column, ref) if numerator_column is not None else math.nan
-        denominator = self.number(sheet, r, denominator_column, ref) if denominator_column is not None else math.nan
+        numerator = self.part(sheet, r, numerator_column, ref, "numerator")
+        denominator = self.part(sheet, r, denominator_column, ref, "denominator")
         cell = where(r, value_column)
         for part, column, number in (("value", value_column, value), ("numerator", numerator_column, numerator),
                                      ("denominator", denominator_column, denominator)):
             if math.isnan(number) and column is not None and sheet.value(r, column) is not None:
                 self.read_as[(sheet.name, cell, part)] = describe(sheet.value(r, column))
         self.rows.append((ref, month, value, numerator, denominator, sheet.name, cell))
+
+    def part(self, sheet: Sheet, r: int, c: int | None, ref: str, name: str) -> float:
+        """A numerator or denominator: a count, so never below zero."""
+        if c is None:
+            return math.nan
+        number = self.number(sheet, r, c, ref)
+        if number < 0:
+            self.problems.error(sheet.name, where(r, c), f"{ref}: {name} {text_of(number)} is below zero",
+                                f"A {name} counts children or cases: write 0 or more.")
+        return number
 
     def frame(self) -> pd.DataFrame:
         if not self.rows:
@@ -145,25 +160,36 @@ def _read_wide(sheet: Sheet, ref_column: int, collect: _Collector) -> None:
             collect.add(sheet, r, c, ref, month, None, None, note_blank=gap)
 
 
+def _read_data_sheet(data: Sheet, beside_month_sheets: bool, collect: _Collector) -> None:
+    """The Data sheet, long or wide; beside month sheets, one without a Ref heading is a person's own
+    (a pivot table's source, say) and is left alone."""
+    headers = header_map(data.rows[0], _PARTS)
+    if "ref" in headers and "month" in headers and "value" in headers:
+        _read_long(data, headers, collect)
+    elif "ref" in headers:
+        _read_wide(data, headers["ref"], collect)
+    elif beside_month_sheets:
+        collect.problems.note(data.name, "A1", "row 1 of the Data sheet has no Ref heading, so the sheet is not read: "
+                              "the figures come from the month sheets",
+                              "Nothing to do if this sheet is not scorecard data; if it is, put Ref in A1.")
+    else:
+        collect.problems.error(data.name, "A1", "row 1 of the Data sheet has no Ref heading",
+                               "Row 1 must start Ref, Month, Value (long shape) or Ref then one column per month "
+                               "(wide).")
+
+
 def read_raw_data(sheets: list[Sheet], problems: Problems, today: _dt.date | None = None) -> pd.DataFrame:
     """Every observation in the workbook, in whichever shape it was kept.
 
     A month more than a year after ``today`` (default: the real today) is an error.
     """
     collect = _Collector(problems, today)
+    month_sheets = [(sheet, month) for sheet in sheets if (month := sheet_month(sheet.name)) is not None]
     data = find_sheet(sheets, "Data")
     if data is not None and data.rows:
-        headers = header_map(data.rows[0], _PARTS)
-        if "ref" not in headers:
-            problems.error(data.name, "A1", "row 1 of the Data sheet has no Ref heading",
-                           "Row 1 must start Ref, Month, Value (long shape) or Ref then one column per month (wide).")
-        elif "month" in headers and "value" in headers:
-            _read_long(data, headers, collect)
-        else:
-            _read_wide(data, headers["ref"], collect)
-    for sheet in sheets:
-        month = parse_month(sheet.name)
-        if month is not None and sheet is not data and collect.plausible(sheet, "", "", month):
+        _read_data_sheet(data, bool(month_sheets), collect)
+    for sheet, month in month_sheets:
+        if collect.plausible(sheet, "", "", month):
             _read_month_sheet(sheet, month, collect)
     frame = collect.frame()
     if data is None and frame.empty:
@@ -220,6 +246,7 @@ def check_against_indicators(frame: pd.DataFrame, indicators: pd.DataFrame, prob
                        f"the data has figures for '{ref}', but no indicator has that Ref",
                        "Add a row for it to the Indicators sheet, or correct the Ref.")
     frame = frame[known].copy()
+    _check_never_negative(frame, indicators, problems)
     percentage_refs = indicators.index[indicators["unit"] == "Percentage"]
     in_percent = frame["ref"].isin(percentage_refs)
     values = frame["value"].to_numpy(dtype=float)
@@ -238,3 +265,12 @@ def check_against_indicators(frame: pd.DataFrame, indicators: pd.DataFrame, prob
         problems.error(row.sheet, row.cell, f"{row.ref}: {row.value:g} in a percentage series whose other figures "
                        "are fractions", f"Write {row.value:g}% or {row.value / 100:g}.")
     return frame
+
+
+def _check_never_negative(frame: pd.DataFrame, indicators: pd.DataFrame, problems: Problems) -> None:
+    """A count, percentage or rate below zero is a typing mistake, whatever the month."""
+    bounded = frame["ref"].map(indicators["unit"]).isin(list(NEVER_NEGATIVE)).to_numpy()
+    for row in frame[bounded & (frame["value"].to_numpy(dtype=float) < 0)].itertuples():
+        noun = NEVER_NEGATIVE[indicators.at[row.ref, "unit"]]
+        problems.error(row.sheet, row.cell, f"{row.ref}: {text_of(row.value)} is below zero, but a {noun} cannot be",
+                       f"Correct the figure: a {noun} is 0 or more.")

@@ -111,10 +111,10 @@ SCORECARD_SHEETS = ("indicators", "data", "settings", "scorecard", "commentary h
 
 
 def is_scorecard_sheet(name: str) -> bool:
-    """The sheets the workbook contract names, and sheets named by a month (raw data)."""
-    from .months import parse_month
+    """The sheets the workbook contract names, and sheets named by a month alone (raw data)."""
+    from .months import sheet_month
 
-    return name.strip().casefold() in SCORECARD_SHEETS or parse_month(name) is not None
+    return name.strip().casefold() in SCORECARD_SHEETS or sheet_month(name) is not None
 
 
 def find_sheet(sheets: list[Sheet], name: str) -> Sheet | None:

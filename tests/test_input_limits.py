@@ -3,13 +3,17 @@ is a problem naming its cell, never a traceback, a runaway file or a silently ig
 
 import hashlib
 import time
+import warnings
 
 import pytest
 
 from scorecard_xl.cli import main
 from scorecard_xl.engine import load_scorecard
+from scorecard_xl.months import parse_month
+from scorecard_xl.reader import is_scorecard_sheet
 from test_bad_input import only, problems_of
-from workbooks import INDICATOR_HEADERS, indicator, make_workbook
+from test_splice import rewrite_member
+from workbooks import INDICATOR_HEADERS, indicator, make_workbook, monthly_series
 
 GOOD = [("A", "2021-01", 1), ("A", "2021-02", 2)]
 WITH_DECIMALS = INDICATOR_HEADERS + ["Decimals"]  # Decimals lands in column R
@@ -17,6 +21,14 @@ WITH_DECIMALS = INDICATOR_HEADERS + ["Decimals"]  # Decimals lands in column R
 
 def digest(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def replace_in_data_sheet(path, old: str, new: str):
+    """Put text into the Data sheet's XML that no spreadsheet program would write (1e999, NaN)."""
+    def change(xml: bytes) -> bytes:
+        assert old.encode() in xml
+        return xml.replace(old.encode(), new.encode())
+    rewrite_member(path, "xl/worksheets/sheet2.xml", change)  # Indicators is sheet1, Data sheet2
 
 
 # --- Decimals ----------------------------------------------------------------------------------
@@ -77,6 +89,65 @@ def test_population_outside_one_to_twenty_million_names_its_cell(tmp_path, typed
     assert "Population 0-17 2021/22" in message and "1 to 20,000,000" in message
 
 
+# --- Numbers beyond Excel's -------------------------------------------------------------------
+
+def test_a_figure_beyond_excels_largest_number_names_its_cell(tmp_path):
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], GOOD + [("A", "2021-03", 1e308)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # today: numpy's overflow warning, then 1e308 written out
+        message = only(problems_of(path), "Data!C4")
+    assert "1E+308" in message and "9.99999999999999E+307" in message
+
+
+@pytest.mark.parametrize("typed, shown", [("1e999", "an infinite number"), ("NaN", "NaN")])
+def test_infinite_and_nan_cells_are_errors_not_missing_figures(tmp_path, typed, shown):
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], GOOD + [("A", "2021-03", 12345)])
+    replace_in_data_sheet(path, "<v>12345</v>", f"<v>{typed}</v>")
+    message = only(problems_of(path), "Data!C4")
+    assert shown in message and "Excel" in message
+
+
+def test_a_target_beyond_excels_largest_number_names_its_cell(tmp_path):
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("A", target=1e308)], GOOD)
+    message = only(problems_of(path), "Indicators!M2")
+    assert "Target" in message and "9.99999999999999E+307" in message
+
+
+# --- Negative figures -----------------------------------------------------------------------------
+
+def test_a_negative_count_names_its_cell(tmp_path):
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], GOOD + [("A", "2021-03", -3)])
+    message = only(problems_of(path), "Data!C4")
+    assert "A: -3" in message and "count" in message and "0 or more" in message
+
+
+def test_negative_numerator_and_denominator_name_their_cells(tmp_path):
+    data = GOOD + [("P", "2021-02", None, -4, 10), ("P", "2021-01", None, 4, -10)]
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("A"), indicator("P", unit="Percentage")], data)
+    messages = problems_of(path)
+    assert "numerator -4" in only(messages, "Data!D4")
+    assert "denominator -10" in only(messages, "Data!E5")
+
+
+def test_negative_percentages_and_rates_are_errors_other_units_may_go_below_zero(tmp_path):
+    inds = [indicator("A"), indicator("P", unit="Percentage"), indicator("R", unit="Rate per 10,000"),
+            indicator("V", unit="Average"), indicator("D", unit="Days")]
+    data = GOOD + [("P", "2021-02", -0.05), ("R", "2021-02", -12), ("V", "2021-02", -1.5), ("D", "2021-02", -2)]
+    messages = problems_of(make_workbook(tmp_path / "b.xlsx", inds, data))
+    assert "percentage" in only(messages, "Data!C4") and "rate" in only(messages, "Data!C5")
+    assert len(messages) == 2, messages
+
+
+# --- Months far in the past -----------------------------------------------------------------------
+
+def test_a_month_before_1990_is_a_mistyped_year(tmp_path):
+    started = time.monotonic()
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], GOOD + [("A", "0201-03", 1)])
+    message = only(problems_of(path), "Data!B4")
+    assert "0201-03" in message and "before 1990" in message and "check the year" in message
+    assert time.monotonic() - started < 10
+
+
 # --- An Indicators sheet with headings only -------------------------------------------------------
 
 def test_indicators_sheet_with_headings_only_is_an_error_and_the_refs_in_data_are_flagged(tmp_path, capsys):
@@ -95,5 +166,45 @@ def test_misspelt_indicator_headings_do_not_flag_every_ref_in_the_data(tmp_path)
     headers = ["Ref", "Indicator", "Polarty", "Unit", "Section"]
     path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], GOOD, indicator_headers=headers)
     assert [m.split(":")[0] for m in problems_of(path)] == ["Indicators!A1"]
+
+
+# --- A Data sheet that is not the tool's ----------------------------------------------------------
+
+def test_a_pivot_source_named_data_does_not_block_month_sheets(tmp_path):
+    pivot_source = [["Team", "Cases"], ["North", 12], ["South", 9]]
+    data = monthly_series("A", 2021, 1, [1, 2])
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], data, shape="monthly",
+                         extra_sheets={"Data": pivot_source})
+    scorecard = load_scorecard(path)
+    assert scorecard.measures.loc["A", "value"] == 2
+    (note,) = [p for p in scorecard.problems.notes if p.sheet == "Data"]
+    assert note.cell == "A1" and "not read" in note.found and "month sheets" in note.found
+
+
+def test_a_data_sheet_without_ref_and_no_month_sheets_is_still_an_error(tmp_path):
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], extra_sheets={"Data": [["Team", "Cases"]]},
+                         shape="none")
+    assert "no Ref heading" in only(problems_of(path), "Data!A1")
+
+
+# --- Sheets named like a month with words after it ------------------------------------------------
+
+@pytest.mark.parametrize("name", ["2021-03 notes", "Feb-21 (draft)", "2021-03 12", "2021-03T"])
+def test_a_sheet_named_like_a_month_with_words_after_it_is_not_month_data(tmp_path, name):
+    data = monthly_series("A", 2021, 1, [1, 2])
+    own = [["Ref", "Value"], ["A", 99], ["Not a Ref", "some notes"]]
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], data, shape="monthly", extra_sheets={name: own})
+    scorecard = load_scorecard(path)
+    assert scorecard.reporting_month == parse_month("2021-02") and not scorecard.problems.errors
+    assert not is_scorecard_sheet(name)
+
+
+@pytest.mark.parametrize("name", ["2021-03", "Mar-21", "March 2021", " Mar 21 ", "2021-03-01", "03-2021"])
+def test_sheets_named_by_the_month_alone_are_month_data(name):
+    assert is_scorecard_sheet(name)
+
+
+def test_cell_values_keep_their_looser_reading():
+    assert parse_month("2021-03-01 00:00:00") == parse_month("2021-03")
 
 

@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from email.utils import parseaddr
 from pathlib import Path
 
+from .cells import single_line
 from .months import month_label
 from .problems import WorkbookError
 
@@ -34,7 +35,8 @@ def check_addresses(addresses) -> list[str]:
 
 
 def draft_subject(title: str, month: int) -> str:
-    return f"{title} \u2014 {month_label(month)}"
+    """One line, as a mail header must be (a line break in it would end the header)."""
+    return f"{single_line(title)} \u2014 {month_label(month)}"
 
 
 def draft_body(title: str, month: int, indicators: int, rag: dict[str, int], lists: dict[str, list[str]],

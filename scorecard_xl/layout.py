@@ -179,7 +179,7 @@ def monthly_layout(scorecard: Scorecard) -> SheetPlan:
     _fit_row_heights(plan, header_row)
     plan.freeze = (header_row + 1, 2)
     plan.print_setup = PrintSetup(landscape=True, fit_width=1, fit_height=0, repeat_rows=(header_row, header_row),
-                                  header=f'&L&"-,Bold"{_header_text(title)}&R{month_label(reporting)}',
+                                  header=page_header(title, month_label(reporting)),
                                   footer=f"&LReporting month {month_label(reporting)}&RPage &P of &N")
     return plan
 
@@ -223,8 +223,36 @@ def _fit_row_heights(plan: SheetPlan, first_row: int) -> None:
         plan.row_heights[row] = LINE_HEIGHT * min(lines, MAX_ROW_LINES) + 3
 
 
+HEADER_LIMIT = 255  # Excel refuses a longer header or footer, &-codes included
+_BOLD_LEFT = '&L&"-,Bold"'
+
+
+def page_header(title: str, right_text: str) -> str:
+    """The print header: ``title`` in bold on the left, ``right_text`` on the right.
+
+    Within Excel's 255 characters, counted as Excel counts them (UTF-16 units, &-codes
+    included); a longer title is cut with an ellipsis, never inside a doubled &.
+    """
+    right = "&R" + _header_text(right_text)
+    room = HEADER_LIMIT - _excel_length(_BOLD_LEFT + right)
+    left = _header_text(title)
+    if _excel_length(left) > room:
+        left, room = "", room - 1  # the ellipsis
+        for character in title:
+            piece = _header_text(character)
+            if _excel_length(left + piece) > room:
+                break
+            left += piece
+        left += "\u2026"
+    return _BOLD_LEFT + left + right
+
+
 def _header_text(text: str) -> str:
-    return text.replace("&", "&&")
+    return text.replace("&", "&&")  # a single & would start a header code
+
+
+def _excel_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _indicator_row(plan: SheetPlan, row: int, col: dict, ref: str, info, figures, months) -> None:

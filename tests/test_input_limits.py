@@ -1,22 +1,31 @@
 """Numbers and names people type are held to what a scorecard can be: each one outside its limits
 is a problem naming its cell, never a traceback, a runaway file or a silently ignored value."""
 
+import email
+import email.policy
 import hashlib
 import time
 import warnings
+import zipfile
 
 import pytest
+from hypothesis import given, strategies as st
+from lxml import etree
 
 from scorecard_xl.cli import main
 from scorecard_xl.engine import load_scorecard
+from scorecard_xl.export import export_copy
+from scorecard_xl.layout import HEADER_LIMIT, page_header
 from scorecard_xl.months import parse_month
 from scorecard_xl.reader import is_scorecard_sheet
+from scorecard_xl.refreshing import refresh
 from test_bad_input import only, problems_of
 from test_splice import rewrite_member
 from workbooks import INDICATOR_HEADERS, indicator, make_workbook, monthly_series
 
 GOOD = [("A", "2021-01", 1), ("A", "2021-02", 2)]
 WITH_DECIMALS = INDICATOR_HEADERS + ["Decimals"]  # Decimals lands in column R
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 def digest(path):
@@ -208,3 +217,40 @@ def test_cell_values_keep_their_looser_reading():
     assert parse_month("2021-03-01 00:00:00") == parse_month("2021-03")
 
 
+# --- Title, Organisation and the page header ------------------------------------------------------
+
+def excel_length(text: str) -> int:
+    """Characters as Excel counts them: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def test_long_title_and_organisation_give_a_page_header_within_excels_limit(tmp_path):
+    title, organisation = "Children's Services & Early Help " * 8, "Metropolitan Borough Council & Partners " * 3
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], GOOD,
+                         settings={"Title": title, "Organisation": organisation})
+    refresh(path)
+    with zipfile.ZipFile(path) as archive:
+        names = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        headers = [etree.fromstring(archive.read(n)).find(f".//{MAIN}oddHeader") for n in names]
+    (header,) = [h.text for h in headers if h is not None]
+    assert excel_length(header) <= 255
+    assert header.startswith('&L&"-,Bold"Children\'s Services && Early Help') and header.endswith("\u2026&RFeb-21")
+
+
+@given(st.text(min_size=0, max_size=400), st.sampled_from(["Feb-21", "Summary & more"]))
+def test_page_header_always_fits_and_never_cuts_an_ampersand_code(title, right):
+    header = page_header(title, right)
+    assert excel_length(header) <= HEADER_LIMIT == 255
+    left = header[len('&L&"-,Bold"'):header.rindex("&R")]
+    assert left.replace("&&", "").count("&") == 0  # every & of the title is doubled, none left single
+    shown = left.replace("&&", "&")
+    assert shown == title or (shown.endswith("\u2026") and title.startswith(shown[:-1]))
+
+
+def test_a_title_with_a_line_break_is_one_line_in_the_email_draft(tmp_path):
+    settings = {"Title": "Performance\nScorecard", "Organisation": "Sample\r\nCouncil"}
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], GOOD, settings=settings)
+    result = export_copy(path, out=tmp_path / "copy.xlsx", eml=[])
+    message = email.message_from_bytes(result.eml.read_bytes(), policy=email.policy.default)
+    assert message["Subject"] == "Performance Scorecard \u2014 Feb-21"
+    assert load_scorecard(path).settings.organisation == "Sample Council"

@@ -147,6 +147,22 @@ def test_negative_percentages_and_rates_are_errors_other_units_may_go_below_zero
     assert len(messages) == 2, messages
 
 
+# --- All at once ---------------------------------------------------------------------------------
+
+def test_check_lists_every_limit_problem_at_once_and_changes_nothing(tmp_path, capsys):
+    inds = [indicator("A", decimals=300), indicator("B", band=500)]
+    data = [("A", "2021-01", 1), ("A", "2021-02", -3), ("B", "2021-02", 1e308), ("A", "1900-01", 4)]
+    path = make_workbook(tmp_path / "b.xlsx", inds, data, indicator_headers=WITH_DECIMALS,
+                         settings={"Population 0-17": 0, "Band": 500})
+    before = digest(path)
+    assert main(["check", str(path)]) == 1
+    printed = capsys.readouterr().out
+    assert "7 problems" in printed
+    for where in ("Indicators!R2", "Indicators!Q3", "Data!C3", "Data!C4", "Data!B5", "Settings!B1", "Settings!B2"):
+        assert f"{where}:" in printed
+    assert digest(path) == before
+
+
 # --- Months far in the past -----------------------------------------------------------------------
 
 def test_a_month_before_1990_is_a_mistyped_year(tmp_path):

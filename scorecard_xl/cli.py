@@ -208,6 +208,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"scorecard: {failure}", file=sys.stderr)
         return 2
     except Exception as failure:
+        from .saving import disk_full
+
+        if disk_full(failure):  # met outside the save step (a PDF, an email draft): one line all the same
+            print("scorecard: there is not enough space on the disk to finish. Free some space, then try again.",
+                  file=sys.stderr)
+            return 2
         if not _about_given_files(failure, args):  # a bug of ours: the traceback is what a report needs
             raise
         print(f"scorecard: {file_error_text(failure)}", file=sys.stderr)

@@ -25,18 +25,22 @@ from .commentary import HISTORY_SHEET, carry_manual, history_copy_plan, history_
 from .email_draft import build_draft, check_addresses, draft_body, draft_subject, write_draft
 from .engine import Scorecard, build_scorecard
 from .indicators import COUNT
-from .layout import (AVERAGE_HEADING, CHANGE_HEADING, KEY_TEXT, LINE_HEIGHT, MAXIMUM_HEADING, SHEET_NAME,
-                     monthly_layout, rag_counts, wrapped_lines)
+from .layout import (AVERAGE_HEADING, CHANGE_HEADING, JUDGEMENT_COLOURS, KEY_TEXT, LINE_HEIGHT, MAXIMUM_HEADING,
+                     SHEET_NAME, figure_style, mark_style, monthly_layout, number_format, wrapped_lines)
 from .measures import window
 from .months import month_label, parse_month
 from .problems import WorkbookError
 from .reader import check_readable, find_sheet, read_workbook
 from .render import INSTALL_HINT, soffice, to_pdf
+from .rules import NEUTRAL, round_half_away
 from .saving import atomic_write, refuse_if_encrypted
 from .sheetplan import PrintSetup, SheetPlan
-from .summary import CHART_DATA_COLUMN, CHART_GAP, CHART_HEADER_ROW, CHART_MONTHS, SUPPRESSED, SUPPRESSION_KEY, ChartSpec, summary_sheet
+from .summary import (CHART_DATA_COLUMN, CHART_GAP, CHART_HEADER_ROW, CHART_MONTHS, SUPPRESSED, SUPPRESSION_KEY,
+                      ChartSpec, display_places, summary_sheet)
 
 COMMENTARY_SHEET = "Commentary"
+DOT_HEADING = "DoT"
+LARGEST_SUPPRESSED = 5  # DfE convention: counts of 1 to 5 are not published
 _ILLEGAL = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _PEOPLE = re.compile(rb"<(dc:creator|cp:lastModifiedBy)\b[^>]*?(?:/>|>.*?</\1>)", re.S)
@@ -88,18 +92,23 @@ def default_copy_path(book: Path, title: str, month: int) -> Path:
 
 # --- Small-number suppression --------------------------------------------------------------------
 
+def small_count(values: np.ndarray, places) -> np.ndarray:
+    """Above zero and displayed, at ``places`` decimals, as 5 or less: 3, 5.4 (shows 5) and 0.4 (shows 0,
+    yet is not none) are small; 0 and 5.5 (shows 6) are not."""
+    with np.errstate(invalid="ignore"):
+        return (values > 0) & (round_half_away(values, places) <= LARGEST_SUPPRESSED)
+
+
 def suppression_mask(scorecard: Scorecard) -> np.ndarray:
-    """Panel-shaped; True where a figure shows as c: a count of 1 to 5, or a percentage or rate whose
-    numerator or denominator (typed in the data, or the indicators named as its Numerator and
-    Denominator) is such a count that month. Zeros and 6 or more stay."""
+    """Panel-shaped; True where a figure shows as c: a small count (small_count, at the indicator's
+    displayed decimals), or a percentage or rate whose numerator or denominator (typed in the data, or
+    the indicators named as its Numerator and Denominator) is a small count that month."""
     panel, info = scorecard.panel, scorecard.indicators
-
-    def small(values):
-        with np.errstate(invalid="ignore"):
-            return (values > 0) & (values <= 5)
-
+    places = np.array([[display_places(number_format(unit, decimals))]
+                       for unit, decimals in zip(info["unit"], info["decimals"])], dtype=float).reshape(-1, 1)
     counts = (info["unit"] == COUNT).to_numpy()[:, None]
-    mask = (small(panel.values) & counts) | (~counts & (small(panel.numerators) | small(panel.denominators)))
+    mask = (small_count(panel.values, places) & counts) | \
+        (~counts & (small_count(panel.numerators, 0) | small_count(panel.denominators, 0)))
     position = {ref: k for k, ref in enumerate(panel.keys)}
     parts = [[position[p] for p in (n, d) if p in position] for n, d in zip(info["numerator"], info["denominator"])]
     for _ in range(len(parts)):  # a ratio of a ratio inherits its parts' suppression
@@ -113,39 +122,52 @@ def suppression_mask(scorecard: Scorecard) -> np.ndarray:
 
 
 def suppress_plan(plan: SheetPlan, scorecard: Scorecard, mask: np.ndarray) -> SheetPlan:
-    """A copy of a monthly-layout plan with suppressed figures shown as c: the month columns, the
-    change columns whose either month is suppressed, the 12-month average when any month in its
-    window is, and the 12-month maximum when it equals a suppressed figure. Styles are kept."""
+    """A copy of a monthly-layout plan where nothing shown can be worked back to a suppressed figure:
+    c in the month columns, the change column when either month is suppressed, the DoT when this
+    month or last is, the 12-month average when any month in its window is, and the 12-month maximum
+    when it is a suppressed figure or (for all but counts, which a shown month always tops) its
+    window holds one. Every c has the one plain style of its column: no RAG fill, arrow or colour."""
     copy = dataclasses.replace(plan, cells=dict(plan.cells), styles=dict(plan.styles), merges=list(plan.merges),
                                row_heights=dict(plan.row_heights), column_widths=dict(plan.column_widths))
-    panel, month = scorecard.panel, scorecard.reporting_month
+    panel, info, month = scorecard.panel, scorecard.indicators, scorecard.reporting_month
     r = panel.column(month)
     year = window(mask.astype(float), r, 12) > 0
     year_values = window(panel.values, r, 12)
     rows = {ref: k for k, ref in enumerate(panel.keys)}
+    counts = (info["unit"] == COUNT).to_numpy()
 
     def masked(i: int, m: int | None) -> bool:
         return m is not None and 0 <= panel.column(m) < panel.month_count and bool(mask[i, panel.column(m)])
 
-    tests = {}
+    def figure(bold=False):
+        return lambda fmt: figure_style(fmt, bold=bold)
+
+    tests = {}  # column -> (is it c for row i showing value, the style of its c given the row's format)
     for (row, c), cell in plan.cells.items():
         if row != plan.header_row:
             continue
         text = cell.value if isinstance(cell.value, str) else ""
         change = CHANGE_HEADING.match(text)
         if parse_month(text) is not None:
-            tests[c] = lambda i, value, m=parse_month(text): masked(i, m)
+            m = parse_month(text)
+            tests[c] = (lambda i, value, m=m: masked(i, m)), figure(bold=m == month)
         elif change:
-            tests[c] = lambda i, value, b=parse_month(change.group(1)): masked(i, month) or masked(i, b)
+            tests[c] = (lambda i, value, b=parse_month(change.group(1)): masked(i, month) or masked(i, b)), figure()
+        elif text == DOT_HEADING:
+            tests[c] = (lambda i, value: masked(i, month) or masked(i, month - 1),
+                        lambda fmt: mark_style(JUDGEMENT_COLOURS[NEUTRAL]))
         elif text == AVERAGE_HEADING:
-            tests[c] = lambda i, value: bool(year[i].any())
+            tests[c] = (lambda i, value: bool(year[i].any())), figure()
         elif text == MAXIMUM_HEADING:
-            tests[c] = lambda i, value: isinstance(value, float) and bool((year[i] & (year_values[i] == value)).any())
+            tests[c] = (lambda i, value: isinstance(value, float) and bool(year[i].any()) and
+                        (not counts[i] or bool((year[i] & (year_values[i] == value)).any()))), figure()
     for row, ref in plan.row_keys.items():
-        for c, test in tests.items():
+        i = rows[ref]
+        fmt = number_format(info.at[ref, "unit"], info.at[ref, "decimals"])
+        for c, (test, style) in tests.items():
             cell = copy.cells.get((row, c))
-            if cell is not None and cell.value is not None and test(rows[ref], cell.value):
-                copy.cells[(row, c)] = dataclasses.replace(cell, value=SUPPRESSED)
+            if cell is not None and cell.value is not None and test(i, cell.value):
+                copy.put(row, c, SUPPRESSED, style(fmt))
     key_row = (plan.header_row or 1) - 1
     if (key_row, 0) in copy.cells:
         key_row = copy.last_row + 2
@@ -279,7 +301,7 @@ def export_copy(book, out=None, pdf: bool = False, eml=None, suppress: bool = Fa
     atomic_write(target, lambda temp: write_copy(temp, plans, summary, title, subject), [p.name for p in plans],
                  keep_backup=False)
     result = ExportResult(target, scorecard.reporting_month, [p.name for p in plans], summary.lists,
-                          rag_counts(scorecard), notes=notes)
+                          summary.rag, notes=notes)
     if mask is not None:
         result.suppressed = sum(cell.value == SUPPRESSED for p in (plan, summary.plan) for cell in p.cells.values())
     if pdf:

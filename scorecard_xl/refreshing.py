@@ -16,7 +16,7 @@ from .layout import SHEET_NAME, monthly_layout, rag_counts
 from .months import month_label
 from .problems import Problem, WorkbookError
 from .reader import check_readable, find_sheet, read_workbook
-from .saving import atomic_write, refuse_if_encrypted, refuse_if_open
+from .saving import atomic_write, refuse_if_encrypted, refuse_if_open, writing
 from .sheetplan import SheetPlan
 
 
@@ -96,8 +96,6 @@ def refresh(target, month: str | None = None, out: str | Path | None = None,
 
 def refresh_file(path: Path, month: str | None = None, out: Path | None = None,
                  carry_commentary: bool = False) -> RefreshReport:
-    from .backends import xlsx_file
-
     check_readable(path)
     refuse_if_encrypted(path)
     refuse_if_open(path)
@@ -107,6 +105,15 @@ def refresh_file(path: Path, month: str | None = None, out: Path | None = None,
         # The package keeps its content type: an .xlsm saved as .xlsx would not open in Excel.
         raise WorkbookError(f"--out must end in {path.suffix} like {path.name} (it is {out.name}). Nothing was "
                             "changed.")
+    # The lock is held from reading to replacing: a second refresh waits, then reads this one's result.
+    with writing(out or path, "refreshed") as target:
+        return _refresh_locked(path, target, month, out, carry_commentary)
+
+
+def _refresh_locked(path: Path, target: Path, month: str | None, out: Path | None,
+                    carry_commentary: bool) -> RefreshReport:
+    from .backends import xlsx_file
+
     sheets = read_workbook(path)
     scorecard = build_scorecard(sheets, month)  # raises InputProblems before anything is written
     existing_sheet = find_sheet(sheets, SHEET_NAME)
@@ -132,9 +139,8 @@ def refresh_file(path: Path, month: str | None = None, out: Path | None = None,
     if decided.history is not None and history_sheet:
         keep_cells[history_name] = xlsx_file.read_raw_cells(path, history_name)  # the history only grows
 
-    target = out or path
     saved = atomic_write(target, lambda temp: xlsx_file.write_plans(path, plans, temp, keep_cells),
                          [p.name for p in plans])
-    return RefreshReport(str(target), scorecard.reporting_month, len(scorecard.indicators), rag_counts(scorecard),
+    return RefreshReport(str(out or path), scorecard.reporting_month, len(scorecard.indicators), rag_counts(scorecard),
                          scorecard.problems.notes, saved, decided.commentary_kept, decided.archived, decided.orphaned,
                          decided.restored)

@@ -8,6 +8,7 @@ handful of named pure functions over the measures table, documented in ``classif
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,6 +29,8 @@ GOING_WELL, TO_WATCH, DO_BETTER = "Going well or better", "Ones to watch", "Thin
 LISTS = (GOING_WELL, TO_WATCH, DO_BETTER)
 SUPPRESSED = "c"
 SUPPRESSION_KEY = "c = 1 to 5, suppressed to protect children's identities"
+NOT_ASSESSED = "Not assessed because of small numbers"  # listed apart: any list would hint at the figure
+NOT_SHOWN = "not shown (c)"  # the RAG count of indicators whose RAG would give their figure away
 WIDTHS = (12, 56, 8, 8, 8, 9, 11, 10, 5, 10)  # Ref .. RAG; columns A:B and C:J are about as wide
 LAST = len(WIDTHS) - 1
 CHART_SLOTS = ((0, 1), (2, LAST))  # two charts a row, each over whole columns (any font lines up)
@@ -42,21 +45,36 @@ KEY_WRAPPED = Style("summary.key", font_color=GREY_TEXT, wrap=True, vertical="to
 
 # --- The classification: one small pure function per rule over the judged measures table ----
 
-def worse_in_last_moves(scorecard: Scorecard, moves: int = 3) -> np.ndarray:
-    """True where each of the last ``moves`` month-on-month moves was judged worse (rules.judgement)."""
+def suppressed_in(suppressed: np.ndarray | None, scorecard: Scorecard, month: int) -> np.ndarray:
+    """Per indicator: True where the figure for ``month`` shows as c (never, when not suppressing)."""
+    index = scorecard.panel.column(month)
+    if suppressed is None or not 0 <= index < suppressed.shape[1]:
+        return np.zeros(len(scorecard.indicators), dtype=bool)
+    return suppressed[:, index]
+
+
+def worse_in_last_moves(scorecard: Scorecard, moves: int = 3, suppressed: np.ndarray | None = None) -> np.ndarray:
+    """True where each of the last ``moves`` month-on-month moves was judged worse (rules.judgement).
+    A run through a suppressed month does not count, so that no list can hint at that month's figure."""
     panel, info = scorecard.panel, scorecard.indicators
-    block = window(panel.values, panel.column(scorecard.reporting_month), moves + 1)
+    end = panel.column(scorecard.reporting_month)
+    block = window(panel.values, end, moves + 1)
     verdicts = rules.judgement(block[:, 1:], block[:, :-1], info["polarity"].to_numpy(dtype=object)[:, None],
                                lower=info["green_low"].to_numpy(dtype=float)[:, None],
                                upper=info["green_high"].to_numpy(dtype=float)[:, None])
-    return (np.asarray(verdicts) == rules.WORSE).all(axis=1)
+    through_small = (window(suppressed.astype(float), end, moves + 1) == 1).any(axis=1) if suppressed is not None \
+        else False
+    return (np.asarray(verdicts) == rules.WORSE).all(axis=1) & ~through_small
 
 
-def judged_table(scorecard: Scorecard) -> pd.DataFrame:
-    """The measures table plus ``polarity`` and ``worse_run`` (worse three moves running)."""
+def judged_table(scorecard: Scorecard, suppressed: np.ndarray | None = None) -> pd.DataFrame:
+    """The measures table plus ``polarity``, ``worse_run`` (worse three moves running) and ``assessed``
+    (False where this month's or last month's figure shows as c: every judgement rests on them)."""
     table = scorecard.measures.copy()
+    month = scorecard.reporting_month
     table["polarity"] = scorecard.indicators["polarity"]
-    table["worse_run"] = worse_in_last_moves(scorecard)
+    table["worse_run"] = worse_in_last_moves(scorecard, suppressed=suppressed)
+    table["assessed"] = ~(suppressed_in(suppressed, scorecard, month) | suppressed_in(suppressed, scorecard, month - 1))
     return table
 
 
@@ -94,19 +112,27 @@ def classify(table: pd.DataFrame) -> pd.Series:
     - Not listed: the rest (steady and Grey / not rated, or Green but slightly worse).
     Info indicators are never judged: never going well or to do better; they are ones to watch
     only when they moved by the band or more. Each indicator is in at most one list.
+    Under suppression an indicator whose figure this month or last shows as c is in none of
+    them (``assessed`` False): which list it is in would hint at that figure.
     """
-    return pd.Series(np.select([do_better(table), going_well(table), ones_to_watch(table)],
-                               [DO_BETTER, GOING_WELL, TO_WATCH], ""), index=table.index)
+    lists = pd.Series(np.select([do_better(table), going_well(table), ones_to_watch(table)],
+                                [DO_BETTER, GOING_WELL, TO_WATCH], ""), index=table.index)
+    return lists.where(table["assessed"], "") if "assessed" in table else lists
 
 
 # --- Words and numbers as a reader sees them -------------------------------------------------
+
+def display_places(fmt: str) -> int:
+    """Decimal places a number format shows: '#,##0' 0, '0.0%' 1."""
+    return len(fmt.split(".")[1].rstrip("%")) if "." in fmt else 0
+
 
 def shown(value, unit: str, decimals) -> str:
     """``value`` as its number format displays it: 59%, 1,297, 62.2."""
     if value is None or np.isnan(value):
         return "no figure"
     fmt = number_format(unit, decimals)
-    places = len(fmt.split(".")[1].rstrip("%")) if "." in fmt else 0
+    places = display_places(fmt)
     number = rules.round_half_away(float(value) * (100 if fmt.endswith("%") else 1), places) + 0.0
     text = f"{number:,.{places}f}" if fmt.startswith("#,##0") else f"{number:.{places}f}"
     return text + ("%" if fmt.endswith("%") else "")
@@ -133,13 +159,10 @@ def movement_words(now, previous, unit: str, previous_label: str) -> str:
     return f"{direction} {rules.round_half_away(size, places):.{places}f}{kind} on {previous_label}"
 
 
-def list_line(ref: str, info, row, month: int, hidden_now: bool = False, hidden_before: bool = False) -> str:
+def list_line(ref: str, info, row, month: int) -> str:
     """'<Ref> <indicator>: <value as displayed> in <Mmm-YY> (<movement in words>)'."""
     previous, name = month_label(month - 1), str(info["indicator"]).rstrip(" .:")
-    if hidden_now:
-        return f"{ref} {name}: {SUPPRESSED} in {month_label(month)} (a small number, not shown)"
-    words = [f"change on {previous} not shown (small number)" if hidden_before else
-             movement_words(row["value"], row["previous"], info["unit"], previous)]
+    words = [movement_words(row["value"], row["previous"], info["unit"], previous)]
     if row["polarity"] != rules.INFO:
         if row["worse_run"]:
             words.append("worse three months running")
@@ -174,27 +197,36 @@ class SummarySheet:
     charts: list[ChartSpec] = field(default_factory=list)
     print_area: tuple[int, int, int, int] = (0, 0, 0, 0)
     page_breaks: list[int] = field(default_factory=list)  # rows that start a new printed page
+    rag: dict[str, int] = field(default_factory=dict)  # the RAG counts as the page shows them
+
+
+def shown_rag_counts(scorecard: Scorecard, hidden_now: np.ndarray, suppressing: bool) -> dict[str, int]:
+    """RAG counts of the indicators whose figure shows; those shown as c are counted apart, since
+    the counts less the RAGs on show would give their RAG, and so a band of their figure."""
+    counts = rag_counts(dataclasses.replace(scorecard, measures=scorecard.measures[~hidden_now]))
+    return counts | ({NOT_SHOWN: int(hidden_now.sum())} if suppressing else {})
 
 
 def summary_sheet(scorecard: Scorecard, suppressed: np.ndarray | None = None, charts: bool = True) -> SummarySheet:
     """The Summary plan; ``suppressed`` (panel-shaped, True = show 'c') hides small numbers."""
     settings, info, panel, month = scorecard.settings, scorecard.indicators, scorecard.panel, scorecard.reporting_month
-    table = judged_table(scorecard)
+    table = judged_table(scorecard, suppressed)
     table["previous"] = column(panel.values, panel.column(month - 1))
     verdicts = classify(table)
+    suppressing = suppressed is not None
 
     def hidden(i: int, m: int) -> bool:
-        return suppressed is not None and 0 <= panel.column(m) < panel.month_count \
-            and bool(suppressed[i, panel.column(m)])
+        return bool(suppressed_in(suppressed, scorecard, m)[i])
 
     plan = SheetPlan(SHEET_NAME, show_gridlines=False, zoom=90, tab_color="00863D")
     plan.column_widths.update(enumerate(WIDTHS))
     title = settings.title + (f" \u2014 {settings.organisation}" if settings.organisation else "")
     plan.put(0, 0, f"{title}: summary for {month_label(month)}", TITLE)
-    counts = rag_counts(scorecard)
+    counts = shown_rag_counts(scorecard, suppressed_in(suppressed, scorecard, month), suppressing)
     plan.put(1, 0, f"{len(info)} indicators. RAG this month: {counts['Red']} red, {counts['Amber']} amber, "
-                   f"{counts['Green']} green, {counts['Grey']} not rated (grey).", SUBTITLE)
-    if suppressed is not None:
+                   f"{counts['Green']} green, {counts['Grey']} not rated (grey)" +
+                   (f", {counts[NOT_SHOWN]} {NOT_SHOWN}." if suppressing else "."), SUBTITLE)
+    if suppressing:
         plan.put(2, 0, SUPPRESSION_KEY, KEY_TEXT)
     row, lists = 3, {name: [] for name in LISTS}
     for name in LISTS:
@@ -204,28 +236,38 @@ def summary_sheet(scorecard: Scorecard, suppressed: np.ndarray | None = None, ch
         plan.merges.append((row, 0, row, LAST))
         plan.row_heights[row] = 20
         row += 1
-        for i, ref in enumerate(info.index):
+        for ref in info.index:
             if verdicts[ref] == name:
-                line = list_line(ref, info.loc[ref], table.loc[ref], month, hidden(i, month), hidden(i, month - 1))
+                line = list_line(ref, info.loc[ref], table.loc[ref], month)
                 lists[name].append(line)
-                plan.put(row, 0, "\u2022 " + line, LINE)
-                plan.merges.append((row, 0, row, LAST))
-                plan.row_heights[row] = LINE_HEIGHT * wrapped_lines(line, sum(WIDTHS) * 1.3) + 3
-                row += 1
+                row = _wrapped_line(plan, row, "\u2022 " + line, LINE)
         if not lists[name]:
             plan.put(row, 0, "None this month.", NONE_LINE)
             row += 1
         row += 1
+    unassessed = [ref for ref in info.index if not table.at[ref, "assessed"]]
+    if unassessed:
+        lists[NOT_ASSESSED] = [f"{ref} {str(info.at[ref, 'indicator']).rstrip(' .:')}" for ref in unassessed]
+        row = _wrapped_line(plan, row, f"{NOT_ASSESSED} ({SUPPRESSED} in {month_label(month)} or "
+                                       f"{month_label(month - 1)}): {', '.join(unassessed)}.", NONE_LINE) + 1
     flagged = [ref for ref in info.index if verdicts[ref] == DO_BETTER] if charts else []
     breaks, specs = [row] if flagged else [], []
     if flagged:
         row = _charts(plan, row, scorecard, flagged, hidden, specs, breaks)
     breaks.append(row)
-    row = _kpi_table(plan, row, scorecard, table, hidden, suppressed is not None)
+    row = _kpi_table(plan, row, scorecard, table, hidden, suppressing)
     plan.print_setup = PrintSetup(landscape=True, fit_width=1, fit_height=0,
                                   header=f'&L&"-,Bold"{title.replace("&", "&&")}&R{month_label(month)}',
                                   footer=f"&LSummary, {month_label(month)}&RPage &P of &N")
-    return SummarySheet(plan, lists, specs, (0, 0, row, LAST), breaks)
+    return SummarySheet(plan, lists, specs, (0, 0, row, LAST), breaks, counts)
+
+
+def _wrapped_line(plan: SheetPlan, row: int, text: str, style: Style) -> int:
+    """A line of text across the page, as tall as its wrapping needs; returns the next row."""
+    plan.put(row, 0, text, style)
+    plan.merges.append((row, 0, row, LAST))
+    plan.row_heights[row] = LINE_HEIGHT * wrapped_lines(text, sum(WIDTHS) * 1.3) + 3
+    return row + 1
 
 
 def _charts(plan: SheetPlan, row: int, scorecard: Scorecard, flagged: list[str], hidden, specs: list, breaks: list) -> int:
@@ -234,15 +276,19 @@ def _charts(plan: SheetPlan, row: int, scorecard: Scorecard, flagged: list[str],
     plan.put(row, 0, f"Things to do better: the last 12 months to {month_label(month)}", HEADING)
     row += 1
     months = range(month - CHART_MONTHS + 1, month + 1)
+    # A chart cannot leave a point out unnoticed, so one with any suppressed month is not drawn; the
+    # KPI table shows its months as c.
+    dropped = [ref for ref in flagged if any(hidden(info.index.get_loc(ref), m) for m in months)]
+    if dropped:
+        row = _wrapped_line(plan, row, f"No chart for {', '.join(dropped)}: a month in the last 12 is a small "
+                                       f"number ({SUPPRESSED}).", NONE_LINE)
     plan.put(CHART_HEADER_ROW - 1, CHART_DATA_COLUMN, "Chart data (the figures behind the charts)", HEADING)
     for k, label in enumerate(["Ref"] + [month_label(m) for m in months]):
         plan.put(CHART_HEADER_ROW, CHART_DATA_COLUMN + k, label, HEADER)
         plan.column_widths[CHART_DATA_COLUMN + k] = 12 if k == 0 else 8
     band_rows, plotted = 10, 0
-    for ref in flagged:
+    for ref in (ref for ref in flagged if ref not in dropped):
         i = info.index.get_loc(ref)
-        if any(hidden(i, m) for m in months):
-            continue  # a chart would draw the suppressed months; the KPI table shows them as c
         data_row, fmt = CHART_HEADER_ROW + 1 + plotted, number_format(info.at[ref, "unit"], info.at[ref, "decimals"])
         plan.put(data_row, CHART_DATA_COLUMN, ref, REF)
         for k, m in enumerate(months, start=1):
@@ -316,8 +362,14 @@ def _kpi_row(plan: SheetPlan, row: int, ref: str, item, figures, months, panel, 
     else:
         body = '0.0"pp"' if kind == "pp" else "0%"
         plan.put(row, 7, change, figure_style(f"+{body};-{body};{body}"))
-    colour = JUDGEMENT_COLOURS.get(figures["judgement"], "7F7F7F")
-    plan.put(row, 8, figures["dot"] or "n/a", mark_style(colour))
+    if months[-1][1] or months[-2][1]:  # the direction (and its colour) would rank the hidden figure
+        plan.put(row, 8, SUPPRESSED, mark_style(JUDGEMENT_COLOURS[rules.NEUTRAL]))
+    else:
+        plan.put(row, 8, figures["dot"] or "n/a", mark_style(JUDGEMENT_COLOURS.get(figures["judgement"], "7F7F7F")))
+    if months[-1][1]:  # the RAG word and colour would give a band of the hidden figure
+        plan.put(row, 9, SUPPRESSED, Style("summary.rag.c", horizontal="center", vertical="top", border="thin",
+                                           border_color="BFBFBF"))
+        return
     rag = figures["rag"] or ""
     fill, font = RAG_FILLS.get(rag, RAG_FILLS["Grey"])
     plan.put(row, 9, {"Grey": "Not rated", "": "No figure"}.get(rag, rag),

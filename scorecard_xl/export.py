@@ -198,7 +198,7 @@ def _add_chart(book, sheet, spec: ChartSpec) -> None:
                       "values": [sheet.name, spec.values_row, first, spec.values_row, last],
                       "line": {**navy, "width": 2}, "marker": {"type": "circle", "size": 5, "fill": navy,
                                                                "border": navy}})
-    chart.set_title({"name": spec.title.lstrip("="), "name_font": {"size": 10, "bold": True}})
+    _literal_title(chart, spec.title, {"size": 10, "bold": True})
     chart.set_legend({"none": True})
     chart.set_y_axis({"num_format": spec.num_format, "num_font": {"size": 8},
                       "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
@@ -206,6 +206,14 @@ def _add_chart(book, sheet, spec: ChartSpec) -> None:
     chart.show_blanks_as("gap")
     chart.set_size({"width": spec.width, "height": spec.height})
     sheet.insert_chart(spec.anchor_row, spec.first_column, chart, {"x_offset": CHART_GAP, "y_offset": 4})
+
+
+def _literal_title(chart, text: str, font: dict) -> None:
+    """The chart title as literal text. XlsxWriter's ``name`` option takes any text shaped like a cell
+    reference (``Sheet1!A1``, ``+cmd|' /C calc'!A0``) for a formula and offers no way to say otherwise,
+    so the font is set through it and the text on the title itself, which is written as rich text."""
+    chart.set_title({"name_font": font})
+    chart.title.name = text
 
 
 def write_copy(path: Path, plans: list[SheetPlan], summary, title: str, subject: str) -> None:

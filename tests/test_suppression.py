@@ -1,5 +1,5 @@
 """`scorecard export --suppress`: no suppressed figure can be worked back from anything the copy
-shows, colours and arrows included.
+shows, colours and arrows included; and chart titles are always literal text.
 
 The strongest check is a property: two exports whose workbooks differ only in the small figures
 behind a `c` must be the same file, read back cell by cell (values with python-calamine; fills,
@@ -8,12 +8,15 @@ fonts and number formats with openpyxl), part by part, and in the email draft.
 
 import email
 import email.policy
+import re
 import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 from python_calamine import CalamineWorkbook
 
 from scorecard_xl.export import export_copy
@@ -22,6 +25,8 @@ from workbooks import INDICATOR_HEADERS, indicator, make_workbook, monthly_serie
 MONTHS = 14  # Jan-20 .. Feb-21: the year-ago month, the 12-month window and the reporting month
 HEADERS = INDICATOR_HEADERS + ["Decimals"]
 LOW_COUNT = dict(polarity="Low", red="3+", amber="3<", green="2<")  # 1 is green, 2 amber, 3+ red
+C_NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+        "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
 
 
 # --- Reading a copy back as a reader sees it -------------------------------------------------------
@@ -222,3 +227,18 @@ def test_the_copy_is_the_same_whatever_small_figure_is_behind_a_c(tmp_path, vers
     first, second = versions
     one, two = export(tmp_path, "one", PROPERTY_INDICATORS, first), export(tmp_path, "two", PROPERTY_INDICATORS, second)
     assert differences(seen(one), seen(two)) == []
+
+
+# --- Chart titles are literal text ---------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["+cmd|' /C calc'!A0", '=HYPERLINK("http://example.com","x")', "Sheet1!A1",
+                                  "=Sheet1!$A$1"])
+def test_a_chart_title_is_literal_text_whatever_the_indicator_is_called(tmp_path, name):
+    result = export(tmp_path, "title", [indicator("A", name=name, **LOW_COUNT)], {"A": [10] * 14})
+    with zipfile.ZipFile(result.workbook) as archive:
+        (chart,) = [archive.read(n) for n in archive.namelist() if n.startswith("xl/charts/chart")]
+    root = etree.fromstring(chart)
+    assert root.findall(".//c:tx//c:f", C_NS) == []  # neither the title nor a series name is a reference
+    (title,) = root.findall(".//c:title", C_NS)
+    assert "".join(title.itertext()) == f"A {name}"
+    assert not re.search(rb"<c:f>[^<]*(cmd|HYPERLINK|Sheet1)", chart)

@@ -398,3 +398,6 @@ def test_libreoffice_opens_every_odd_package_after_a_refresh(tmp_path):
     for file in files:
         pdf = outdir / (file.stem + ".pdf")
         assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF"), result.stdout + result.stderr
+        if shutil.which("pdftotext"):
+            text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+            assert "Indicator A2" in text, file.name

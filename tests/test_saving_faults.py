@@ -22,6 +22,7 @@ from scorecard_xl import workbook_lock, writable
 from scorecard_xl.backends.xlsx_file import read_sheet_cells
 from scorecard_xl.cli import main
 from scorecard_xl.commentary import read_manual
+from scorecard_xl.export import export_copy
 from scorecard_xl.months import month_label
 from scorecard_xl.problems import WorkbookError
 from scorecard_xl.refreshing import refresh
@@ -148,6 +149,36 @@ class TestReadOnlyAndImmutable:
         assert immutable.read_bytes() == before and listing(immutable.parent) == ["book.xlsx"]
 
 
+    @pytest.fixture
+    def on_a_read_only_drive(self, tmp_path, monkeypatch):
+        """As root a tmpfs holding the workbook is remounted read-only; elsewhere the file system
+        is made to report its drive read-only."""
+        drive = tmp_path / "drive"
+        drive.mkdir()
+        really = os.geteuid() == 0 and subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(drive)],
+                                                      capture_output=True).returncode == 0
+        path = new_book(drive)
+        if really:
+            subprocess.run(["mount", "-o", "remount,ro", str(drive)], check=True)
+        else:
+            real_statvfs = os.statvfs
+
+            def read_only(where):
+                found = real_statvfs(where)
+                return found if Path(where) != path else os.statvfs_result(found[:8] + (os.ST_RDONLY,) + found[9:])
+            monkeypatch.setattr(os, "statvfs", read_only)
+        yield path
+        if really:
+            subprocess.run(["umount", "-l", str(drive)], check=True)
+
+    def test_a_workbook_on_a_read_only_drive_is_refused_in_those_words(self, on_a_read_only_drive, capsys):
+        before = on_a_read_only_drive.read_bytes()
+        status, lines = run(capsys, "refresh", on_a_read_only_drive)
+        assert status == 2 and len(lines) == 1
+        assert "book.xlsx is on a drive that is mounted read-only" in lines[0]
+        assert on_a_read_only_drive.read_bytes() == before
+
+
 def test_a_workbook_open_in_libreoffice_is_refused(tmp_path, capsys):
     path = new_book(tmp_path)
     (tmp_path / ".~lock.book.xlsx#").write_text("Jo Bloggs,jo,laptop,01.03.2021 09:00,jo;\n")
@@ -217,11 +248,29 @@ class TestTwoAtOnce:
         holder.wait()
         assert month_of(path) == "Jan-21" and listing(tmp_path) == ["book.xlsx", BACKUPS]
 
+    def test_export_reads_while_a_refresh_holds_the_lock(self, tmp_path):
+        """Export never writes the workbook, and a refresh replaces it in one step, so export
+        reads a complete version without waiting for the lock."""
+        path = new_book(tmp_path)
+        holder = hold_lock(path)
+        try:
+            result = export_copy(path, out=tmp_path / "copy.xlsx")
+        finally:
+            holder.communicate("\n")
+        assert result.workbook == tmp_path / "copy.xlsx" and opens(result.workbook)
+
     def test_the_lock_is_never_held_twice_when_its_file_is_removed_on_release(self, tmp_path, monkeypatch):
         """Four holders taking and releasing the lock as fast as they can: the one releasing
-        removes the lock file while a waiter may already have opened it."""
+        removes the lock file while a waiter may already have opened it. A pause between
+        opening the lock file and locking it, as a busy machine makes, widens that window."""
         target = tmp_path / "book.xlsx"
         monkeypatch.setattr(workbook_lock, "POLL_SECONDS", 0.0005)
+        lock_now = workbook_lock._try_lock
+
+        def lock_after_a_pause(descriptor):
+            time.sleep(0.001)
+            return lock_now(descriptor)
+        monkeypatch.setattr(workbook_lock, "_try_lock", lock_after_a_pause)
         inside, most, failures = [0], [0], []
         guard = threading.Lock()
 

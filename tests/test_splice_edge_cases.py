@@ -288,8 +288,10 @@ def used_ids(path: Path, attribute: str) -> set[int]:
 def assert_reserved_slots_are_excels(path: Path) -> None:
     fills = style_entries(path, "fills")
     assert [f.find("m:patternFill", NS).get("patternType") for f in fills[:2]] == ["none", "gray125"]
-    assert {i for i in used_ids(path, "fillId") if i} and min(i for i in used_ids(path, "fillId") if i) >= 2
-    font0, border0, xf0 = style_entries(path, "fonts")[0], style_entries(path, "borders")[0], style_entries(path, "cellXfs")[0]
+    fills_used = used_ids(path, "fillId") - {0}
+    assert fills_used and min(fills_used) >= 2, fills_used  # the red and green of the RAG among them
+    font0, border0 = style_entries(path, "fonts")[0], style_entries(path, "borders")[0]
+    xf0 = style_entries(path, "cellXfs")[0]
     assert font0.find("m:b", NS) is None and font0.find("m:i", NS) is None
     assert all(len(side) == 0 and not side.attrib for side in border0)
     assert {k: v for k, v in xf0.attrib.items() if k.endswith("Id")} == \

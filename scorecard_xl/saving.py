@@ -103,6 +103,7 @@ def backup(path: Path, now: _dt.datetime | None = None) -> Path:
     Older backups are pruned by ``prune_backups`` once the new version is in place.
     """
     folder = path.parent / BACKUP_FOLDER
+    created = not folder.is_dir()
     folder.mkdir(exist_ok=True)
     stamp = (now or _dt.datetime.now()).strftime("%Y-%m-%d %H%M%S")
     target = folder / f"{path.stem} {stamp}{path.suffix}"
@@ -119,7 +120,8 @@ def backup(path: Path, now: _dt.datetime | None = None) -> Path:
     except BaseException:
         if temp is not None:
             temp.unlink(missing_ok=True)
-        _remove_if_empty(folder)
+        if created:  # a full disk leaves no trace, not even an empty folder
+            _remove_if_empty(folder)
         raise
     _fsync_directory(folder)
     return target
@@ -137,17 +139,11 @@ def prune_backups(path: Path) -> None:
         old.unlink(missing_ok=True)
 
 
-def _discard_backup(saved: Path) -> None:
-    """A backup of a workbook that was not replaced after all: a copy of it as it still is."""
-    saved.unlink(missing_ok=True)
-    _remove_if_empty(saved.parent)
-
-
 def _remove_if_empty(folder: Path) -> None:
     try:
         folder.rmdir()
     except OSError:
-        pass  # it holds other backups (or is not ours to remove)
+        pass  # something else was put in it meanwhile
 
 
 # ------------------------------------------------------------------------------------------
@@ -239,12 +235,8 @@ def writing(target: Path, activity: str = "saved") -> Iterator[Path]:
     given = Path(target)
     with _refusing_a_full_disk(given, existed=given.exists()):
         real = writable_target(given)
-        try:
+        with _files_of_ours_beside(given, real.parent):
             lock = workbook_lock.acquire(real, activity)
-        except OSError as error:
-            if disk_full(error):
-                raise
-            raise _cannot_save(given, real.parent, error) from error
         try:
             if not lock.reentered:
                 _remove_stale_temp_files(real, all_stale=lock.exclusive)
@@ -261,12 +253,8 @@ def atomic_write(target: Path, write: Callable[[Path], None], required_sheets: l
     """
     given = Path(target)
     with writing(given) as real:
-        try:
+        with _files_of_ours_beside(given, real.parent):
             temp = _temporary_file(real, real.parent)
-        except OSError as error:  # the temp file's name would mean nothing to the person
-            if disk_full(error):
-                raise
-            raise _cannot_save(given, real.parent, error) from error
         saved = None
         try:
             try:
@@ -280,8 +268,8 @@ def atomic_write(target: Path, write: Callable[[Path], None], required_sheets: l
             _copy_permissions(real, temp)
             _replace(temp, real, given)
         except BaseException:
-            if saved is not None:
-                _discard_backup(saved)
+            if saved is not None:  # a copy of the workbook as it still is
+                saved.unlink(missing_ok=True)
             raise
         finally:
             temp.unlink(missing_ok=True)
@@ -327,6 +315,14 @@ def _replace(temp: Path, real: Path, given: Path) -> None:
             "not be replaced. Close it or wait a moment, then try again. The workbook was not changed.") from error
 
 
-def _cannot_save(given: Path, folder: Path, error: OSError) -> WorkbookError:
-    return WorkbookError(f"{given.name} cannot be saved in {folder} ({error.strerror}). Choose a folder you "
-                         "can save to.")
+@contextmanager
+def _files_of_ours_beside(given: Path, folder: Path) -> Iterator[None]:
+    """Making the lock or temp file in ``folder`` failed: say so about the workbook and the folder,
+    as the hidden file's name would mean nothing to the person (a full disk is said further out)."""
+    try:
+        yield
+    except OSError as error:
+        if disk_full(error):
+            raise
+        raise WorkbookError(f"{given.name} cannot be saved in {folder} ({error.strerror}). Choose a folder you "
+                            "can save to.") from error

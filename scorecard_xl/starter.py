@@ -18,6 +18,7 @@ from .indicators import COLUMNS as INDICATOR_COLUMNS  # noqa: F401  (documents t
 from .indicators import UNITS, YTD_RULES
 from .months import parse_month, month_start
 from .rules import POLARITIES
+from .sheetplan import OWNED_AREA_NAME
 
 INDICATOR_HEADERS = ["Ref", "Indicator", "Polarity", "Unit", "Section", "Owner", "Reporter", "Outcome",
                      "Kind", "YTD", "Numerator", "Denominator", "Red", "Amber", "Green", "Target", "SN",
@@ -134,7 +135,12 @@ def write_starter(path: str | Path, sample: bool = False) -> Path:
 
     sheet = book.add_worksheet("Scorecard")
     sheet.write_string(0, 0, "Run 'scorecard refresh' (or click Refresh scorecard) to fill this sheet.")
-    sheet.print_area(0, 0, 0, 0)  # marks A1 as the tool's own, so the first refresh may replace it
+    sheet.print_area(0, 0, 0, 0)
+    # The tool's record of what it wrote: A1 is its own, so the first refresh may replace it (on
+    # every path; a print area alone is no such record). XlsxWriter has no option for a hidden
+    # name, so its own flag for one (the last item of each defined name) is set.
+    book.define_name(f"Scorecard!{OWNED_AREA_NAME}", "=Scorecard!$A$1")
+    book.defined_names[-1][3] = True
     book.get_worksheet_by_name("Indicators").activate() if not sample else sheet.activate()
     book.close()
     return path

@@ -15,6 +15,8 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # allowed for non
 
 from python_calamine import CalamineWorkbook  # noqa: E402
 
+from scorecard_xl.backends.ooxml_package import MAIN, Package  # noqa: E402
+from scorecard_xl.backends.ooxml_workbook import parse_reference  # noqa: E402
 from scorecard_xl.backends.xlsx_file import sheet_print_area  # noqa: E402
 from scorecard_xl.problems import cell_name  # noqa: E402
 
@@ -22,8 +24,9 @@ from scorecard_xl.problems import cell_name  # noqa: E402
 def _json_value(value):
     if value == "":
         return None
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
+    if isinstance(value, dt.date):  # as Excel's clients send every date: JavaScript's toISOString()
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
     return value
 
 
@@ -41,7 +44,29 @@ def book_json(path: Path) -> dict:
                        "print_area": f"{cell_name(*area[:2])}:{cell_name(*area[2:])}" if area else None})
     # The Office.js client (Excel's add-in platform) supports every call the writer makes.
     return {"client": "Office.js", "version": xw.__version__,
-            "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"}, "names": [], "sheets": sheets}
+            "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"},
+            "names": defined_names(path, source.sheet_names), "sheets": sheets}
+
+
+def defined_names(path: Path, sheet_names: list[str]) -> list[dict]:
+    """The workbook's names as Excel's clients list them: those that refer to one range, hidden
+    ones too, sheet-scoped ones with their sheet; Excel's built-in names (the print area) are not
+    among them (the print area is reported with its sheet)."""
+    positions = {name.casefold(): index for index, name in enumerate(sheet_names)}
+    names = []
+    with Package(path) as package:
+        for element in package.workbook_root().iterfind(f"{{{MAIN}}}definedNames/{{{MAIN}}}definedName"):
+            name, scope = element.get("name", ""), element.get("localSheetId")
+            reference = parse_reference(element.text or "")
+            if name.startswith("_xlnm.") or reference is None or reference[0] not in positions:
+                continue
+            top, left, bottom, right = reference[1]
+            address = cell_name(top, left) + ("" if (top, left) == (bottom, right) else ":" + cell_name(bottom, right))
+            names.append({"name": name, "sheet_index": positions[reference[0]], "address": address,
+                          "book_scope": scope is None,
+                          "scope_sheet_name": sheet_names[int(scope)] if scope is not None else None,
+                          "scope_sheet_index": int(scope) if scope is not None else None})
+    return names
 
 
 def open_remote(path: Path):

@@ -1,22 +1,81 @@
 """What people typed on the Scorecard sheet survives a refresh (DESIGN 6, 7).
 
 Shared by every backend: each reads the existing sheet's cells into a plain
-{(row, col): value} dict, and these functions decide what to carry into the new plan, what
-to archive to "Commentary history", and which cells would be overwritten.
+{(row, col): value} dict and what the workbook recorded about it (a SheetRecord), and these
+functions decide what to carry into the new plan, what to archive to "Commentary history",
+and which cells would be overwritten.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from .cells import normalise_header, text_of
+from .cells import text_of
 from .months import month_label, parse_month
 from .problems import WorkbookError, cell_name
-from .sheetplan import Cell, RichText, SheetPlan, Style
+from .sheetplan import OWNED_AREA_NAME, RichText, SheetPlan, Style
 
 HISTORY_SHEET = "Commentary history"
-_MANUAL_HEADER = re.compile(r"^commentary\s*(?:\((.*)\))?\s*:?$", re.IGNORECASE)
+_COMMENTARY = "commentary"  # the plan's manual column people type into
+# A heading a person may have reworded ("Comments (Feb-21)", "Commentary (Feb-21) - reviewed").
+_COMMENTARY_HEADING = re.compile(r"^\s*comment", re.IGNORECASE)
+
+Area = tuple[int, int, int, int]  # 0-based top, left, bottom, right
+
+# Hidden names local to the Scorecard sheet that every backend writes beside OWNED_AREA_NAME:
+# where the Ref column and the commentary column are, heading row to last row. The next refresh
+# reads commentary by position, whatever the headings say by then, and Excel moves these names
+# with the cells when rows or columns are inserted or deleted.
+REFS_NAME = "_scorecard_xl_refs"
+COMMENTARY_NAME = "_scorecard_xl_commentary"
+RECORD_NAMES = (OWNED_AREA_NAME, REFS_NAME, COMMENTARY_NAME)
+
+
+@dataclass(frozen=True)
+class SheetRecord:
+    """What the workbook says about the existing sheet besides its values.
+
+    ``names``: the tool's record names found on the sheet, each with its rectangle (None when
+    its cells were deleted). Nothing else (a print area, say) counts as the tool's.
+    ``number_formats``: the number format of each cell that has one, so that commentary typed
+    as a date or a percentage is written back as the person saw it.
+    """
+
+    names: dict[str, Area | None] = field(default_factory=dict)
+    number_formats: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    @property
+    def area(self) -> Area | None:
+        """The rectangle the tool wrote last time, None if it has no record of one."""
+        return self.names.get(OWNED_AREA_NAME)
+
+
+def recorded_areas(plan: SheetPlan) -> dict[str, Area]:
+    """The record names (and their rectangles) a backend writes for ``plan``."""
+    areas = {OWNED_AREA_NAME: plan.owned_area()}
+    column = plan.manual_columns.get(_COMMENTARY)
+    if column is not None and plan.row_keys and plan.header_row is not None:
+        last = max(plan.row_keys)
+        refs = _key_column(plan)
+        areas[REFS_NAME] = (plan.header_row, refs, last, refs)
+        areas[COMMENTARY_NAME] = (plan.header_row, column, last, column)
+    return areas
+
+
+def _key_column(plan: SheetPlan) -> int:
+    """The column that holds each row's key (the Ref)."""
+    row, key = next(iter(plan.row_keys.items()))
+    return next(c for (r, c), cell in sorted(plan.cells.items()) if r == row and cell.value == key)
+
+
+@dataclass(frozen=True)
+class Formatted:
+    """A number typed as commentary with its number format (a date, a percentage): it is written
+    back with that format, so it looks as it did rather than like 44256."""
+
+    value: float
+    num_format: str
 
 
 @dataclass
@@ -24,7 +83,14 @@ class ManualContent:
     """Commentary found on the existing sheet: its month (from the heading) and text per Ref."""
 
     month: int | None = None
-    by_ref: dict[str, object] = field(default_factory=dict)  # str or RichText
+    by_ref: dict[str, object] = field(default_factory=dict)  # str, RichText, a number or Formatted
+
+
+@dataclass(frozen=True)
+class _Columns:
+    heading: tuple[int, int]  # the commentary heading cell
+    refs: int  # the Ref column
+    last_row: int
 
 
 def _has_content(value) -> bool:
@@ -35,27 +101,106 @@ def _has_content(value) -> bool:
     return not (isinstance(value, str) and not value.strip())
 
 
-def read_manual(cells: dict[tuple[int, int], object]) -> ManualContent:
-    """Find the Ref heading and the 'Commentary (Mmm-YY)' heading; map Ref -> commentary."""
-    for (r, c), value in sorted(cells.items()):
-        if c != 0 or normalise_header(text_of(value) if not isinstance(value, RichText) else value.text) != "ref":
-            continue
-        headings = {cc: v for (rr, cc), v in cells.items() if rr == r}
-        for cc, heading in headings.items():
-            text = heading.text if isinstance(heading, RichText) else text_of(heading)
-            match = _MANUAL_HEADER.match(text.strip())
-            if not match:
-                continue
-            month = parse_month(match.group(1)) if match.group(1) else None
-            by_ref = {}
-            for (rr, ccc), value in cells.items():
-                if ccc == cc and rr > r and _has_content(value):
-                    ref = cells.get((rr, 0))
-                    if ref is not None and text_of(ref):
-                        by_ref[text_of(ref)] = value
-            return ManualContent(month, by_ref)
+def _plain(value) -> str:
+    if isinstance(value, Formatted):
+        return text_of(value.value)
+    return value.text if isinstance(value, RichText) else text_of(value)
+
+
+def _heading_month(text: str) -> int | None:
+    """The month a commentary heading names: in brackets, or as a word or two of it."""
+    words = re.sub(r"[()\[\],]", " ", text).split()
+    candidates = re.findall(r"\(([^()]*)\)", text) + words + [" ".join(pair) for pair in zip(words, words[1:])]
+    return next((month for month in map(parse_month, candidates) if month is not None), None)
+
+
+def read_manual(cells: dict[tuple[int, int], object], record: SheetRecord | None = None,
+                sheet_name: str = "Scorecard", heading_row: int | None = None) -> ManualContent:
+    """Ref -> commentary on the existing sheet, and the month it was written for.
+
+    With a ``record`` the commentary is where the tool recorded it, whatever the headings say
+    now; a sheet the tool has no record of holds no commentary of its own. A workbook refreshed
+    before the commentary was recorded (only its area) falls back to the headings; without a
+    record at all (reading a sheet for a copy) the headings are all there is. Commentary that is
+    there but cannot be placed stops the refresh, naming the cell: it is never dropped unsaid.
+    ``heading_row``: the row where the layout puts its headings (for that last resort).
+    """
+    if record is not None and not record.names:
         return ManualContent()
-    return ManualContent()
+    if record is not None and (REFS_NAME in record.names or COMMENTARY_NAME in record.names):
+        columns = _recorded_columns(cells, record, sheet_name)
+    else:
+        columns = _columns_by_heading(cells, record.area if record else None, sheet_name, heading_row)
+    if columns is None:
+        return ManualContent()
+    formats = record.number_formats if record else {}
+    top, column = columns.heading
+    by_ref = {}
+    for row in range(top + 1, columns.last_row + 1):
+        value = cells.get((row, column))
+        if not _has_content(value):
+            continue
+        ref = text_of(cells.get((row, columns.refs)))
+        if not ref:
+            raise WorkbookError(
+                f"{sheet_name}!{cell_name(row, column)} holds commentary, but its Ref cell "
+                f"{cell_name(row, columns.refs)} is empty, so it cannot be kept with its indicator. Write the Ref "
+                f"back in {cell_name(row, columns.refs)} (or move the commentary out of the table), then refresh "
+                "again. Nothing was changed.")
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and (row, column) in formats:
+            value = Formatted(value, formats[(row, column)])
+        by_ref[ref] = value
+    heading = _plain(cells.get(columns.heading))
+    month = _heading_month(heading)
+    if month is None and by_ref:
+        raise _unplaced(sheet_name, columns.heading, heading, "which month the commentary under it is for")
+    return ManualContent(month, by_ref)
+
+
+def _unplaced(sheet_name: str, heading: tuple[int, int], text: str, missing: str) -> WorkbookError:
+    where = cell_name(*heading)
+    now = f"is now '{text}'" if text else "is now empty"
+    return WorkbookError(
+        f"{sheet_name}!{where}: the commentary heading {now}, so the tool cannot tell {missing}. Write "
+        f"'Commentary (Mmm-YY)' in {where}, with the month the commentary was written for, and refresh again. "
+        "Nothing was changed.")
+
+
+def _recorded_columns(cells, record: SheetRecord, sheet_name: str) -> _Columns | None:
+    commentary, refs = record.names.get(COMMENTARY_NAME), record.names.get(REFS_NAME)
+    if commentary is None:  # the commentary column was deleted: nothing of it left to keep
+        return None
+    top, column = commentary[0], commentary[1]
+    if refs is None:
+        if any(_has_content(cells.get((row, column))) for row in range(top + 1, commentary[2] + 1)):
+            heading = _plain(cells.get((top, column)))
+            where = cell_name(top, column)
+            raise WorkbookError(
+                f"{sheet_name}!{where}: the Ref column beside this commentary ('{heading}') was deleted, so the "
+                "commentary cannot be kept with its indicators. Undo the deletion (or move the commentary out of "
+                "the table), then refresh again. Nothing was changed.")
+        return None
+    return _Columns((top, column), refs[1], max(commentary[2], refs[2]))
+
+
+def _columns_by_heading(cells, area: Area | None, sheet_name: str, heading_row: int | None) -> _Columns | None:
+    """Where the commentary is on a sheet with no record of it: under a heading that still reads
+    as one, else (the tool's own area known) the area's last column, where the layout puts it."""
+    def inside(cell):
+        return area is None or (area[0] <= cell[0] <= area[2] and area[1] <= cell[1] <= area[3])
+
+    last_row = area[2] if area else max((r for r, _ in cells), default=0)
+    for cell, value in sorted(cells.items()):
+        if inside(cell) and _COMMENTARY_HEADING.match(_plain(value)):
+            return _Columns(cell, 0, last_row)
+    if area is None or heading_row is None:
+        return None
+    heading = (heading_row, area[3])
+    if _heading_month(_plain(cells.get(heading))) is not None:
+        return _Columns(heading, 0, last_row)
+    if any(_has_content(cells.get((row, heading[1]))) for row in range(heading_row + 1, last_row + 1)):
+        raise _unplaced(sheet_name, heading, _plain(cells.get(heading)), "that the column under it is commentary")
+    return None
 
 
 @dataclass
@@ -64,10 +209,6 @@ class Carried:
     kept: int  # commentaries written back into the new sheet
     orphaned: list[str]  # Refs with commentary that are no longer on the scorecard
     restored: int = 0  # commentaries of a re-reported month brought back from the history
-
-
-def _plain(value) -> str:
-    return value.text if isinstance(value, RichText) else text_of(value)
 
 
 def history_entries(existing: dict[tuple[int, int], object] | None) -> list[tuple[str, int | None, object]]:
@@ -89,7 +230,7 @@ def carry_manual(plan: SheetPlan, previous: ManualContent, reporting_month: int,
     When the reporting month goes back to a month already archived (a month reissued), that
     month's commentary comes back from the history, so it can be corrected and archived again.
     """
-    column = plan.manual_columns.get("commentary")
+    column = plan.manual_columns.get(_COMMENTARY)
     if column is None:
         return Carried([], 0, [])
     moved_on = previous.month is not None and previous.month != reporting_month
@@ -105,7 +246,7 @@ def carry_manual(plan: SheetPlan, previous: ManualContent, reporting_month: int,
     def place(ref, text):
         row = rows_by_ref[ref]
         style = plan.cells[(row, column)].style if (row, column) in plan.cells else None
-        plan.cells[(row, column)] = Cell(text, style)
+        put_as_typed(plan, row, column, text, style)
         placed.add(ref)
 
     for ref, text in previous.by_ref.items():
@@ -126,6 +267,15 @@ def carry_manual(plan: SheetPlan, previous: ManualContent, reporting_month: int,
                 place(ref, text)
                 restored += 1
     return Carried(archived, kept, orphaned, restored)
+
+
+def put_as_typed(plan: SheetPlan, row: int, column: int, value, style: Style | str | None) -> None:
+    """Put what a person typed; a Formatted number keeps its number format on top of ``style``."""
+    if isinstance(value, Formatted):
+        base = style if isinstance(style, Style) else plan.styles.get(style) or Style("typed")
+        style = replace(base, name=f"{base.name}[{value.num_format}]", num_format=value.num_format)
+        value = value.value
+    plan.put(row, column, value, style)
 
 
 HISTORY_HEADER = Style("history.header", bold=True, fill="1F3864", font_color="FFFFFF")
@@ -176,7 +326,7 @@ def _history_heading(plan: SheetPlan) -> SheetPlan:
 def _history_rows(plan: SheetPlan, rows: list[tuple[str, object, object]], first: int = 1) -> SheetPlan:
     for r, row in enumerate(rows, start=first):
         for c, value in enumerate(row):
-            plan.put(r, c, value, HISTORY_TEXT)
+            put_as_typed(plan, r, c, value, HISTORY_TEXT)
     return plan
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .commentary import (HISTORY_SHEET, carry_manual, history_entries, history_plan, read_manual,
+from .commentary import (HISTORY_SHEET, SheetRecord, carry_manual, history_entries, history_plan, read_manual,
                          user_cells_to_keep)
 from .engine import Scorecard, build_scorecard
 from .layout import SHEET_NAME, monthly_layout, rag_counts
@@ -31,21 +31,25 @@ class RefreshPlan:
     restored: int = 0
 
 
-def plan_refresh(scorecard: Scorecard, existing: dict | None, previous_area, existing_history: dict | None,
-                 sheet_name: str = SHEET_NAME, history_name: str = HISTORY_SHEET,
+def plan_refresh(scorecard: Scorecard, existing: dict | None, recorded: SheetRecord | None,
+                 existing_history: dict | None, sheet_name: str = SHEET_NAME, history_name: str = HISTORY_SHEET,
                  carry_commentary: bool = False, other_cells: set = frozenset()) -> RefreshPlan:
     """Everything a refresh decides, for any backend: the new sheet, what to archive, what to keep.
 
     ``existing`` holds the current Scorecard's cell values, ``other_cells`` the positions of
-    cells with only a formula or formatting, ``previous_area`` the rectangle the tool wrote
-    last time (None at the first refresh).
+    cells with only a formula or formatting, ``recorded`` what the tool recorded on the sheet
+    last time (None, or no names in it, when it has no record: then every cell there is a
+    person's).
     """
     plan = monthly_layout(scorecard)
     plan.name = sheet_name
     existing = existing or {}
-    carried = carry_manual(plan, read_manual(existing), scorecard.reporting_month, carry_commentary,
+    recorded = recorded or SheetRecord()
+    # A sheet that is not the tool's is refused as such before its headings are looked at.
+    keep = user_cells_to_keep(existing, recorded.area, plan, sheet_name, other_cells)
+    previous = read_manual(existing, recorded, sheet_name, plan.header_row)
+    carried = carry_manual(plan, previous, scorecard.reporting_month, carry_commentary,
                            history_entries(existing_history))
-    keep = user_cells_to_keep(existing, previous_area, plan, sheet_name, other_cells)
     history = history_plan(existing_history, carried.history_rows)
     if history is not None:
         history.name = history_name
@@ -130,8 +134,8 @@ def _refresh_locked(path: Path, target: Path, month: str | None, out: Path | Non
     raw = xlsx_file.read_raw_cells(path, name) if existing_sheet else {}
     other_cells = {cell for cell, xml in raw.items() if xlsx_file.raw_cell_has_content(xml)}
     history = xlsx_file.read_sheet_cells(path, history_name) if history_sheet else None
-    area = xlsx_file.sheet_owned_area(path, name) if existing_sheet else None
-    decided = plan_refresh(scorecard, existing, area, history, name, history_name, carry_commentary, other_cells)
+    recorded = xlsx_file.sheet_record(path, name) if existing_sheet else None
+    decided = plan_refresh(scorecard, existing, recorded, history, name, history_name, carry_commentary, other_cells)
     plans = [decided.scorecard_plan] + ([decided.history] if decided.history else [])
     keep_cells = {}
     if decided.keep_cells:

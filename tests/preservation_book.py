@@ -288,6 +288,10 @@ def _write_with_xlsxwriter(path: Path, sheets: dict[str, list[list]]) -> None:
     book.define_name("UnitList", "=Lists!$B$1:$B$2")
     book.define_name("Lists!LocalNote", "=Lists!$A$1")  # a sheet-scoped name
     ws_card.print_area(0, 0, 40, 12)  # _xlnm.Print_Area on the Scorecard
+    # The tool's own record that the title cell is its own (as `scorecard new` writes it): a print
+    # area alone is no such record, and a refresh refuses to overwrite what is not on record.
+    book.define_name("Scorecard!_scorecard_xl_area", "=Scorecard!$A$1:$M$41")
+    book.defined_names[-1][3] = True  # hidden, as the tool writes it
 
     # -- Macro project: xlwings' real vbaProject.bin (ThisWorkbook, Sheet1, Sheet2, Module1).
     book.add_vba_project(io.BytesIO(xlwings_vba_project()), is_stream=True)

@@ -1,7 +1,7 @@
 """The file backend: write SheetPlans into a user's .xlsx/.xlsm by splicing its zip package.
 
 Only the parts that must change are rewritten: the plan's worksheet part, styles.xml (append
-only), and — when a sheet is added, its print names or owned-area name change, or calcChain
+only), and — when a sheet is added, its print names or the tool's record names change, or calcChain
 entries go — workbook.xml, its .rels, [Content_Types].xml and calcChain.xml. Every other member (drawings,
 charts, comments, tables, vbaProject.bin, customUI, sharedStrings, docProps, ...) is copied as
 it is. docProps/app.xml is left alone even when a sheet is added (Excel does not check it).
@@ -12,17 +12,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..commentary import RECORD_NAMES, SheetRecord, recorded_areas
 from ..problems import WorkbookError
 from ..sheetplan import OWNED_AREA_NAME, CellValue, SheetPlan, Style
 from .ooxml_cells import (cell_value, detach_orphan_shared_formulas, has_content, has_formula, iter_cells,
                           raw_element, read_raw, read_values)
-from .ooxml_package import MAIN, Package, SheetEntry, parse_xml
+from .ooxml_package import MAIN, Package, SheetEntry, local_name, parse_xml, q
 from .ooxml_sheet import looks_like_formula, read_old_sheet, render_sheet
-from .ooxml_styles import StyleSheet
+from .ooxml_styles import BUILTIN_FORMATS, StyleSheet
 from .ooxml_workbook import WorkbookEditor, area_reference, parse_area, rows_reference
 
 __all__ = ["OWNED_AREA_NAME", "error_cells", "protected_sheets", "raw_cell_has_content", "read_raw_cells",
-           "read_sheet_cells", "sheet_owned_area", "sheet_print_area", "write_plans"]
+           "read_sheet_cells", "sheet_owned_area", "sheet_print_area", "sheet_record", "write_plans"]
 
 _PROTECTION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetProtection\b([^>]*)>")
 _SHEET_ON = re.compile(rb"""\bsheet\s*=\s*["'](1|true)["']""")
@@ -88,15 +89,56 @@ def raw_cell_has_content(raw: bytes) -> bool:
     return has_content(raw_element(raw))
 
 
-def _local_name_area(package: Package, entry: SheetEntry, name: str) -> tuple[int, int, int, int] | None:
+def _local_names(package: Package, entry: SheetEntry) -> dict[str, str]:
+    """The sheet's own defined names (case-folded) and their formulas."""
+    names = {}
     for element in package.workbook_root().iterfind(f"{{{MAIN}}}definedNames/{{{MAIN}}}definedName"):
-        if element.get("name", "").casefold() == name.casefold() and element.get("localSheetId") == str(entry.index):
-            return parse_area(element.text or "")
-    return None
+        if element.get("localSheetId") == str(entry.index):
+            names.setdefault(element.get("name", "").casefold(), element.text or "")
+    return names
+
+
+def _local_name_area(package: Package, entry: SheetEntry, name: str) -> tuple[int, int, int, int] | None:
+    formula = _local_names(package, entry).get(name.casefold())
+    return parse_area(formula) if formula is not None else None
 
 
 def _owned_area(package: Package, entry: SheetEntry) -> tuple[int, int, int, int] | None:
     return _local_name_area(package, entry, OWNED_AREA_NAME) or _local_name_area(package, entry, "_xlnm.Print_Area")
+
+
+def sheet_record(path: str | Path, sheet_name: str) -> SheetRecord | None:
+    """What the tool recorded on the sheet at its last refresh (its hidden names only: a print area
+    is no record of the tool's) and the number formats of its cells; None if there is no such sheet."""
+    with Package(path) as package:
+        entry, part = _worksheet(package, sheet_name)
+        if entry is None:
+            return None
+        names = _local_names(package, entry)
+        recorded = {name: parse_area(names[name.casefold()]) for name in RECORD_NAMES if name.casefold() in names}
+        return SheetRecord(recorded, _number_formats(package, part) if part else {})
+
+
+def _number_formats(package: Package, part: str) -> dict[tuple[int, int], str]:
+    """The number format code of each number cell whose style has one other than General."""
+    codes = {number: code for code, number in BUILTIN_FORMATS.items()}
+    by_xf = []
+    rel = package.workbook_relationship("styles")
+    if rel is not None and rel.part and package.has(rel.part):
+        styles = parse_xml(package.read(rel.part))
+        for element in styles.iterfind(f"{q(MAIN, 'numFmts')}/{q(MAIN, 'numFmt')}"):
+            codes[int(element.get("numFmtId", "0"))] = element.get("formatCode", "")
+        cell_xfs = styles.find(q(MAIN, "cellXfs"))
+        by_xf = [int(xf.get("numFmtId", "0")) for xf in (cell_xfs if cell_xfs is not None else ())
+                 if local_name(xf) == "xf"]
+    formats = {}
+    for r, c, cell in iter_cells(parse_xml(package.read(part))):
+        if cell.get("t", "n") != "n" or not cell.get("s", "").isdigit() or int(cell.get("s")) >= len(by_xf):
+            continue
+        code = codes.get(by_xf[int(cell.get("s"))])
+        if code and code != "General":
+            formats[(r, c)] = code
+    return formats
 
 
 def sheet_print_area(path: str | Path, sheet_name: str) -> tuple[int, int, int, int] | None:
@@ -107,9 +149,9 @@ def sheet_print_area(path: str | Path, sheet_name: str) -> tuple[int, int, int, 
 
 
 def sheet_owned_area(path: str | Path, sheet_name: str) -> tuple[int, int, int, int] | None:
-    """The rectangle (0-based top, left, bottom, right) the tool wrote on the sheet last time: its
-    hidden ``_scorecard_xl_area`` name, else (a workbook refreshed before that name existed) the
-    sheet's print area; None if neither (or no such sheet)."""
+    """The sheet's hidden ``_scorecard_xl_area`` rectangle (0-based top, left, bottom, right), else
+    its print area; None if neither (or no such sheet). A refresh decides by ``sheet_record``,
+    which counts only the tool's own names."""
     with Package(path) as package:
         entry = package.find_sheet(sheet_name)
         return _owned_area(package, entry) if entry else None
@@ -192,14 +234,16 @@ def _splice_plan(package: Package, editor: WorkbookEditor, stylesheet: StyleShee
     else:
         sheet_name, part = entry.name, entry.part
         old = read_old_sheet(package.read(part))
-        old_area = _owned_area(package, entry)
+        old_area = _local_name_area(package, entry, OWNED_AREA_NAME)  # a print area is no record of ours
         editor.drop_calc_entries(entry.sheet_id, {_ref(raw) for raw in kept.values() if has_formula(raw)})
     xml = render_sheet(plan, xf, old, kept, stylesheet.base_font, quoted, old_area)
     setup = plan.print_setup
     if setup is not None:
-        owned = area_reference(sheet_name, *plan.owned_area())
-        editor.set_sheet_name("Print_Area", sheet_name, owned)
-        editor.set_local_name(OWNED_AREA_NAME, sheet_name, owned, hidden=True)
+        editor.set_sheet_name("Print_Area", sheet_name, area_reference(sheet_name, *plan.owned_area()))
+        areas = recorded_areas(plan)
+        for name in RECORD_NAMES:
+            area = areas.get(name)
+            editor.set_local_name(name, sheet_name, area_reference(sheet_name, *area) if area else None, hidden=True)
         titles = rows_reference(sheet_name, *setup.repeat_rows) if setup.repeat_rows else None
         editor.set_sheet_name("Print_Titles", sheet_name, titles)
     return part, xml

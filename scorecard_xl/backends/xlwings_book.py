@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..problems import WorkbookError, cell_name, column_letter
+from ..commentary import RECORD_NAMES, SheetRecord, recorded_areas
+from ..problems import WorkbookError, cell_name
 from ..reader import Sheet, _clean, find_sheet, is_scorecard_sheet
-from ..sheetplan import OWNED_AREA_NAME, RichText, SheetPlan
+from ..sheetplan import RichText, SheetPlan
+from .ooxml_workbook import area_reference, parse_area  # one notation of A1 areas for both backends
 
 MAX_COLOUR_CELLS = 10_000  # xlwings' limit for one set_colors call
 
@@ -49,21 +51,42 @@ def sheet_cells(sheet: Sheet | None) -> dict[tuple[int, int], object] | None:
     return {(r, c): v for r, row in enumerate(sheet.rows) for c, v in enumerate(row) if v is not None}
 
 
-def owned_area(xl_sheet) -> tuple[int, int, int, int] | None:
-    """The rectangle the tool wrote last time: its own sheet-level name, else the print area."""
-    from .ooxml_workbook import parse_area  # one parser of A1 areas for both backends
-
+def _names(xl_sheet) -> dict[str, object]:
+    """The sheet's own names that are part of the tool's record, by record name."""
+    wanted = {name.casefold(): name for name in RECORD_NAMES}
+    found = {}
     try:
         for name in xl_sheet.names:
-            if name.name.rsplit("!", 1)[-1].casefold() == OWNED_AREA_NAME.casefold():
-                return parse_area(name.refers_to.lstrip("="))
-    except Exception:  # not every Excel client lists sheet names
+            ours = wanted.get(name.name.rsplit("!", 1)[-1].casefold())
+            if ours is not None:
+                found[ours] = name
+    except Exception:  # not every Excel client lists sheet names: then nothing is on record
         pass
-    try:
-        text = xl_sheet.page_setup.print_area
-    except Exception:  # nor reports the print area
-        return None
-    return parse_area(text) if text else None
+    return found
+
+
+def sheet_record(xl_sheet) -> SheetRecord:
+    """What the tool recorded on the sheet at its last refresh: its own names only (a print area is
+    no record of the tool's). Number formats are not asked for: Excel clients cannot all read them."""
+    names = _names(xl_sheet)
+    return SheetRecord({ours: parse_area((name.refers_to or "").lstrip("=")) for ours, name in names.items()})
+
+
+def _record(xl_sheet, plan: SheetPlan) -> None:
+    """Write the tool's record names for ``plan``: changed where they exist (Excel's add-in
+    platform will not add a name twice), added where not, removed where the plan has no such area."""
+    areas = recorded_areas(plan)
+    existing = _names(xl_sheet)
+    for ours in RECORD_NAMES:
+        if ours not in areas:
+            if ours in existing:
+                existing[ours].delete()
+            continue
+        formula = "=" + area_reference(xl_sheet.name, *areas[ours])
+        if ours in existing:
+            existing[ours].refers_to = formula
+        else:
+            xl_sheet.names.add(ours, formula)
 
 
 def rectangles(cells) -> list[tuple[int, int, int, int]]:
@@ -162,8 +185,7 @@ def write_plan(xl_sheet, plan: SheetPlan, previous_area=None) -> None:
     if plan.print_setup is not None:
         top_row, left, bottom, right = area
         xl_sheet.page_setup.print_area = f"{cell_name(top_row, left)}:{cell_name(bottom, right)}"
-        absolute = f"${column_letter(left)}${top_row + 1}:${column_letter(right)}${bottom + 1}"
-        xl_sheet.names.add(OWNED_AREA_NAME, f"='{xl_sheet.name.replace(chr(39), chr(39) * 2)}'!{absolute}")
+        _record(xl_sheet, plan)
 
 
 def _bordered(plan: SheetPlan) -> dict[str, set]:
@@ -214,8 +236,8 @@ def refresh_book(book, month=None, carry_commentary: bool = False):
     history = find_sheet(sheets, HISTORY_SHEET)
     name = existing.name if existing else SHEET_NAME
     xl_scorecard = _sheet(book, name) if existing else None
-    previous_area = owned_area(xl_scorecard) if xl_scorecard is not None else None
-    decided = plan_refresh(scorecard, sheet_cells(existing), previous_area, sheet_cells(history), name,
+    recorded = sheet_record(xl_scorecard) if xl_scorecard is not None else None
+    decided = plan_refresh(scorecard, sheet_cells(existing), recorded, sheet_cells(history), name,
                            history.name if history else HISTORY_SHEET, carry_commentary)
     if xl_scorecard is None:
         xl_scorecard = _sheet(book, name)
@@ -224,7 +246,7 @@ def refresh_book(book, month=None, carry_commentary: bool = False):
         # commentary are still as they were.
         if decided.history is not None:
             write_plan(_sheet(book, decided.history.name), decided.history)
-        write_plan(xl_scorecard, decided.scorecard_plan, previous_area)
+        write_plan(xl_scorecard, decided.scorecard_plan, recorded.area if recorded else None)
     except Exception as error:  # Excel refused a call midway (e.g. a protected sheet)
         raise WorkbookError(f"Excel refused to update the {name} sheet ({error}). If the sheet is protected, "
                             "unprotect it (Review > Unprotect Sheet) and refresh again.") from error

@@ -62,15 +62,25 @@ def edit_cells(path: Path, sheet: str, values: dict[str, object]) -> None:
     book.save(path)
 
 
-def without_commentary_record(path: Path) -> None:
-    """The workbook as the version before the commentary record left it: only the owned area recorded."""
+def rewrite_workbook_xml(path: Path, change) -> None:
     with zipfile.ZipFile(path) as z:
         infos, parts = z.infolist(), {i.filename: z.read(i) for i in z.infolist()}
-    parts["xl/workbook.xml"] = re.sub(rb'<definedName name="_scorecard_xl_(?!area)[^"]*"[^>]*>[^<]*</definedName>', b"",
-                                      parts["xl/workbook.xml"])
+    parts["xl/workbook.xml"] = change(parts["xl/workbook.xml"])
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for info in infos:
             out.writestr(info, parts[info.filename])
+
+
+def deleted_in_excel(path: Path, name: str) -> None:
+    """What Excel does to a name whose cells were deleted (a whole column, say)."""
+    rewrite_workbook_xml(path, lambda xml: re.sub(rb'(<definedName name="%s"[^>]*>)[^<]*' % name.encode(),
+                                                  rb"\1'Scorecard'!#REF!", xml))
+
+
+def without_commentary_record(path: Path) -> None:
+    """The workbook as the version before the commentary record left it: only the owned area recorded."""
+    rewrite_workbook_xml(path, lambda xml: re.sub(
+        rb'<definedName name="_scorecard_xl_(?!area)[^"]*"[^>]*>[^<]*</definedName>', b"", xml))
 
 
 # --- commentary under an edited heading ----------------------------------------------------------
@@ -111,11 +121,12 @@ def test_a_heading_that_no_longer_says_its_month_is_refused_naming_the_cell(tmp_
     assert digest(path) == before
 
 
-def test_without_a_commentary_record_a_lightly_edited_heading_is_still_found(tmp_path):
+@pytest.mark.parametrize("heading", ["Comments (Feb-21)", "Notes (Feb-21)"])
+def test_without_a_commentary_record_a_lightly_edited_heading_is_still_found(tmp_path, heading):
     path = sample_book(tmp_path)
     type_commentary(path, {"M1": NOTE})
     cells = headings(path)
-    edit_cells(path, "Scorecard", {cells["commentary"]: "Comments (Feb-21)", cells["ref"]: "Reference"})
+    edit_cells(path, "Scorecard", {cells["commentary"]: heading, cells["ref"]: "Reference"})
     without_commentary_record(path)
     refresh(path)
     assert commentary_on_sheet(rows_of(path, "Scorecard")) == {"M1": NOTE}
@@ -146,6 +157,25 @@ def test_commentary_whose_ref_was_cleared_is_refused_naming_both_cells(tmp_path,
     column = re.match(r"[A-Z]+", headings(path)["commentary"]).group()
     assert len(error.splitlines()) == 1 and f"Scorecard!{column}{row}" in error and f"A{row}" in error
     assert digest(path) == before
+
+
+def test_commentary_whose_ref_column_was_deleted_is_refused_naming_the_heading(tmp_path, capsys):
+    path = sample_book(tmp_path)
+    type_commentary(path, {"M1": NOTE})
+    cell = headings(path)["commentary"]
+    deleted_in_excel(path, "_scorecard_xl_refs")
+    before = digest(path)
+    assert main(["refresh", str(path)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and f"Scorecard!{cell}" in error and "Ref column" in error
+    assert digest(path) == before
+
+
+def test_a_deleted_commentary_column_leaves_nothing_to_keep(tmp_path):
+    path = sample_book(tmp_path)
+    deleted_in_excel(path, "_scorecard_xl_commentary")
+    refresh(path)
+    assert commentary_on_sheet(rows_of(path, "Scorecard")) == {}
 
 
 # --- a person's own Scorecard sheet ----------------------------------------------------------------

@@ -18,7 +18,7 @@ from . import rules
 from .engine import Scorecard
 from .indicators import PERCENTAGE
 from .layout import (GREY_TEXT, HEADER, HEADER_LEFT, JUDGEMENT_COLOURS, KEY_TEXT, LINE_HEIGHT, NOT_AVAILABLE, RAG_FILLS, REF,
-                     section_band, SUBTITLE, TEXT, TITLE, figure_style, mark_style, target_text, number_format,
+                     page_header, section_band, SUBTITLE, TEXT, TITLE, figure_style, mark_style, target_text, number_format,
                      rag_counts, wrapped_lines)
 from .measures import column, window
 from .months import month_label
@@ -257,7 +257,7 @@ def summary_sheet(scorecard: Scorecard, suppressed: np.ndarray | None = None, ch
     breaks.append(row)
     row = _kpi_table(plan, row, scorecard, table, hidden, suppressing)
     plan.print_setup = PrintSetup(landscape=True, fit_width=1, fit_height=0,
-                                  header=f'&L&"-,Bold"{title.replace("&", "&&")}&R{month_label(month)}',
+                                  header=page_header(title, month_label(month)),
                                   footer=f"&LSummary, {month_label(month)}&RPage &P of &N")
     return SummarySheet(plan, lists, specs, (0, 0, row, LAST), breaks, counts)
 

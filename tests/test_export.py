@@ -205,6 +205,16 @@ def test_the_kpi_key_wraps_across_the_table_so_it_prints_within_the_page(copy):
     assert "(Info and Within limits: the direction of the numbers)" in sheet.cell(row, 1).value
 
 
+def test_a_long_title_gives_the_summary_a_page_header_within_excels_limit(tmp_path):
+    title, organisation = "Children's Services & Early Help " * 8, "Metropolitan Borough Council & Partners " * 3
+    path = make_workbook(tmp_path / "long.xlsx", [indicator("A")], monthly_series("A", 2020, 1, [10] * 14),
+                         settings={"Title": title, "Organisation": organisation})
+    summary = parts(export_copy(path, out=tmp_path / "copy.xlsx").workbook)["xl/worksheets/sheet1.xml"]
+    header = etree.fromstring(summary).find(f".//{MAIN}oddHeader").text
+    assert header.startswith('&L&"-,Bold"Children\'s Services && Early Help') and header.endswith("\u2026&RFeb-21")
+    assert len(header.encode("utf-16-le")) // 2 <= 255  # Excel's limit; XlsxWriter drops a longer one
+
+
 def test_source_with_macros_and_hidden_sheets_exports_cleanly(tmp_path):
     book = build_preservation_book(tmp_path / "kept.xlsm")
     refresh(book)

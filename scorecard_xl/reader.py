@@ -7,6 +7,7 @@ parsing serves files read with python-calamine and open workbooks read through x
 from __future__ import annotations
 
 import datetime as _dt
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,8 @@ from typing import Callable
 from .problems import WorkbookError
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and encrypted OOXML both use it
+ZIP_SIGNATURE = b"PK\x03\x04"
+REPAIR = "Open it in Excel, let Excel repair it if it offers to, save it, and try again."
 
 
 @dataclass(frozen=True)
@@ -47,10 +50,18 @@ def _clean(value):
     return value
 
 
+_NOT_FILES = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+              (stat.S_ISSOCK, "a socket"))
+
+
 def check_readable(path: Path) -> None:
     """Refuse, in plain words, the files we must not or cannot read."""
     if not path.exists():
         raise WorkbookError(f"There is no file at {path}.")
+    mode = path.stat().st_mode  # of what a link points to: a link to a workbook is a workbook
+    for test, what in _NOT_FILES:
+        if test(mode):  # opening one would wait for a writer, or read for ever
+            raise WorkbookError(f"{path} is not a file but {what}; name the workbook itself (an .xlsx or .xlsm file).")
     if path.suffix.lower() == ".xls":
         raise WorkbookError(
             f"{path.name} is an old-style .xls workbook. Open it in Excel and use "
@@ -63,6 +74,9 @@ def check_readable(path: Path) -> None:
             "Remove the password in Excel (File > Info > Protect Workbook > Encrypt with "
             "Password, clear it), save, and try again.")
     if not zipfile.is_zipfile(path):
+        if head.startswith(ZIP_SIGNATURE):
+            raise WorkbookError(f"{path.name} is damaged: it is cut short (the end of its zip directory is "
+                                f"missing). {REPAIR}")
         raise WorkbookError(f"{path.name} is not an Excel workbook (.xlsx or .xlsm).")
 
 

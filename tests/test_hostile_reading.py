@@ -7,10 +7,14 @@ import os
 import subprocess
 import sys
 import textwrap
+import tracemalloc
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from damaged_packages import write_big_member
+from scorecard_xl.backends.ooxml_package import Package
 from scorecard_xl.cli import main
 from workbooks import indicator, make_workbook, monthly_series
 
@@ -53,6 +57,25 @@ def run_measured(tmp_path: Path, *args, memory_cap: int = 4 << 30, timeout: int 
                             capture_output=True, text=True, timeout=timeout, preexec_fn=cap)
     peak = int(peak_file.read_text()) if peak_file.exists() else None
     return result.returncode, result.stdout + result.stderr, peak
+
+
+# --- copying parts unchanged -----------------------------------------------------------------------
+
+def test_parts_copied_unchanged_are_streamed(tmp_path):
+    path = small_book(tmp_path / "book.xlsx")
+    write_big_member(path, "xl/media/film.bin", b"", bytes(range(256)) * 4096, 60, b"")  # 60 MB
+    target = tmp_path / "copy.xlsx"
+    tracemalloc.start()
+    try:
+        with Package(path) as package:
+            package.write(target, {})
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000
+    with zipfile.ZipFile(path) as old, zipfile.ZipFile(target) as new:
+        assert [i.filename for i in old.infolist()] == [i.filename for i in new.infolist()]
+        assert all(old.getinfo(n).CRC == new.getinfo(n).CRC for n in old.namelist())
 
 
 # --- only regular files are opened -------------------------------------------------------------------

@@ -2,23 +2,31 @@
 
 Writing copies every member we do not change with its original ZipInfo (name, order, date,
 compression, attributes), so its decompressed bytes are identical; changed members keep their
-place in the zip, new ones are appended, removed ones are left out.
+place in the zip, new ones are appended, removed ones are left out. Unchanged members are copied
+as streams, never held whole.
+
+Every part is read through ``Package.read`` or ``Package.open``, the one guard against damaged and
+hostile packages: a part that is missing, corrupt, not XML or bigger than any scorecard needs
+becomes a one-line WorkbookError naming the file and the part, before it costs memory.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+import shutil
 import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 from urllib.parse import unquote
 
 from lxml import etree
 
 from ..problems import WorkbookError
-from ..reader import check_readable
+from ..reader import REPAIR, check_readable
+from .package_faults import ZIP_FAULTS, GuardedStream, PartBytes, size_text, xml_fault, zip_fault
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -36,6 +44,20 @@ CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.work
 
 CONTENT_TYPES_PART = "[Content_Types].xml"
 
+# What each kind of sheet other than a worksheet is, by the last word of its relationship type.
+OTHER_SHEET_KINDS = {
+    "chartsheet": "a chart sheet",
+    "dialogsheet": "an Excel 5 dialog sheet",
+    "xlmacrosheet": "an Excel 4 macro sheet",
+    "xlintlmacrosheet": "an Excel 4 macro sheet",
+}
+
+# No scorecard workbook comes near these: a 300-indicator, 10-year Data sheet unpacks to about
+# 5 MB and packs about 10 to 1. Past them a part is refused before it is unpacked.
+PART_SIZE_LIMIT = 100_000_000
+PACKING_RATIO_LIMIT = 200  # checked for parts that unpack to more than a megabyte
+_CHUNK = 1 << 16
+
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 
@@ -51,7 +73,12 @@ def local_name(element) -> str:
 
 
 def parse_xml(data: bytes):
-    return etree.fromstring(data, _PARSER)
+    try:
+        return etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        if isinstance(data, PartBytes):
+            raise data.damaged(xml_fault(exc)) from exc
+        raise
 
 
 def serialize_xml(root, original: bytes | None = None) -> bytes:
@@ -90,6 +117,8 @@ class SheetEntry:
     part: str | None
     is_worksheet: bool
     index: int  # 0-based position in <sheets>, the localSheetId of its defined names
+    kind: str = "a worksheet"  # what it is, in words: "an Excel 4 macro sheet", ...
+    visible: bool = True
 
 
 def clone_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
@@ -125,13 +154,15 @@ class Package:
         check_readable(self.path)
         try:
             self._zip = zipfile.ZipFile(self.path)
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise WorkbookError(f"{self.path.name} could not be opened as a workbook ({exc}).") from exc
+        except (zipfile.BadZipFile, ValueError, struct.error, EOFError) as exc:
+            raise WorkbookError(f"{self.path.name} is damaged: its zip directory cannot be read ({exc}). "
+                                + REPAIR) from exc
         self.infos = self._zip.infolist()
         self._names = {info.filename for info in self.infos}
         self._cache: dict[str, bytes] = {}
         self._workbook_root = None
         self._sheets: list[SheetEntry] | None = None
+        self.workbook_part = ""  # for describe(), while it is being found
         self.workbook_part = self._find_workbook_part()
 
     def close(self) -> None:
@@ -146,11 +177,62 @@ class Package:
     def has(self, part: str) -> bool:
         return part in self._names
 
+    # --- the guard: every part is read through here -------------------------------------------------
+    def describe(self, part: str) -> str:
+        """A part as a person can place it: "its sheet 'Data' (xl/worksheets/sheet2.xml)"."""
+        for entry in self._sheets or ():
+            if entry.part == part:
+                return f"its sheet {entry.name!r} ({part})"
+        if part == self.workbook_part:
+            return f"its list of sheets ({part})"
+        for kind in ("sharedStrings", "styles"):
+            if self._sheets is not None:  # the workbook's relationships are known by then
+                rel = self.workbook_relationship(kind)
+                if rel is not None and rel.part == part:
+                    return f"its {'shared strings' if kind == 'sharedStrings' else kind} part ({part})"
+        return f"its part {part}"
+
+    def damaged(self, part: str, fault: str) -> WorkbookError:
+        """The one line for a damaged part: ``fault`` says what is wrong ("is missing", ...)."""
+        return WorkbookError(f"{self.path.name} is damaged: {self.describe(part)} {fault}. {REPAIR}")
+
+    def _refuse_oversized(self, info: zipfile.ZipInfo) -> None:
+        """Refuse, before unpacking, a part bigger than any scorecard needs or packed as only a bomb is."""
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size <= PART_SIZE_LIMIT and (info.file_size <= 1_000_000 or ratio <= PACKING_RATIO_LIMIT):
+            return
+        what = (f"{self.path.name} is refused: {self.describe(info.filename)} would unpack to "
+                f"{size_text(info.file_size)}")
+        if info.file_size > PART_SIZE_LIMIT:
+            raise WorkbookError(
+                f"{what}, more than the {PART_SIZE_LIMIT // 1_000_000} MB limit for any part a scorecard reads "
+                "(a 300-indicator, 10-year Data sheet is about 5 MB). If the workbook is genuine, move what the "
+                "scorecard does not need to another workbook and try again.")
+        raise WorkbookError(
+            f"{what} from {size_text(info.compress_size)}, {ratio:,.0f} times its packed size: only a zip bomb "
+            "packs like that. If the workbook is genuine, open it in Excel, save it and try again.")
+
+    def open(self, part: str) -> IO[bytes]:
+        """A stream of the part's bytes (for parsing as it unpacks), checked as ``read`` checks."""
+        if part not in self._names:
+            raise self.damaged(part, "is missing")
+        info = self._zip.getinfo(part)
+        self._refuse_oversized(info)
+        return self._stream(info, PART_SIZE_LIMIT)
+
+    def _stream(self, info: zipfile.ZipInfo, limit: int) -> "GuardedStream":
+        try:
+            stream = self._zip.open(info)
+        except ZIP_FAULTS as exc:
+            raise self.damaged(info.filename, zip_fault(exc)) from exc
+        return GuardedStream(stream, lambda fault: self.damaged(info.filename, fault), min(info.file_size, limit))
+
     def read(self, part: str) -> bytes:
         if part not in self._cache:
-            if part not in self._names:
-                raise WorkbookError(f"{self.path.name} is damaged: its part {part} is missing.")
-            self._cache[part] = self._zip.read(part)
+            with self.open(part) as stream:
+                data = PartBytes(stream.read())
+            data.damaged = lambda fault, part=part: self.damaged(part, fault)
+            self._cache[part] = data
         return self._cache[part]
 
     def relationships(self, source_part: str) -> list[Relationship]:
@@ -176,6 +258,8 @@ class Package:
         return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
 
     def _find_workbook_part(self) -> str:
+        if not self.has("_rels/.rels") and self.has("xl/workbook.xml"):
+            raise self.damaged("_rels/.rels", "is missing")  # every package has it; Excel refuses one without
         for rel in self.relationships(""):
             if rel.type.endswith("/officeDocument") and rel.part:
                 if "purl.oclc.org" in rel.type:
@@ -217,10 +301,14 @@ class Package:
         entries = []
         for index, sheet in enumerate(workbook.iterfind(f"{{{MAIN}}}sheets/{{{MAIN}}}sheet")):
             rel = rels.get(sheet.get(q(REL, "id"), ""))
+            kind = rel.type.rsplit("/", 1)[-1] if rel else "worksheet"
+            sheet_id = sheet.get("sheetId", "0")
             entries.append(SheetEntry(
-                name=sheet.get("name", ""), sheet_id=int(sheet.get("sheetId", "0")),
+                name=sheet.get("name", ""), sheet_id=int(sheet_id) if sheet_id.isdigit() else 0,
                 rel_id=sheet.get(q(REL, "id"), ""), part=rel.part if rel else None,
-                is_worksheet=bool(rel and rel.type.endswith("/worksheet")), index=index))
+                is_worksheet=kind == "worksheet", index=index,
+                kind="a worksheet" if kind == "worksheet" else OTHER_SHEET_KINDS.get(kind.lower(), "not a worksheet"),
+                visible=sheet.get("state", "visible") == "visible"))
         return entries
 
     def find_sheet(self, name: str) -> SheetEntry | None:
@@ -241,8 +329,10 @@ class Package:
                 for info in self.infos:
                     if info.filename in removed:
                         continue
-                    data = changed[info.filename] if info.filename in changed else self._zip.read(info)
-                    out.writestr(clone_info(info), data)
+                    if info.filename in changed:
+                        out.writestr(clone_info(info), changed[info.filename])
+                    else:
+                        self._copy(info, out)
                 for name, data in changed.items():
                     if name not in self._names:
                         info = zipfile.ZipInfo(name, template.date_time if template else (1980, 1, 1, 0, 0, 0))
@@ -252,3 +342,10 @@ class Package:
         except BaseException:
             target.unlink(missing_ok=True)  # no half-written workbook left behind
             raise
+
+    def _copy(self, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
+        """One member copied unchanged, a piece at a time, whatever its size."""
+        clone = clone_info(info)
+        clone.file_size = info.file_size  # as writestr would set it: zip64 is decided from it
+        with self._stream(info, info.file_size) as source, out.open(clone, "w") as copy:
+            shutil.copyfileobj(source, copy, _CHUNK)

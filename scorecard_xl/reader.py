@@ -1,7 +1,8 @@
 """Read stage: a workbook file -> sheets of plain cell values.
 
 Everything downstream works on ``Sheet`` (a name and a grid anchored at A1), so the same
-parsing serves files read with python-calamine and open workbooks read through xlwings.
+parsing serves files (their sheet XML read as it unpacks, keeping only the cells present) and
+open workbooks read through xlwings.
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from __future__ import annotations
 import datetime as _dt
 import stat
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .problems import WorkbookError
 
@@ -20,25 +22,107 @@ ZIP_SIGNATURE = b"PK\x03\x04"
 REPAIR = "Open it in Excel, let Excel repair it if it offers to, save it, and try again."
 
 
+class SparseRow(Sequence):
+    """A row whose few cells lie far apart (a note at XFD7): as long as its last cell, holding only
+    the cells present; the others read as None."""
+
+    __slots__ = ("_cells", "_length")
+
+    def __init__(self, cells: dict[int, object], length: int):
+        self._cells, self._length = cells, length
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._cells.get(i) for i in range(*index.indices(self._length))]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        return self._cells.get(index)
+
+    def __iter__(self) -> Iterator:
+        get = self._cells.get
+        return (get(c) for c in range(self._length))
+
+
+class SheetRows(Sequence):
+    """A sheet's rows read from a file: as many as up to its last filled row, but only the rows
+    present take memory; an absent row reads as an empty one. Read-only."""
+
+    __slots__ = ("_rows", "_height")
+
+    def __init__(self, rows: dict[int, Sequence]):
+        self._rows = rows
+        self._height = max(rows) + 1 if rows else 0
+
+    def __len__(self) -> int:
+        return self._height
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._rows.get(r, ()) for r in range(*index.indices(self._height))]
+        if index < 0:
+            index += self._height
+        if not 0 <= index < self._height:
+            raise IndexError(index)
+        return self._rows.get(index, ())
+
+    def __iter__(self) -> Iterator[Sequence]:
+        get = self._rows.get
+        return (get(r, ()) for r in range(self._height))
+
+    def present(self) -> Iterator[tuple[int, Sequence]]:
+        return ((r, self._rows[r]) for r in sorted(self._rows))
+
+
+def row_of(columns: list[int], values: list) -> Sequence:
+    """A row's storage from its present cells (columns ascending): a plain list up to its last
+    cell, unless the cells are so far apart that a SparseRow is smaller."""
+    length = columns[-1] + 1
+    if length == len(columns):
+        return values
+    if length > 2 * len(columns) + 32:
+        return SparseRow(dict(zip(columns, values)), length)
+    row = [None] * length
+    for column, value in zip(columns, values):
+        row[column] = value
+    return row
+
+
 @dataclass(frozen=True)
 class Sheet:
     """One worksheet's values; ``rows[r][c]`` is the cell at 0-based row r, column c (A1 = [0][0]).
 
+    ``rows`` is a list of lists (made by hand, or read from Excel through xlwings) or, read from
+    a file, a SheetRows: either way ``len(rows)`` is the height, ``rows[r]`` a row as long as its
+    last cell (empty for a row with nothing in it), and iterating gives every row.
     Values are None, bool, int, float, str, datetime.date or datetime.datetime.
     """
 
     name: str
-    rows: list[list]
+    rows: Sequence[Sequence]
     visible: bool = True
 
     def value(self, row: int, column: int):
-        if row < len(self.rows) and column < len(self.rows[row]):
-            return self.rows[row][column]
+        if row < len(self.rows):
+            cells = self.rows[row]
+            if column < len(cells):
+                return cells[column]
         return None
 
     @property
     def height(self) -> int:
         return len(self.rows)
+
+    def present_rows(self) -> Iterator[tuple[int, Sequence]]:
+        """(row, cells) for each row holding something, in order; for a sheet read from a file it
+        costs the rows present, not the height."""
+        if isinstance(self.rows, SheetRows):
+            return self.rows.present()
+        return ((r, row) for r, row in enumerate(self.rows) if any(v is not None for v in row))
 
 
 def _clean(value):
@@ -85,40 +169,38 @@ def read_workbook(path: str | Path, wanted: Callable[[str], bool] | None = None)
 
     ``wanted(name)`` picks which sheets' cells are read (default: the ones a scorecard uses):
     a workbook may also hold a 50,000-row export or years of other work, and reading those
-    would make every refresh pay for them.
+    would make every refresh pay for them. Sheets of other kinds (chart, dialog and Excel 4
+    macro sheets) are never read; a wanted name on one is refused, saying what the sheet is.
     """
-    wanted = wanted or is_scorecard_sheet
-    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+    from .backends.ooxml_package import Package
+    from .backends.ooxml_stream import CellBudget, cell_values, read_rows
 
-    path = Path(path)
-    check_readable(path)
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine's errors are not for people
-        raise WorkbookError(f"{path.name} could not be read as a workbook ({exc}).") from exc
-    sheets = []
-    for meta in book.sheets_metadata:
-        if meta.typ != SheetTypeEnum.WorkSheet or not wanted(meta.name):
-            continue
-        grid = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-        rows = [[_clean(v) for v in row] for row in grid]
-        sheets.append(Sheet(meta.name, rows, meta.visible == SheetVisibleEnum.Visible))
-    _restore_error_cells(path, sheets)
+    wanted = wanted or is_scorecard_sheet
+    with Package(path) as package:
+        chosen = [entry for entry in package.sheets() if wanted(entry.name)]
+        for entry in chosen:
+            if not entry.is_worksheet:
+                raise WorkbookError(
+                    f"{package.path.name}: the sheet {entry.name!r} is {entry.kind}, not a worksheet, so the "
+                    f"scorecard cannot read it. Give it another name, and keep the {entry.name.strip()} table on "
+                    f"an ordinary worksheet called {entry.name.strip()}.")
+            if not entry.part:
+                raise WorkbookError(f"{package.path.name} is damaged: its sheet {entry.name!r} has no part (its "
+                                    f"relationship is missing). {REPAIR}")
+        if not chosen:
+            return []
+        values, budget = cell_values(package), CellBudget(package)
+        sheets = [Sheet(entry.name, SheetRows(read_rows(package, entry.part, entry.name, values, budget, row_of)),
+                        entry.visible) for entry in chosen]
     return sheets
 
 
-def _restore_error_cells(path: Path, sheets: list[Sheet]) -> None:
-    """Put Excel's error text (#N/A, ...) back where calamine shows an empty cell."""
-    from .backends.xlsx_file import error_cells
+def sheet_names(path: str | Path) -> list[str]:
+    """The names of every sheet in the workbook file, of whatever kind, in workbook order."""
+    from .backends.ooxml_package import Package
 
-    for name, cells in error_cells(path, [s.name for s in sheets]).items():
-        sheet = next(s for s in sheets if s.name == name)
-        for (r, c), text in cells.items():
-            while len(sheet.rows) <= r:
-                sheet.rows.append([])
-            row = sheet.rows[r]
-            row.extend([None] * (c + 1 - len(row)))
-            row[c] = text
+    with Package(path) as package:
+        return [entry.name for entry in package.sheets()]
 
 
 SCORECARD_SHEETS = ("indicators", "data", "settings", "scorecard", "commentary history")

@@ -9,20 +9,12 @@ from typing import Iterator
 
 from ..problems import cell_name
 from ..sheetplan import CellValue
-from .ooxml_package import MAIN, Package, local_name, parse_xml, q
+from .ooxml_package import MAIN, Package, parse_xml, q
+from .ooxml_stream import CellBudget, column_index, iter_elements, iter_row_cells
 from .ooxml_text import fragment, text_of_string_item, unescape_excel
 
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _INTEGER = re.compile(r"^-?\d{1,15}$")
-
-
-def column_index(letters: str) -> int:
-    """Spreadsheet column letters -> 0-based column: 'A' -> 0, 'AB' -> 27 (any case).
-    The one parser of column letters; ``problems.column_letter`` is the reverse."""
-    number = 0
-    for ch in letters.upper():
-        number = number * 26 + ord(ch) - 64
-    return number - 1
 
 
 def parse_ref(ref: str) -> tuple[int, int] | None:
@@ -34,11 +26,11 @@ def parse_ref(ref: str) -> tuple[int, int] | None:
 
 
 def shared_strings(package: Package) -> list:
+    """The shared strings, rich text kept as RichText; parsed as the part unpacks."""
     rel = package.workbook_relationship("sharedStrings")
     if rel is None or not rel.part or not package.has(rel.part):
         return []
-    root = parse_xml(package.read(rel.part))
-    return [text_of_string_item(item) for item in root if local_name(item) == "si"]
+    return [text_of_string_item(item) for item in iter_elements(package, rel.part, q(MAIN, "si"))]
 
 
 def iter_cells(sheet_root) -> Iterator[tuple[int, int, object]]:
@@ -90,10 +82,16 @@ def cell_value(cell, strings: list) -> CellValue:
         return raw
 
 
+def _cells(package: Package, part: str) -> Iterator[tuple[int, int, object]]:
+    name = next((entry.name for entry in package.sheets() if entry.part == part), part)
+    return iter_row_cells(package, part, CellBudget(package), name)
+
+
 def read_values(package: Package, part: str) -> dict[tuple[int, int], CellValue]:
+    """The values of the worksheet ``part``'s non-empty cells by (row, column), read as it unpacks."""
     strings = shared_strings(package)
     values = {}
-    for r, c, cell in iter_cells(parse_xml(package.read(part))):
+    for r, c, cell in _cells(package, part):
         value = cell_value(cell, strings)
         if value is not None:
             values[(r, c)] = value
@@ -104,7 +102,7 @@ def read_raw(package: Package, part: str) -> dict[tuple[int, int], bytes]:
     """Each cell's <c> element as bytes for a sheet whose root declares only the main namespace
     (with an explicit ``r``), ready to be placed in another <row>."""
     raw = {}
-    for r, c, cell in iter_cells(parse_xml(package.read(part))):
+    for r, c, cell in _cells(package, part):
         if cell.get("r") != cell_name(r, c):
             cell = copy.deepcopy(cell)
             cell.set("r", cell_name(r, c))

@@ -17,7 +17,7 @@ from ..problems import WorkbookError
 from ..sheetplan import OWNED_AREA_NAME, CellValue, SheetPlan, Style
 from .ooxml_cells import (cell_value, detach_orphan_shared_formulas, has_content, has_formula, iter_cells,
                           raw_element, read_raw, read_values)
-from .ooxml_package import MAIN, Package, SheetEntry, local_name, parse_xml, q
+from .ooxml_package import MAIN, Package, SheetEntry, parse_xml, q
 from .ooxml_sheet import looks_like_formula, read_old_sheet, render_sheet
 from .ooxml_styles import BUILTIN_FORMATS, StyleSheet
 from .ooxml_workbook import WorkbookEditor, area_reference, parse_area, rows_reference
@@ -121,21 +121,18 @@ def sheet_record(path: str | Path, sheet_name: str) -> SheetRecord | None:
 
 def _number_formats(package: Package, part: str) -> dict[tuple[int, int], str]:
     """The number format code of each number cell whose style has one other than General."""
-    codes = {number: code for code, number in BUILTIN_FORMATS.items()}
+    codes = {str(number): code for code, number in BUILTIN_FORMATS.items()}
     by_xf = []
     rel = package.workbook_relationship("styles")
     if rel is not None and rel.part and package.has(rel.part):
         styles = parse_xml(package.read(rel.part))
         for element in styles.iterfind(f"{q(MAIN, 'numFmts')}/{q(MAIN, 'numFmt')}"):
-            codes[int(element.get("numFmtId", "0"))] = element.get("formatCode", "")
-        cell_xfs = styles.find(q(MAIN, "cellXfs"))
-        by_xf = [int(xf.get("numFmtId", "0")) for xf in (cell_xfs if cell_xfs is not None else ())
-                 if local_name(xf) == "xf"]
+            codes[element.get("numFmtId", "")] = element.get("formatCode", "")
+        by_xf = [codes.get(xf.get("numFmtId", "0")) for xf in styles.iterfind(f"{q(MAIN, 'cellXfs')}/{q(MAIN, 'xf')}")]
     formats = {}
     for r, c, cell in iter_cells(parse_xml(package.read(part))):
-        if cell.get("t", "n") != "n" or not cell.get("s", "").isdigit() or int(cell.get("s")) >= len(by_xf):
-            continue
-        code = codes.get(by_xf[int(cell.get("s"))])
+        style = cell.get("s", "0")
+        code = by_xf[int(style)] if cell.get("t", "n") == "n" and style.isdigit() and int(style) < len(by_xf) else None
         if code and code != "General":
             formats[(r, c)] = code
     return formats

@@ -324,3 +324,18 @@ def test_the_live_path_writes_commentary_typed_as_a_date_back_as_a_date(tmp_path
     assert refresh_book(remote).commentary_kept == 1
     sent = [v for a in remote.json()["actions"] if a["func"] == "setValues" for row in a["values"] for v in row]
     assert "2021-03-01" in sent  # a date, which Excel shows as one (not 44256, nor the text '2021-03-01)
+
+
+def test_a_style_whose_format_id_is_not_a_number_is_read_as_no_format(tmp_path):
+    path = sample_book(tmp_path)
+    type_commentary(path, {"M1": NOTE})
+    with zipfile.ZipFile(path) as z:
+        infos, parts = z.infolist(), {i.filename: z.read(i) for i in z.infolist()}
+    styles = parts["xl/styles.xml"]
+    first = styles.index(b'numFmtId="', styles.index(b"<cellXfs"))
+    parts["xl/styles.xml"] = styles[:first] + b'numFmtId="x' + styles[first + len(b'numFmtId="'):]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in infos:
+            out.writestr(info, parts[info.filename])
+    refresh(path)
+    assert commentary_on_sheet(rows_of(path, "Scorecard")) == {"M1": NOTE}

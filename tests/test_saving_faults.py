@@ -4,6 +4,7 @@ is one line, and nothing of ours is left beside it."""
 
 import functools
 import hashlib
+import json
 import os
 import random
 import stat
@@ -396,8 +397,6 @@ class Commands:
     """`scorecard` processes, each forked from one prepared interpreter."""
 
     def __init__(self, scratch: Path):
-        import json
-        self.json = json
         self.logs = scratch
         self.server = subprocess.Popen([sys.executable, "-c", FORK_SERVER, str(new_book(scratch / "warm"))],
                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -405,7 +404,7 @@ class Commands:
         self.count = 0
 
     def _ask(self, command: dict) -> int:
-        self.server.stdin.write(self.json.dumps(command) + "\n")
+        self.server.stdin.write(json.dumps(command) + "\n")
         self.server.stdin.flush()
         return int(self.server.stdout.readline())
 

@@ -48,34 +48,19 @@ class SparseRow(Sequence):
         return (get(c) for c in range(self._length))
 
 
-class SheetRows(Sequence):
-    """A sheet's rows read from a file: as many as up to its last filled row, but only the rows
-    present take memory; an absent row reads as an empty one. Read-only."""
-
-    __slots__ = ("_rows", "_height")
+class SheetRows(list):
+    """A sheet's rows read from a file, up to its last filled row: the rows present hold their
+    cells, every other row is the one shared empty tuple, so a note at row 1,048,576 costs a slot
+    per row (8 MB at most) and indexing stays as fast as a list's."""
 
     def __init__(self, rows: dict[int, Sequence]):
-        self._rows = rows
-        self._height = max(rows) + 1 if rows else 0
+        super().__init__([()] * (max(rows) + 1 if rows else 0))
+        for r, cells in rows.items():
+            self[r] = cells
+        self.present = sorted(rows)
 
-    def __len__(self) -> int:
-        return self._height
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self._rows.get(r, ()) for r in range(*index.indices(self._height))]
-        if index < 0:
-            index += self._height
-        if not 0 <= index < self._height:
-            raise IndexError(index)
-        return self._rows.get(index, ())
-
-    def __iter__(self) -> Iterator[Sequence]:
-        get = self._rows.get
-        return (get(r, ()) for r in range(self._height))
-
-    def present(self) -> Iterator[tuple[int, Sequence]]:
-        return ((r, self._rows[r]) for r in sorted(self._rows))
+    def present_rows(self) -> Iterator[tuple[int, Sequence]]:
+        return ((r, self[r]) for r in self.present)
 
 
 def row_of(columns: list[int], values: list) -> Sequence:
@@ -98,7 +83,8 @@ class Sheet:
 
     ``rows`` is a list of lists (made by hand, or read from Excel through xlwings) or, read from
     a file, a SheetRows: either way ``len(rows)`` is the height, ``rows[r]`` a row as long as its
-    last cell (empty for a row with nothing in it), and iterating gives every row.
+    last cell (empty for a row with nothing in it; a SparseRow when its cells lie far apart), and
+    iterating gives every row.
     Values are None, bool, int, float, str, datetime.date or datetime.datetime.
     """
 
@@ -121,7 +107,7 @@ class Sheet:
         """(row, cells) for each row holding something, in order; for a sheet read from a file it
         costs the rows present, not the height."""
         if isinstance(self.rows, SheetRows):
-            return self.rows.present()
+            return self.rows.present_rows()
         return ((r, row) for r, row in enumerate(self.rows) if any(v is not None for v in row))
 
 

@@ -43,10 +43,13 @@ class CellBudget:
     def spend(self, cells: int, sheet: str, row: int) -> None:
         self.left -= cells
         if self.left < 0:
-            raise WorkbookError(
-                f"{self.package.path.name} holds more than {CELL_LIMIT:,} filled cells in the sheets a scorecard "
-                f"reads (the limit was reached on the sheet {sheet!r}, row {row + 1:,}); no scorecard workbook "
-                "needs that many. Move what the scorecard does not need to another workbook and try again.")
+            raise self.exceeded(sheet, row)
+
+    def exceeded(self, sheet: str, row: int) -> WorkbookError:
+        return WorkbookError(
+            f"{self.package.path.name} holds more than {CELL_LIMIT:,} filled cells in the sheets a scorecard "
+            f"reads (the limit was reached on the sheet {sheet!r}, row {row + 1:,}); no scorecard workbook "
+            "needs that many. Move what the scorecard does not need to another workbook and try again.")
 
 
 def column_index(letters: str) -> int:
@@ -106,30 +109,34 @@ class _Grid:
 class _TextPieces:
     """Collects the <t> text of an <si> or <is>, leaving out phonetic runs (<rPh>)."""
 
+    __slots__ = ("collecting", "phonetic", "text_so_far", "pieces", "keep")
+
     def __init__(self):
         self.collecting = False
         self.phonetic = False
-        self.buffer: list[str] = []
+        self.text_so_far = ""  # of the element being read; one piece, almost always
         self.pieces: list[tuple[str, bool]] = []
         self.keep = False
 
     def start_text(self, attrib) -> None:
         if not self.phonetic:
-            self.collecting, self.buffer = True, []
+            self.collecting, self.text_so_far = True, ""
             self.keep = attrib.get(_PRESERVE) == "preserve"
 
     def end_text(self) -> None:
         if self.collecting:
-            self.pieces.append(("".join(self.buffer), self.keep))
+            self.pieces.append((self.text_so_far, self.keep))
             self.collecting = False
 
     def data(self, text: str) -> None:
         if self.collecting:
-            self.buffer.append(text)
+            self.text_so_far += text
 
 
 class _StringsTarget(_TextPieces):
     """lxml parser target for sharedStrings.xml: the text of each <si>, flattened."""
+
+    __slots__ = ("strings", "_too_many")
 
     def __init__(self, too_many: Callable[[], Exception]):
         super().__init__()
@@ -163,14 +170,18 @@ class _SheetTarget(_TextPieces):
     (columns ascending, values) in ``rows`` as the row ends. The hot path (a cell with a number or
     a shared string) is written out here, as every call per cell shows in the time of a refresh."""
 
+    __slots__ = ("values", "grid", "build", "budget", "sheet_name", "rows", "columns", "cells", "in_cell", "row",
+                 "column", "kind", "style", "text")
+
     def __init__(self, values: CellValues, grid: _Grid, build: Callable[[list, list], Sequence],
-                 spend: Callable[[int, int], None]):
+                 budget: CellBudget, sheet_name: str):
         super().__init__()
-        self.values, self.grid, self.build, self.spend = values, grid, build, spend
+        self.values, self.grid, self.build = values, grid, build
+        self.budget, self.sheet_name = budget, sheet_name
         self.rows: dict[int, Sequence] = {}
         self.columns: list[int] = []
         self.cells: list = []
-        self.in_cell = self.ordered = False
+        self.in_cell = False
         self.row = self.column = 0
         self.kind = self.style = self.text = None
 
@@ -181,18 +192,16 @@ class _SheetTarget(_TextPieces):
             column = _COLUMNS.get(ref.rstrip(_DIGITS)) if ref is not None and grid.row_given else None
             if column is None:
                 self.row, column = grid.next_cell(ref)
-            if self.columns and column <= self.columns[-1]:
-                self.ordered = False
             grid.column = self.column = column
             self.kind, self.style, self.text = attrib.get("t"), attrib.get("s"), None
             self.in_cell = True
         elif tag == _V:
             if self.in_cell:
-                self.collecting, self.buffer = True, []
+                self.collecting, self.text_so_far = True, ""
         elif tag == _ROW:
             self.flush()
             self.grid.next_row(attrib.get("r"))
-            self.row, self.ordered = self.grid.row, True
+            self.row = self.grid.row
         elif tag == _T:
             if self.in_cell:
                 self.start_text(attrib)
@@ -231,7 +240,7 @@ class _SheetTarget(_TextPieces):
             self.cells.append(value)
         elif tag == _V:
             if self.collecting:
-                self.text, self.collecting = "".join(self.buffer), False
+                self.text, self.collecting = self.text_so_far, False
         elif tag == _ROW:
             self.flush()
         elif tag == _T:
@@ -248,13 +257,15 @@ class _SheetTarget(_TextPieces):
             return
         row, columns, cells = self.grid.row, self.columns, self.cells
         self.columns, self.cells = [], []
-        self.spend(len(cells), row)
-        if not self.ordered or row in self.rows:  # cells out of order, or a row written twice
+        budget = self.budget
+        budget.left -= len(cells)
+        if budget.left < 0:
+            raise budget.exceeded(self.sheet_name, row)
+        if row in self.rows or (len(columns) > 1 and columns != sorted(columns)):  # written twice, or unordered
             by_column = {c: v for c, v in enumerate(self.rows.get(row, ())) if v is not None}
             by_column.update(zip(columns, cells))
             columns = sorted(by_column)
             cells = [by_column[c] for c in columns]
-            self.ordered = True
         self.rows[row] = self.build(columns, cells)
 
     def close(self) -> dict[int, Sequence]:
@@ -301,8 +312,7 @@ def outside_grid(package: Package, part: str) -> Callable[[str], Exception]:
 def read_rows(package: Package, part: str, sheet_name: str, values: CellValues, budget: CellBudget,
               build: Callable[[list, list], Sequence]) -> dict[int, Sequence]:
     """The worksheet ``part`` streamed: 0-based row -> ``build(columns, values)`` of its present cells."""
-    target = _SheetTarget(values, _Grid(outside_grid(package, part)), build,
-                          lambda cells, row: budget.spend(cells, sheet_name, row))
+    target = _SheetTarget(values, _Grid(outside_grid(package, part)), build, budget, sheet_name)
     try:
         return feed(package, part, target)
     except MissingSharedString as missing:

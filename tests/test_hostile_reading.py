@@ -161,7 +161,11 @@ def test_inline_strings_and_raw_dates_read_like_calamine(tmp_path):
 
 
 def test_the_test_workbooks_read_like_calamine(sample, tmp_path):
-    books = [sample, small_book(tmp_path / "small.xlsx")]
+    refreshed, exported = tmp_path / "refreshed.xlsx", tmp_path / "exported.xlsx"
+    refreshed.write_bytes(sample.read_bytes())
+    assert main(["refresh", str(refreshed)]) == 0  # our own writer's Scorecard: inline and rich text
+    assert main(["export", str(refreshed), "--out", str(exported)]) == 0  # XlsxWriter's Summary
+    books = [sample, refreshed, exported, small_book(tmp_path / "small.xlsx")]
     data = monthly_series("A", 2020, 1, [1.5, 2, 3]) + [("B", dt.date(2021, 1, 1), 0.25)]
     for shape in ("long", "wide", "monthly"):
         books.append(make_workbook(tmp_path / f"{shape}.xlsx", [indicator("A"), indicator("B", unit="%")], data,

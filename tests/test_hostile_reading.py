@@ -379,6 +379,18 @@ def test_billion_laughs_are_refused_not_expanded(tmp_path):
     assert peak < 10_000_000
 
 
+def test_billion_laughs_in_the_workbook_part_are_refused(tmp_path, capsys):
+    path = small_book(tmp_path / "book.xlsx")
+    laughs = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    xml = member(path, "xl/workbook.xml").replace(b"?>", f'?><!DOCTYPE workbook [<!ENTITY l0 "lol">{laughs}]>'
+                                                  .encode(), 1)
+    change_members(path, {"xl/workbook.xml": xml.replace(b"<sheets>", b'<fileVersion appName="&l9;"/><sheets>')})
+    status, output = run_cli(capsys, "check", path)
+    assert status == 2
+    assert output.startswith("scorecard: book.xlsx is damaged: its list of sheets (xl/workbook.xml) is not "
+                             "well-formed XML"), output
+
+
 # --- zip bombs: refused before they are unpacked, and bounded while they are ----------------------------
 
 SHEET_HEAD = f'<?xml version="1.0" encoding="UTF-8"?>\n<worksheet xmlns="{MAIN}"><sheetData>'.encode()

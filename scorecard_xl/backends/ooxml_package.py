@@ -58,7 +58,9 @@ PART_SIZE_LIMIT = 100_000_000
 PACKING_RATIO_LIMIT = 200  # checked for parts that unpack to more than a megabyte
 _CHUNK = 1 << 16
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
+# resolve_entities=False: entities stay inert (no XXE, no billion laughs); libxml2's limits on text and depth
+# (huge_tree off) are far beyond anything Excel writes.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 
 

@@ -98,8 +98,7 @@ def parse_indicators(sheet: Sheet | None, problems: Problems, default_band: floa
     records = []
     seen: dict[str, str] = {}
     rows_typed = False
-    for r in range(1, sheet.height):
-        row = sheet.rows[r]
+    for r, row in sheet.body_rows():
         cells = {name: (row[c] if c < len(row) else None) for name, c in headers.items()}
         cell = {name: where(r, c) for name, c in headers.items()}
         ref = text_of(cells["ref"])
@@ -291,7 +290,7 @@ def _path_back(start: str, target: str, parts: dict[str, list[tuple[str, str]]])
 
 
 def _row_of(sheet: Sheet, ref_column: int, ref: str) -> int:
-    for r, row in enumerate(sheet.rows):
+    for r, row in sheet.present_rows():
         if ref_column < len(row) and text_of(row[ref_column]) == ref:
             return r
     return 0

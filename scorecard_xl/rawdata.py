@@ -109,14 +109,14 @@ def _read_month_sheet(sheet: Sheet, month: int, collect: _Collector) -> None:
         collect.problems.error(sheet.name, "A1", "this month's sheet has no Ref and Value headers in row 1",
                                "Put Ref and Value (and optionally Numerator, Denominator) in row 1.")
         return
-    for r in range(1, sheet.height):
+    for r, _ in sheet.body_rows():
         ref = text_of(sheet.value(r, headers["ref"]))
         if ref:
             collect.add(sheet, r, headers["value"], ref, month, headers.get("numerator"), headers.get("denominator"))
 
 
 def _read_long(sheet: Sheet, headers: dict[str, int], collect: _Collector) -> None:
-    for r in range(1, sheet.height):
+    for r, _ in sheet.body_rows():
         ref = text_of(sheet.value(r, headers["ref"]))
         raw_month = sheet.value(r, headers["month"])
         if not ref and raw_month is None:
@@ -149,7 +149,7 @@ def _read_wide(sheet: Sheet, ref_column: int, collect: _Collector) -> None:
             continue
         if collect.plausible(sheet, where(0, c), "", month):
             month_columns.append((c, month))
-    for r in range(1, sheet.height):
+    for r, _ in sheet.body_rows():
         ref = text_of(sheet.value(r, ref_column))
         if not ref:
             continue

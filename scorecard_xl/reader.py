@@ -110,6 +110,10 @@ class Sheet:
             return self.rows.present_rows()
         return ((r, row) for r, row in enumerate(self.rows) if any(v is not None for v in row))
 
+    def body_rows(self) -> Iterator[tuple[int, Sequence]]:
+        """The present rows below the heading row (row 1), for the sheets whose row 1 holds headings."""
+        return ((r, row) for r, row in self.present_rows() if r > 0)
+
 
 def _clean(value):
     """Calamine gives '' for empty cells; downstream code uses None for 'nothing there'."""

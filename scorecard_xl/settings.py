@@ -55,7 +55,7 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
     settings = Settings()
     if sheet is None:
         return settings
-    for r, row in enumerate(sheet.rows):
+    for r, row in sheet.present_rows():
         key = normalise_header(row[0] if row else None)
         value = row[1] if len(row) > 1 else None
         if not key or value is None:

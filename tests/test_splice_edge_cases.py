@@ -403,3 +403,19 @@ def test_libreoffice_opens_every_odd_package_after_a_refresh(tmp_path):
         if shutil.which("pdftotext"):
             text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
             assert "Indicator A2" in text, file.name
+
+
+def test_a_relationship_target_spelt_in_another_case_names_the_same_part(tmp_path):
+    # OPC part names ignore case: "Worksheets/SHEET3.xml" is xl/worksheets/sheet3.xml, not a missing part
+    path = scorecard_book(tmp_path / "book.xlsx")
+    refresh(path)
+    part = sheet_part(path, "Scorecard")
+    shouted = posixpath.relpath(part, "xl").replace("worksheets/", "Worksheets/").upper().replace(".XML", ".xml")
+    rewrite_member(path, "xl/_rels/workbook.xml.rels",
+                   lambda xml: xml.replace(posixpath.relpath(part, "xl").encode(), shouted.encode()))
+    refresh(path)
+    # openpyxl cannot follow such a target, so the check is with python-calamine
+    names = list(members(path))
+    assert len({n.casefold() for n in names}) == len(names), sorted(names)
+    values = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Scorecard").to_python()
+    assert any(row and row[0] == "A2" for row in values)

@@ -161,6 +161,7 @@ class Package:
                                 + REPAIR) from exc
         self.infos = self._zip.infolist()
         self._names = {info.filename for info in self.infos}
+        self._spelling = {name.casefold(): name for name in self._names}  # OPC part names ignore case
         self._cache: dict[str, bytes] = {}
         self._workbook_root = None
         self._sheets: list[SheetEntry] | None = None
@@ -237,6 +238,10 @@ class Package:
             self._cache[part] = data
         return self._cache[part]
 
+    def part_name(self, part: str) -> str:
+        """The member's own spelling of ``part``: a relationship may spell it in another case."""
+        return self._spelling.get(part.casefold(), part)
+
     def relationships(self, source_part: str) -> list[Relationship]:
         """The relationships of ``source_part`` ("" for the package's own ``_rels/.rels``)."""
         rels_name = part_rels_name(source_part) if source_part else "_rels/.rels"
@@ -249,7 +254,7 @@ class Package:
             target = element.get("Target", "")
             external = element.get("TargetMode") == "External"
             found.append(Relationship(element.get("Id", ""), element.get("Type", ""), target,
-                                      None if external else self.resolve(source_part, target)))
+                                      None if external else self.part_name(self.resolve(source_part, target))))
         return found
 
     @staticmethod

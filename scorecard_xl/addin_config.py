@@ -81,19 +81,18 @@ def read_config_file(path: Path | str) -> dict[str, str]:
 
 def _read_config_sheet(workbook: Path) -> dict[str, str]:
     """A ``myaddin.conf`` sheet in the workbook: keys in column A from A1 down, values in column B."""
-    try:
-        from python_calamine import CalamineWorkbook
+    from .reader import read_workbook
 
-        book = CalamineWorkbook.from_path(str(workbook))
+    wanted = f"{CONFIG_NAME}.conf".casefold()
+    try:  # the workbook's own reader: bounded memory whatever the sheet holds
+        sheets = read_workbook(workbook, wanted=lambda name: name.casefold() == wanted)
     except Exception:
         return {}
-    wanted = f"{CONFIG_NAME}.conf".casefold()
-    name = next((n for n in book.sheet_names if n.casefold() == wanted), None)
-    if name is None:
+    if not sheets:
         return {}
     settings: dict[str, str] = {}
-    for row in book.get_sheet_by_name(name).to_python():
-        key = str(row[0]).strip() if row and row[0] is not None else ""
+    for row in sheets[0].rows:
+        key = str(row[0]).strip() if len(row) and row[0] is not None else ""
         if not key:
             break
         value = row[1] if len(row) > 1 and row[1] is not None else ""

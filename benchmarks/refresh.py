@@ -28,7 +28,7 @@ def build_cases(directory: Path) -> dict[str, Path]:
     import xlsxwriter
     from python_calamine import CalamineWorkbook
 
-    from scorecard_xl.starter import write_starter
+    from scorecard_xl.starter import write_placeholder, write_starter
 
     sample = directory / "sample.xlsx"
     write_starter(sample, sample=True)
@@ -39,12 +39,13 @@ def build_cases(directory: Path) -> dict[str, Path]:
     book = xlsxwriter.Workbook(str(big), {"constant_memory": False})
     for name in source.sheet_names:
         sheet = book.add_worksheet(name)
+        if name == "Scorecard":
+            write_placeholder(book, sheet)  # as `scorecard new` marks it: A1 is the tool's
+            continue
         for r, row in enumerate(source.get_sheet_by_name(name).to_python(skip_empty_area=False)):
             for c, value in enumerate(row):
                 if value != "":
                     sheet.write(r, c, value if not hasattr(value, "year") else str(value))
-        if name == "Scorecard":
-            sheet.print_area(0, 0, 0, 0)  # as `scorecard new` marks it: A1 is the tool's
     export = book.add_worksheet("Raw export")
     export.write_row(0, 0, ["Case ID", "Child ID", "Team", "Contact date", "Outcome", "Days open"])
     for r in range(1, 50_001):

@@ -47,6 +47,20 @@ def _cell(text: str):
     return int(number) if number.is_integer() and "." not in text else number
 
 
+PLACEHOLDER = "Run 'scorecard refresh' (or click Refresh scorecard) to fill this sheet."
+
+
+def write_placeholder(book: xlsxwriter.Workbook, sheet) -> None:
+    """The empty Scorecard's A1 text, recorded as the tool's own, so the first refresh may replace
+    it on every path (a print area alone is no such record)."""
+    sheet.write_string(0, 0, PLACEHOLDER)
+    sheet.print_area(0, 0, 0, 0)
+    # XlsxWriter has no option for a hidden name: its own flag for one (the last item of each
+    # defined name) is set.
+    book.define_name(f"{sheet.name}!{OWNED_AREA_NAME}", f"={sheet.name}!$A$1")
+    book.defined_names[-1][3] = True
+
+
 def write_starter(path: str | Path, sample: bool = False) -> Path:
     """Write a new workbook at ``path``; refuses to overwrite an existing file."""
     path = Path(path)
@@ -134,13 +148,7 @@ def write_starter(path: str | Path, sample: bool = False) -> Path:
             sheet.write_number(r, 1, value)
 
     sheet = book.add_worksheet("Scorecard")
-    sheet.write_string(0, 0, "Run 'scorecard refresh' (or click Refresh scorecard) to fill this sheet.")
-    sheet.print_area(0, 0, 0, 0)
-    # The tool's record of what it wrote: A1 is its own, so the first refresh may replace it (on
-    # every path; a print area alone is no such record). XlsxWriter has no option for a hidden
-    # name, so its own flag for one (the last item of each defined name) is set.
-    book.define_name(f"Scorecard!{OWNED_AREA_NAME}", "=Scorecard!$A$1")
-    book.defined_names[-1][3] = True
+    write_placeholder(book, sheet)
     book.get_worksheet_by_name("Indicators").activate() if not sample else sheet.activate()
     book.close()
     return path

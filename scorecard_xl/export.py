@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import xlsxwriter
 
-from .backends.xlsx_file import read_sheet_cells
+from .backends.xlsx_file import read_sheet_cells, sheet_record
 from .backends.xlsxwriter_book import write_plan
 from .commentary import HISTORY_SHEET, carry_manual, history_copy_plan, history_entries, read_manual
 from .email_draft import build_draft, check_addresses, draft_body, draft_subject, write_draft
@@ -74,12 +74,17 @@ class ExportResult:
         return "\n".join(lines + [f"Note: {note}" for note in self.notes])
 
 
+MAX_NAME_BYTES = 200
+
+
 def safe_file_name(text: str) -> str:
     """``text`` without the characters Windows, Mac and SharePoint refuse in file names."""
     name = re.sub(r"\s+", " ", _ILLEGAL.sub("-", text)).strip(" .")
     if name.split(".")[0].upper() in _RESERVED:
         name = "_" + name
-    return name[:150] or "Scorecard"
+    # File systems count a name's bytes (255 at most), and the month and extension still follow.
+    name = name.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore").strip(" .")
+    return name or "Scorecard"
 
 
 def default_copy_path(book: Path, title: str, month: int) -> Path:
@@ -276,7 +281,8 @@ def export_copy(book, out=None, pdf: bool = False, eml=None, suppress: bool = Fa
     sheets = read_workbook(path)
     found = find_sheet(sheets, SHEET_NAME)
     existing = (read_sheet_cells(path, found.name) if found else None) or {}
-    manual = read_manual(existing)
+    manual = read_manual(existing, sheet_record(path, found.name) if found else None,
+                         found.name if found else SHEET_NAME)
     scorecard = build_scorecard(sheets, month if month is not None else manual.month)
     plan = monthly_layout(scorecard)
     notes = []

@@ -339,3 +339,17 @@ def test_a_style_whose_format_id_is_not_a_number_is_read_as_no_format(tmp_path):
             out.writestr(info, parts[info.filename])
     refresh(path)
     assert commentary_on_sheet(rows_of(path, "Scorecard")) == {"M1": NOTE}
+
+
+def test_the_email_copy_shows_commentary_typed_as_a_date_as_the_person_saw_it(tmp_path):
+    # the copy reads commentary as a refresh does, by the tool's record, number formats included
+    from scorecard_xl.export import export_copy
+
+    path = sample_book(tmp_path)
+    book = openpyxl.load_workbook(path)
+    cell = commentary_cell(book["Scorecard"])
+    cell.value, cell.number_format = dt.datetime(2021, 3, 1), "dd/mm/yyyy"
+    book.save(path)
+    copy = export_copy(path, out=tmp_path / "copy.xlsx").workbook
+    cell = commentary_cell(openpyxl.load_workbook(copy)["Scorecard"])
+    assert (cell.value, cell.number_format) == (dt.datetime(2021, 3, 1), "dd/mm/yyyy")

@@ -227,6 +227,9 @@ def test_source_with_macros_and_hidden_sheets_exports_cleanly(tmp_path):
 def test_default_name_is_title_and_month_beside_the_book(tmp_path):
     assert safe_file_name('Q3: "Front door" / MASH?') == "Q3- -Front door- - MASH-"
     assert safe_file_name("CON") == "_CON" and safe_file_name(" ... ") == "Scorecard"
+    # a long title in a script of several bytes a character still leaves a name the file system takes
+    assert len(safe_file_name("\u0645\u0631\u0643\u0632 " * 60).encode("utf-8")) <= 200
+    assert safe_file_name("A" * 300) == "A" * 200
     book = tmp_path / "book.xlsx"
     assert default_copy_path(book, "Board pack <draft>", 24253) == tmp_path / "Board pack -draft- Feb-21.xlsx"
     same = tmp_path / "Board Feb-21.xlsx"

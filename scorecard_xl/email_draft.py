@@ -39,13 +39,19 @@ def draft_subject(title: str, month: int) -> str:
     return f"{single_line(title)} \u2014 {month_label(month)}"
 
 
+def _not_shown(rag: dict[str, int]) -> str:
+    """', 2 not shown (c)' for the indicators whose RAG is withheld, so the counts add up."""
+    hidden = {name: count for name, count in rag.items() if name.startswith("not shown") and count}
+    return "".join(f", {count} {name}" for name, count in hidden.items())
+
+
 def draft_body(title: str, month: int, indicators: int, rag: dict[str, int], lists: dict[str, list[str]],
                attachments: list[str], suppressed: bool = False) -> str:
     """A short plain-text body: the month, RAG counts and the three lists of the Summary."""
     lines = [f"{title} \u2014 {month_label(month)}", "",
              f"Reporting month: {month_label(month)} ({indicators} indicators).",
              f"RAG: {rag.get('Red', 0)} red, {rag.get('Amber', 0)} amber, {rag.get('Green', 0)} green, "
-             f"{rag.get('Grey', 0)} not rated.", ""]
+             f"{rag.get('Grey', 0)} not rated{_not_shown(rag)}.", ""]
     for name, items in lists.items():
         lines.append(f"{name} ({len(items)})")
         lines += [f"- {item}" for item in items] or ["- none this month"]

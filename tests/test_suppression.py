@@ -242,3 +242,10 @@ def test_a_chart_title_is_literal_text_whatever_the_indicator_is_called(tmp_path
     (title,) = root.findall(".//c:title", C_NS)
     assert "".join(title.itertext()) == f"A {name}"
     assert not re.search(rb"<c:f>[^<]*(cmd|HYPERLINK|Sheet1)", chart)
+
+
+def test_the_email_body_counts_the_indicators_whose_rag_is_withheld(tmp_path):
+    # its RAG line adds up to the number of indicators, c included
+    result = reported_case(tmp_path, "1-2", 1, 2)
+    rag_line = next(line for line in mail_body(result).splitlines() if line.startswith("RAG:"))
+    assert rag_line == "RAG: 0 red, 0 amber, 0 green, 0 not rated, 2 not shown (c)."

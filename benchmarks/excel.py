@@ -39,8 +39,8 @@ def count_calls(path: Path) -> tuple[int, int, int]:
     from remote_book import open_remote
 
     from scorecard_xl.backends.xlwings_book import refresh_book
-    from scorecard_xl.engine import load_scorecard
-    from scorecard_xl.layout import monthly_layout
+    from scorecard_xl.compute.engine import load_scorecard
+    from scorecard_xl.pages.scorecard import monthly_layout
 
     book = open_remote(path)
     refresh_book(book)

@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scorecard_xl.udfs import DOT, DOTS  # noqa: E402
+from scorecard_xl.excel.udfs import DOT, DOTS  # noqa: E402
 
 DOT_TARGET_US = 100.0
 DOTS_TARGET_MS = 50.0

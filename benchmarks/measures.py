@@ -42,7 +42,7 @@ def generate(path: Path, authorities: int, indicators: int, months: int, seed: i
 
 
 def indicator_table(indicators: int):
-    from scorecard_xl.tolerances import NO_RULE, parse_tolerances, green_limits
+    from scorecard_xl.compute.tolerances import NO_RULE, parse_tolerances, green_limits
 
     rules = [parse_tolerances("<80", "80>", "95+", "High"), parse_tolerances("26+", "26<", "23<", "Low"), NO_RULE]
     rows = []
@@ -60,9 +60,9 @@ def run_case(csv_path: str, indicators: int) -> dict:
     """In a child process: read, build the panel, compute. Returns timings and peak memory."""
     import resource
 
-    from scorecard_xl.measures import compute_measures
-    from scorecard_xl.months import parse_month
-    from scorecard_xl.panel import build_panel
+    from scorecard_xl.compute.measures import compute_measures
+    from scorecard_xl.compute.months import parse_month
+    from scorecard_xl.compute.panel import build_panel
 
     started = time.perf_counter()
     tidy = pd.read_csv(csv_path, dtype={"authority": "category", "ref": "category", "month": str})

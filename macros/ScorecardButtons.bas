@@ -8,9 +8,9 @@ Attribute VB_Name = "ScorecardButtons"
 Option Explicit
 
 Public Sub CheckData(control As IRibbonControl)
-    RunPython "import scorecard_xl.addin_actions as a; a.check_data()"
+    RunPython "import scorecard_xl.excel.actions as a; a.check_data()"
 End Sub
 
 Public Sub ExportForEmail(control As IRibbonControl)
-    RunPython "import scorecard_xl.addin_actions as a; a.export_for_email()"
+    RunPython "import scorecard_xl.excel.actions as a; a.export_for_email()"
 End Sub

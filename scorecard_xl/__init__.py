@@ -7,7 +7,7 @@ __version__ = "0.1.0"
 
 def refresh(target, month=None, out=None, carry_commentary=False):
     """Refresh the Scorecard of ``target``: a workbook path, or an open ``xlwings.Book``."""
-    from .refreshing import refresh as _refresh
+    from .update.refresh import refresh as _refresh
 
     return _refresh(target, month=month, out=out, carry_commentary=carry_commentary)
 
@@ -28,7 +28,7 @@ def main():
     Refreshes the active workbook; success goes to the status bar, failure to a message box
     in plain English (no traceback: the person clicking cannot act on one).
     """
-    from .excel_alerts import on_clicked_book, tell
+    from .excel.alerts import on_clicked_book, tell
 
     book, report = on_clicked_book(refresh, "Scorecard not refreshed",
                                    "Save the workbook, then run 'scorecard refresh' on a copy of it from a "

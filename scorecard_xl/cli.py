@@ -11,8 +11,8 @@ from .problems import InputProblems, WorkbookError, file_error, file_error_text
 
 
 def _table(args) -> int:
-    from .engine import load_scorecard
-    from .table import scorecard_table, to_csv, to_json
+    from .compute.engine import load_scorecard
+    from .pages.table import scorecard_table, to_csv, to_json
 
     scorecard = load_scorecard(args.book, args.month)
     table = scorecard_table(scorecard)
@@ -21,9 +21,9 @@ def _table(args) -> int:
 
 
 def _check(args) -> int:
-    from .engine import build_scorecard
-    from .months import month_label
-    from .reader import read_workbook
+    from .compute.engine import build_scorecard
+    from .compute.months import month_label
+    from .read.workbook import read_workbook
 
     sheets = read_workbook(args.book)
     try:
@@ -50,7 +50,7 @@ def _new(args) -> int:
 
 
 def _refresh(args) -> int:
-    from .refreshing import refresh
+    from .update.refresh import refresh
 
     with _progress("Refreshing the scorecard"):
         report = refresh(args.book, month=args.month, out=args.out, carry_commentary=args.carry_commentary)
@@ -68,7 +68,7 @@ def _demo(args) -> int:
 
 
 def _export(args) -> int:
-    from .export import export_copy
+    from .send.export import export_copy
 
     with _progress("Making the email-ready copy"):
         result = export_copy(args.book, out=args.out, pdf=args.pdf, eml=args.eml, suppress=args.suppress,
@@ -79,7 +79,7 @@ def _export(args) -> int:
 
 
 def _addin_build(args) -> int:
-    from .addin import build_addin
+    from .excel.addin import build_addin
 
     path = build_addin(args.out)
     print(f"Wrote {path}. On Windows or Mac install it with: scorecard addin install --file \"{path}\"")
@@ -89,7 +89,7 @@ def _addin_build(args) -> int:
 
 
 def _addin_install(args) -> int:
-    from .addin import check_configuration, install_addin, user_config_path
+    from .excel.addin import check_configuration, install_addin, user_config_path
 
     path = install_addin(args.file)
     print(f"Installed {path}. Its settings are in {user_config_path()}. Restart Excel to see the Scorecard tab.")
@@ -97,7 +97,7 @@ def _addin_install(args) -> int:
 
 
 def _addin_check(args) -> int:
-    from .addin import check_configuration
+    from .excel.addin import check_configuration
 
     return _report_configuration(check_configuration(workbook=args.workbook))
 
@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"scorecard: {failure}", file=sys.stderr)
         return 2
     except Exception as failure:
-        from .saving import disk_full
+        from .update.saving import disk_full
 
         if disk_full(failure):  # met outside the save step (a PDF, an email draft): one line all the same
             print("scorecard: there is not enough space on the disk to finish. Free some space, then try again.",
@@ -226,7 +226,7 @@ def _about_given_files(failure: BaseException, args) -> bool:
     error = file_error(failure)
     if error is None or not error.filename:
         return False
-    from .saving import BACKUP_FOLDER
+    from .update.saving import BACKUP_FOLDER
 
     failed = Path(os.fsdecode(error.filename)).resolve()
     for path in (value.resolve() for value in vars(args).values() if isinstance(value, Path)):

@@ -9,10 +9,10 @@ from pathlib import Path
 
 def run_demo(out_dir: str | Path) -> str:
     from .backends.xlsxwriter_book import write_new_workbook
-    from .engine import load_scorecard
-    from .layout import monthly_layout
-    from .refreshing import refresh
-    from .render import soffice, to_pdf
+    from .compute.engine import load_scorecard
+    from .pages.scorecard import monthly_layout
+    from .update.refresh import refresh
+    from .send.render import soffice, to_pdf
     from .starter import write_starter
 
     out_dir = Path(out_dir)

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import xlsxwriter
 
-from .layout import wrapped_lines
-from .indicators import COLUMNS as INDICATOR_COLUMNS  # noqa: F401  (documents the contract)
-from .indicators import UNITS, YTD_RULES
-from .months import parse_month, month_start
-from .rules import POLARITIES
-from .sheetplan import OWNED_AREA_NAME
+from .pages.scorecard import wrapped_lines
+from .compute.indicators import COLUMNS as INDICATOR_COLUMNS  # noqa: F401  (documents the contract)
+from .compute.indicators import UNITS, YTD_RULES
+from .compute.months import parse_month, month_start
+from .compute.rules import POLARITIES
+from .pages.sheetplan import OWNED_AREA_NAME
 
 INDICATOR_HEADERS = ["Ref", "Indicator", "Polarity", "Unit", "Section", "Owner", "Reporter", "Outcome",
                      "Kind", "YTD", "Numerator", "Denominator", "Red", "Amber", "Green", "Target", "SN",

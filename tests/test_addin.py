@@ -19,7 +19,7 @@ import pytest
 from lxml import etree
 from oletools.olevba import VBA_Parser
 
-from scorecard_xl import addin
+from scorecard_xl.excel import addin
 from scorecard_xl.problems import WorkbookError
 
 MACROS = Path(__file__).resolve().parent.parent / "macros"
@@ -29,7 +29,7 @@ OFFICE_2010_RIBBON_RELATIONSHIP = "http://schemas.microsoft.com/office/2007/rela
 # scorecard_xl/addin_actions.py is written later. Until it exists these are the callables the
 # ribbon's .bas module calls in it; once it exists, test_addin_actions_exposes_every_button
 # fails unless it has each of them.
-ACTIONS_MODULE = "scorecard_xl.addin_actions"
+ACTIONS_MODULE = "scorecard_xl.excel.actions"
 EXPECTED_ACTIONS = ("check_data", "export_for_email")
 
 
@@ -368,13 +368,13 @@ def test_check_configuration_on_an_empty_home_reports_interpreter_and_udf_module
     assert len(messages) == 2, messages
     interpreter, udfs = messages
     assert '"INTERPRETER_WIN"' in interpreter and str(tmp_path / ".myaddin" / "myaddin.conf") in interpreter
-    assert '"UDF MODULES","scorecard_xl.udfs"' in udfs
+    assert '"UDF MODULES","scorecard_xl.excel.udfs"' in udfs
     importlib.import_module(addin.UDF_MODULE)  # the module the setting names exists
     mac = addin.check_configuration(system="darwin")
     assert len(mac) == 1 and '"INTERPRETER_MAC"' in mac[0]
     if sys.platform not in ("win32", "darwin"):  # no Excel here: both systems are checked
         text = "\n".join(addin.check_configuration())
-        assert "INTERPRETER_WIN" in text and "INTERPRETER_MAC" in text and "scorecard_xl.udfs" in text
+        assert "INTERPRETER_WIN" in text and "INTERPRETER_MAC" in text and "scorecard_xl.excel.udfs" in text
 
 
 def test_written_configuration_satisfies_the_check_and_keeps_other_lines(tmp_path):
@@ -383,7 +383,7 @@ def test_written_configuration_satisfies_the_check_and_keeps_other_lines(tmp_pat
     config.write_text('"Show Console","True"\n"UDF MODULES",""\n')
     addin.write_configuration(tmp_path, system="win32", interpreter=r"C:\envs\scorecard\python.exe")
     assert addin.read_config_file(config) == {
-        "SHOW CONSOLE": "True", "UDF MODULES": "scorecard_xl.udfs", "INTERPRETER_WIN": r"C:\envs\scorecard\python.exe"}
+        "SHOW CONSOLE": "True", "UDF MODULES": "scorecard_xl.excel.udfs", "INTERPRETER_WIN": r"C:\envs\scorecard\python.exe"}
     assert addin.check_configuration(tmp_path, system="win32") == []
 
 
@@ -400,7 +400,7 @@ def test_udf_modules_without_ours_and_an_empty_sheet_setting_are_reported(tmp_pa
 
     addin.write_configuration(tmp_path, system="win32", interpreter=r"C:\Python\python.exe")
     config = addin.user_config_path("win32", tmp_path)
-    config.write_text(config.read_text().replace("scorecard_xl.udfs", "my_functions"))
+    config.write_text(config.read_text().replace("scorecard_xl.excel.udfs", "my_functions"))
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "myaddin.conf"
@@ -409,7 +409,7 @@ def test_udf_modules_without_ours_and_an_empty_sheet_setting_are_reported(tmp_pa
     book.save(workbook)
     interpreter, udfs = addin.check_configuration(tmp_path, system="win32", workbook=workbook)
     assert "empty in the myaddin.conf sheet of scorecard.xlsx" in interpreter
-    assert '"my_functions;scorecard_xl.udfs"' in udfs
+    assert '"my_functions;scorecard_xl.excel.udfs"' in udfs
 
 
 @pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="Excel can be installed here")

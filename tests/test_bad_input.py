@@ -5,7 +5,7 @@ import hashlib
 import pytest
 
 from scorecard_xl.cli import main
-from scorecard_xl.engine import load_scorecard
+from scorecard_xl.compute.engine import load_scorecard
 from scorecard_xl.problems import InputProblems
 from workbooks import indicator, make_workbook
 

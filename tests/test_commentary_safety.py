@@ -14,9 +14,9 @@ from python_calamine import CalamineWorkbook
 from remote_book import apply_actions, book_json, open_remote
 from scorecard_xl.backends.xlwings_book import refresh_book
 from scorecard_xl.cli import main
-from scorecard_xl.commentary import HISTORY_SHEET
+from scorecard_xl.update.manual import HISTORY_SHEET
 from scorecard_xl.problems import WorkbookError
-from scorecard_xl.refreshing import refresh
+from scorecard_xl.update.refresh import refresh
 from scorecard_xl.starter import write_starter
 from workbooks import indicator, make_workbook, monthly_series, type_commentary
 
@@ -343,7 +343,7 @@ def test_a_style_whose_format_id_is_not_a_number_is_read_as_no_format(tmp_path):
 
 def test_the_email_copy_shows_commentary_typed_as_a_date_as_the_person_saw_it(tmp_path):
     # the copy reads commentary as a refresh does, by the tool's record, number formats included
-    from scorecard_xl.export import export_copy
+    from scorecard_xl.send.export import export_copy
 
     path = sample_book(tmp_path)
     book = openpyxl.load_workbook(path)

@@ -5,9 +5,9 @@ import math
 import numpy as np
 import pytest
 
-from scorecard_xl.engine import load_scorecard
-from scorecard_xl.months import month_index
-from scorecard_xl.rules import DOWN, SAME, UP
+from scorecard_xl.compute.engine import load_scorecard
+from scorecard_xl.compute.months import month_index
+from scorecard_xl.compute.rules import DOWN, SAME, UP
 from workbooks import indicator, make_workbook, monthly_series
 
 
@@ -173,7 +173,7 @@ class TestShapes:
 
 
 def _label(key):
-    from scorecard_xl.months import month_label, parse_month
+    from scorecard_xl.compute.months import month_label, parse_month
     return month_label(parse_month(key))
 
 
@@ -228,7 +228,7 @@ class TestReviewFixes:
         assert measure(sc, "P", "ytd") == pytest.approx(230 / 400)
 
     def test_within_limits_dot_shows_the_direction_of_the_numbers(self, tmp_path):
-        from scorecard_xl.layout import JUDGEMENT_COLOURS, monthly_layout
+        from scorecard_xl.pages.scorecard import JUDGEMENT_COLOURS, monthly_layout
         ind = indicator("W", polarity="Within limits", Green="14-20", Red="1+ above range limit")
         sc = card(tmp_path, [ind], monthly_series("W", 2020, 1, [25] * 13 + [22]))
         plan = monthly_layout(sc)

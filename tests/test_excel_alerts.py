@@ -4,8 +4,8 @@ import pytest
 
 import scorecard_xl
 from remote_book import book_json, open_remote
-from scorecard_xl import excel_alerts
-from scorecard_xl.addin_actions import check_data, export_for_email
+from scorecard_xl.excel import alerts as excel_alerts
+from scorecard_xl.excel.actions import check_data, export_for_email
 from scorecard_xl.problems import InputProblems, Problem
 from workbooks import indicator, make_workbook
 
@@ -63,7 +63,7 @@ def test_an_unexpected_failure_is_a_plain_message(clicked, monkeypatch, tmp_path
 
     def broken(*args, **kwargs):
         raise KeyError("Ref")
-    monkeypatch.setattr("scorecard_xl.refreshing.refresh", broken)
+    monkeypatch.setattr("scorecard_xl.update.refresh.refresh", broken)
     scorecard_xl.main()
     ((message, title),) = alerts(book)
     assert title == "Scorecard not refreshed"
@@ -78,7 +78,7 @@ def test_a_file_error_names_the_file(clicked, monkeypatch, tmp_path):
 
     def locked(*args, **kwargs):
         raise PermissionError(13, "Permission denied", "S:/Performance/Scorecard.xlsx")
-    monkeypatch.setattr("scorecard_xl.refreshing.refresh", locked)
+    monkeypatch.setattr("scorecard_xl.update.refresh.refresh", locked)
     scorecard_xl.main()
     assert alerts(book) == [("Permission denied: S:/Performance/Scorecard.xlsx. Nothing was saved.",
                              "Scorecard not refreshed")]
@@ -138,7 +138,7 @@ class NoAlerts:
 
 def test_when_no_message_box_can_be_shown_the_message_goes_to_stderr(clicked, monkeypatch, many_problems, capsys):
     clicked(NoAlerts())
-    monkeypatch.setattr("scorecard_xl.refreshing.refresh", lambda *a, **k: (_ for _ in ()).throw(ValueError("x")))
+    monkeypatch.setattr("scorecard_xl.update.refresh.refresh", lambda *a, **k: (_ for _ in ()).throw(ValueError("x")))
     scorecard_xl.main()  # must not raise
     err = capsys.readouterr().err
     assert err.startswith("Scorecard not refreshed: scorecard_xl could not finish") and "(For support: ValueError: x)" in err

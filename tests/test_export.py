@@ -16,15 +16,15 @@ from python_calamine import CalamineWorkbook
 
 from preservation_book import build_preservation_book
 from scorecard_xl import refresh
-from scorecard_xl import export as export_module
-from scorecard_xl.engine import load_scorecard
-from scorecard_xl.export import (default_copy_path, export_copy, export_for_email_from_path, safe_file_name,
-                                 suppress_plan, suppression_mask)
-from scorecard_xl.layout import monthly_layout
+from scorecard_xl.send import export as export_module
+from scorecard_xl.compute.engine import load_scorecard
+from scorecard_xl.send.export import (default_copy_path, export_copy, export_for_email_from_path, safe_file_name,
+                                      suppress_plan, suppression_mask)
+from scorecard_xl.pages.scorecard import monthly_layout
 from scorecard_xl.problems import WorkbookError
-from scorecard_xl.render import INSTALL_HINT
+from scorecard_xl.send.render import INSTALL_HINT
 from scorecard_xl.starter import write_starter
-from scorecard_xl.summary import DO_BETTER, GOING_WELL, TO_WATCH, classify, judged_table
+from scorecard_xl.pages.board import DO_BETTER, GOING_WELL, TO_WATCH, classify, judged_table
 from workbooks import indicator, make_workbook, monthly_series, type_commentary
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

@@ -24,12 +24,12 @@ from python_calamine import CalamineWorkbook
 from damaged_packages import (MAIN, build_package, change_members, declare_size, member, rows_xml,
                               shared_strings_xml, sheet_part, sheet_xml, styles_xml, text_item, with_sheet,
                               write_big_member)
-from scorecard_xl.backends import ooxml_stream
-from scorecard_xl.backends.ooxml_package import Package
+from scorecard_xl.read import ooxml_stream
+from scorecard_xl.read.ooxml_package import Package
 from scorecard_xl.backends.xlsx_file import read_sheet_cells
 from scorecard_xl.cli import main
 from scorecard_xl.problems import WorkbookError
-from scorecard_xl.reader import Sheet, read_workbook
+from scorecard_xl.read.workbook import Sheet, read_workbook
 from workbooks import indicator, make_workbook, monthly_series
 
 REPO = Path(__file__).resolve().parent.parent

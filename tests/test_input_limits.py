@@ -13,12 +13,12 @@ from hypothesis import given, strategies as st
 from lxml import etree
 
 from scorecard_xl.cli import main
-from scorecard_xl.engine import load_scorecard
-from scorecard_xl.export import export_copy
-from scorecard_xl.layout import HEADER_LIMIT, page_header
-from scorecard_xl.months import parse_month
-from scorecard_xl.reader import is_scorecard_sheet
-from scorecard_xl.refreshing import refresh
+from scorecard_xl.compute.engine import load_scorecard
+from scorecard_xl.send.export import export_copy
+from scorecard_xl.pages.scorecard import HEADER_LIMIT, page_header
+from scorecard_xl.compute.months import parse_month
+from scorecard_xl.read.workbook import is_scorecard_sheet
+from scorecard_xl.update.refresh import refresh
 from test_bad_input import only, problems_of
 from test_splice import rewrite_member
 from workbooks import INDICATOR_HEADERS, indicator, make_workbook, monthly_series
@@ -51,7 +51,7 @@ def test_decimals_outside_zero_to_four_name_their_cell(tmp_path, typed):
 
 
 def test_decimals_within_limits_are_used(tmp_path):
-    from scorecard_xl.layout import number_format
+    from scorecard_xl.pages.scorecard import number_format
     path = make_workbook(tmp_path / "b.xlsx", [indicator("A", decimals=4)], GOOD, indicator_headers=WITH_DECIMALS)
     scorecard = load_scorecard(path)
     assert number_format("Count", scorecard.indicators.loc["A", "decimals"]) == "#,##0.0000"

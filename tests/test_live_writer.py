@@ -9,7 +9,7 @@ from python_calamine import CalamineWorkbook
 import scorecard_xl
 from remote_book import apply_actions, book_json, open_remote
 from scorecard_xl.backends.xlwings_book import rectangles, refresh_book
-from scorecard_xl.refreshing import refresh
+from scorecard_xl.update.refresh import refresh
 from scorecard_xl.starter import write_starter
 
 
@@ -146,7 +146,7 @@ def test_main_refreshes_the_active_book(monkeypatch, sample):
 
 def test_check_data_button_lists_problems_and_changes_nothing(monkeypatch, tmp_path):
     import xlwings as xw
-    from scorecard_xl.addin_actions import check_data
+    from scorecard_xl.excel.actions import check_data
     from workbooks import indicator, make_workbook
     path = make_workbook(tmp_path / "bad.xlsx", [indicator("A", polarity="Upwards")],
                          [("A", "2021-02", 1), ("A", "Smarch-21", 2)])
@@ -160,7 +160,7 @@ def test_check_data_button_lists_problems_and_changes_nothing(monkeypatch, tmp_p
 
 def test_check_data_button_on_good_data(monkeypatch, sample):
     import xlwings as xw
-    from scorecard_xl.addin_actions import check_data
+    from scorecard_xl.excel.actions import check_data
     book = open_remote(sample)
     monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: book))
     check_data()

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from scorecard_xl.engine import build_scorecard
+from scorecard_xl.compute.engine import build_scorecard
 from scorecard_xl.problems import InputProblems
-from scorecard_xl.reader import Sheet
-from scorecard_xl.rules import POLARITIES
+from scorecard_xl.read.workbook import Sheet
+from scorecard_xl.compute.rules import POLARITIES
 
 CELLS = st.one_of(
     st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),

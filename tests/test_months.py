@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from hypothesis import given, strategies as st
 
-from scorecard_xl.months import (financial_year_label, financial_year_start, month_index, month_key, month_label,
-                                 parse_financial_year, parse_month)
+from scorecard_xl.compute.months import (financial_year_label, financial_year_start, month_index, month_key, month_label,
+                                         parse_financial_year, parse_month)
 
 FEB_21 = month_index(2021, 2)
 

@@ -72,8 +72,8 @@ def test_calamine_reads_default_inputs_back(book):
 
 
 def test_default_inputs_are_a_valid_scorecard(book):
-    from scorecard_xl.engine import load_scorecard
-    from scorecard_xl.months import month_index
+    from scorecard_xl.compute.engine import load_scorecard
+    from scorecard_xl.compute.months import month_index
 
     scorecard = load_scorecard(book)
     assert scorecard.reporting_month == month_index(2021, 2)

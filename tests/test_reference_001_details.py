@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from scorecard_xl.engine import load_scorecard
-from scorecard_xl.months import parse_month
-from scorecard_xl.rules import round_half_away
+from scorecard_xl.compute.engine import load_scorecard
+from scorecard_xl.compute.months import parse_month
+from scorecard_xl.compute.rules import round_half_away
 from workbooks import indicator, make_workbook
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from scorecard_xl.rules import DOWN, HIGH, INFO, LOW, SAME, UP, WITHIN_LIMITS, direction_of_travel
+from scorecard_xl.compute.rules import DOWN, HIGH, INFO, LOW, SAME, UP, WITHIN_LIMITS, direction_of_travel
 
 FIXTURE = Path(__file__).parent / "fixtures" / "ref001_performance_summary.csv"
 

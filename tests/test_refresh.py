@@ -15,9 +15,9 @@ from python_calamine import CalamineWorkbook
 from preservation_book import DEFAULT_INDICATORS, SHEET_PART, build_preservation_book, zip_parts
 from scorecard_xl.backends.xlsx_file import read_sheet_cells
 from scorecard_xl.cli import main
-from scorecard_xl.commentary import HISTORY_SHEET
+from scorecard_xl.update.manual import HISTORY_SHEET
 from scorecard_xl.problems import InputProblems, WorkbookError
-from scorecard_xl.refreshing import refresh
+from scorecard_xl.update.refresh import refresh
 from scorecard_xl.starter import write_starter
 from workbooks import indicator, make_workbook, monthly_series, type_commentary
 
@@ -108,7 +108,7 @@ def sample_book(tmp_path, name="book.xlsx", month=None) -> Path:
 
 
 def commentary(path: Path) -> dict[str, object]:
-    from scorecard_xl.commentary import read_manual
+    from scorecard_xl.update.manual import read_manual
     return read_manual(read_sheet_cells(path, "Scorecard")).by_ref
 
 
@@ -181,7 +181,7 @@ class TestSafety:
 
         def crash(*_):
             raise OSError("power cut")
-        monkeypatch.setattr("scorecard_xl.saving.os.replace", crash)
+        monkeypatch.setattr("scorecard_xl.update.saving.os.replace", crash)
         with pytest.raises(OSError, match="power cut"):
             refresh(path)
         assert digest(path) == before
@@ -263,7 +263,7 @@ def test_formula_like_text_is_written_as_text(tmp_path):
 
 
 def test_libreoffice_renders_the_refreshed_workbook(tmp_path):
-    from scorecard_xl.render import soffice, to_pdf
+    from scorecard_xl.send.render import soffice, to_pdf
     assert soffice(), "LibreOffice is needed: apt-get install -y libreoffice-calc-nogui"
     path = sample_book(tmp_path)
     pdf = to_pdf(path, tmp_path / "pdf")
@@ -359,7 +359,7 @@ class TestReviewScenarios:
 
         def locked(*_):
             raise PermissionError(13, "The process cannot access the file")
-        monkeypatch.setattr("scorecard_xl.saving.os.replace", locked)
+        monkeypatch.setattr("scorecard_xl.update.saving.os.replace", locked)
         with pytest.raises(WorkbookError, match="in use by another program"):
             refresh(path)
         assert digest(path) == before

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from scorecard_xl import rules
-from scorecard_xl.rules import DOWN, SAME, UP
+from scorecard_xl.compute import rules
+from scorecard_xl.compute.rules import DOWN, SAME, UP
 
 
 class TestRoundHalfAway:
@@ -152,7 +152,7 @@ class TestMovementArrowWithBandZero:
 
 
 def test_the_default_band_has_one_definition():
-    from scorecard_xl import indicators, settings
+    from scorecard_xl.compute import indicators, settings
     assert not hasattr(settings, "DEFAULT_BAND")
     assert settings.Settings().band == rules.DEFAULT_MOVEMENT_BAND
     assert not hasattr(indicators, "is_derived")  # dead code, removed

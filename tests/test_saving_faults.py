@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from scorecard_xl import workbook_lock, writable
+from scorecard_xl.update import workbook_lock, writable
 from scorecard_xl.backends.xlsx_file import read_sheet_cells
 from scorecard_xl.cli import main
-from scorecard_xl.commentary import read_manual
-from scorecard_xl.export import export_copy
-from scorecard_xl.months import month_label
+from scorecard_xl.update.manual import read_manual
+from scorecard_xl.send.export import export_copy
+from scorecard_xl.compute.months import month_label
 from scorecard_xl.problems import WorkbookError
-from scorecard_xl.refreshing import refresh
+from scorecard_xl.update.refresh import refresh
 from scorecard_xl.starter import write_starter
 from workbooks import type_commentary
 
@@ -108,7 +108,7 @@ class TestReadOnlyAndImmutable:
 
         def no_work(*_args, **_kwargs):
             raise AssertionError("the workbook was read although it cannot be saved")
-        monkeypatch.setattr("scorecard_xl.refreshing.read_workbook", no_work)
+        monkeypatch.setattr("scorecard_xl.update.refresh.read_workbook", no_work)
         with pytest.raises(WorkbookError, match="book.xlsx is read-only"):
             refresh(read_only)
         assert read_only.read_bytes() == before
@@ -215,7 +215,7 @@ class TestStaleFiles:
 
 def hold_lock(path: Path, release_after: float | None = None) -> subprocess.Popen:
     """Another process holding the workbook's lock until told (or for ``release_after`` seconds)."""
-    script = ("import sys, time; from pathlib import Path; from scorecard_xl.workbook_lock import acquire\n"
+    script = ("import sys, time; from pathlib import Path; from scorecard_xl.update.workbook_lock import acquire\n"
               "lock = acquire(Path(sys.argv[1]).resolve(), 'refreshed')\n"
               "print('held', flush=True)\n"
               "time.sleep(float(sys.argv[2])) if sys.argv[2] else sys.stdin.readline()\n"
@@ -351,7 +351,7 @@ def test_a_full_disk_met_after_the_copy_is_saved_is_one_line_too(tmp_path, monke
 
     def disk_full(*_args, **_kwargs):
         raise OSError(28, "No space left on device")  # as a write() reports it: no file name
-    monkeypatch.setattr("scorecard_xl.export.write_draft", disk_full)
+    monkeypatch.setattr("scorecard_xl.send.export.write_draft", disk_full)
     status, lines = run(capsys, "export", book, "--eml", "head.of.service@example.org")
     assert status == 2 and lines == ["scorecard: there is not enough space on the disk to finish. Free some space, "
                                      "then try again."]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 
-from scorecard_xl import spc
+from scorecard_xl.compute import spc
 
 # R: set.seed(123); rnorm(20) -- the data of tests/testthat/test-ptd_spc_standard.R
 RNORM_123 = np.array([-0.56047565, -0.23017749, 1.55870831, 0.07050839, 0.12928774, 1.71506499, 0.46091621,

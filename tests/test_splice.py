@@ -25,7 +25,7 @@ from python_calamine import CalamineWorkbook
 from scorecard_xl.backends.xlsx_file import (error_cells, protected_sheets, raw_cell_has_content, read_raw_cells,
                                              read_sheet_cells, sheet_owned_area, sheet_print_area, write_plans)
 from scorecard_xl.problems import WorkbookError
-from scorecard_xl.sheetplan import PrintSetup, RichRun, RichText, SheetPlan, Style
+from scorecard_xl.pages.sheetplan import PrintSetup, RichRun, RichText, SheetPlan, Style
 
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension:UserWarning")
 
@@ -642,8 +642,8 @@ def test_error_cells_of_a_sheet_written_with_a_namespace_prefix(tmp_path):
 
 
 def test_protected_sheets_reads_only_the_sheets_asked_about_and_workbook_xml_once(tmp_path, monkeypatch):
-    from scorecard_xl.backends import ooxml_package
-    from scorecard_xl.backends.ooxml_package import Package
+    from scorecard_xl.read import ooxml_package
+    from scorecard_xl.read.ooxml_package import Package
 
     source = tmp_path / "s.xlsx"
     book = xlsxwriter.Workbook(str(source))
@@ -670,8 +670,8 @@ def test_protected_sheets_reads_only_the_sheets_asked_about_and_workbook_xml_onc
 
 def test_one_parser_of_column_letters_and_no_dead_code():
     from scorecard_xl.backends import ooxml_styles
-    from scorecard_xl.backends.ooxml_cells import column_index, parse_ref
-    from scorecard_xl import reader
+    from scorecard_xl.read.ooxml_cells import column_index, parse_ref
+    from scorecard_xl.read import workbook as reader
     from scorecard_xl.problems import column_letter
 
     assert [column_index(text) for text in ("A", "z", "AA", "AB", "XFD")] == [0, 25, 26, 27, 16383]

@@ -21,9 +21,9 @@ from lxml import etree
 from python_calamine import CalamineWorkbook
 
 from scorecard_xl.backends.xlsx_file import write_plans
-from scorecard_xl.commentary import HISTORY_SHEET
+from scorecard_xl.update.manual import HISTORY_SHEET
 from scorecard_xl.problems import WorkbookError
-from scorecard_xl.refreshing import refresh
+from scorecard_xl.update.refresh import refresh
 from test_splice import make_plan, members, rewrite_member, with_calc_chain
 from workbooks import indicator, make_workbook, monthly_series, type_commentary
 

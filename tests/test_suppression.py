@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
-from scorecard_xl.export import export_copy
+from scorecard_xl.send.export import export_copy
 from workbooks import INDICATOR_HEADERS, indicator, make_workbook, monthly_series
 
 MONTHS = 14  # Jan-20 .. Feb-21: the year-ago month, the 12-month window and the reporting month

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scorecard_xl.rules import HIGH, INFO, LOW, WITHIN_LIMITS
-from scorecard_xl.tolerances import (AMBER, GREEN, NO_RULE, NOT_RATED, RED, RagRule, ToleranceError,
-                                     green_limits, parse_tolerances, rag_rule, rag_status, rule_from_target)
+from scorecard_xl.compute.rules import HIGH, INFO, LOW, WITHIN_LIMITS
+from scorecard_xl.compute.tolerances import (AMBER, GREEN, NO_RULE, NOT_RATED, RED, RagRule, ToleranceError,
+                                             green_limits, parse_tolerances, rag_rule, rag_status, rule_from_target)
 
 # Reference 001's Performance Summary, transcribed (see fixtures/README.md).
 FIXTURE = Path(__file__).parent / "fixtures" / "ref001_performance_summary.csv"

@@ -1,4 +1,4 @@
-"""Worksheet functions (scorecard_xl.udfs), called directly and through xlwings' server call path.
+"""Worksheet functions (scorecard_xl.excel.udfs), called directly and through xlwings' server call path.
 
 Direct calls pass what xlwings hands a function: lists (1-D or 2-D) of floats, None for blanks,
 text (placeholders, numbers stored as text), TRUE/FALSE and Excel errors (as "#N/A" text, as
@@ -30,10 +30,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scorecard_xl import rules, udf_inputs, udfs
-from scorecard_xl.rules import DOWN, SAME, UP
-from scorecard_xl.udfs import (AVG12M, DOT, DOTS, MAX12M, MOVEMENT, NOT_AVAILABLE, PCTCHANGE, POLARITY_HELP, PPCHANGE,
-                               RAG, RATE10K, ROLLING12, YTD)
+from scorecard_xl.compute import rules
+from scorecard_xl.excel import udf_inputs, udfs
+from scorecard_xl.compute.rules import DOWN, SAME, UP
+from scorecard_xl.excel.udfs import (AVG12M, DOT, DOTS, MAX12M, MOVEMENT, NOT_AVAILABLE, PCTCHANGE, POLARITY_HELP, PPCHANGE,
+                                     RAG, RATE10K, ROLLING12, YTD)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "ref001_performance_summary.csv"
@@ -580,7 +581,7 @@ assert os.environ["XLWINGS_ON_SERVER"] == "true", "set before xlwings is importe
 assert "xlwings" not in sys.modules
 import xlwings as xw
 import xlwings.server as server
-from scorecard_xl import udfs
+from scorecard_xl.excel import udfs
 
 request = json.load(sys.stdin)
 report = {"decorated": [f.__name__ for f in udfs.WORKSHEET_FUNCTIONS if hasattr(f, "__xlfunc__")],

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..problems import cell_name
-from ..sheetplan import PrintSetup, RichText, SheetPlan
-from .ooxml_cells import parse_ref
-from .ooxml_package import MAIN, MC, REL, local_name, parse_xml, q
+from ..pages.sheetplan import PrintSetup, RichText, SheetPlan
+from ..read.ooxml_cells import parse_ref
+from ..read.ooxml_package import MAIN, MC, REL, local_name, parse_xml, q
 from .ooxml_styles import argb
-from .ooxml_text import escape_attr, escape_text, fragment, inline_string_xml
+from ..read.ooxml_text import escape_attr, escape_text, fragment, inline_string_xml
 
 SCHEMA_ORDER = [
     "sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr",

@@ -11,8 +11,8 @@ import copy
 
 from lxml import etree
 
-from ..sheetplan import Style
-from .ooxml_package import MAIN, local_name, parse_xml, q, serialize_xml
+from ..pages.sheetplan import Style
+from ..read.ooxml_package import MAIN, local_name, parse_xml, q, serialize_xml
 
 # Excel's built-in number formats (ids below 164 need no <numFmt>).
 BUILTIN_FORMATS = {

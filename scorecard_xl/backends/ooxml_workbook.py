@@ -11,10 +11,10 @@ import re
 from lxml import etree
 
 from ..problems import WorkbookError, column_letter
-from .ooxml_cells import column_index
-from .ooxml_package import (CONTENT_TYPES, CONTENT_TYPES_PART, CT_WORKSHEET, MAIN, PKG_REL, REL,
-                            RT_WORKSHEET, Package, local_name, parse_xml, part_rels_name, q,
-                            relative_target, serialize_xml)
+from ..read.ooxml_cells import column_index
+from ..read.ooxml_package import (CONTENT_TYPES, CONTENT_TYPES_PART, CT_WORKSHEET, MAIN, PKG_REL, REL,
+                                  RT_WORKSHEET, Package, local_name, parse_xml, part_rels_name, q,
+                                  relative_target, serialize_xml)
 
 _BAD_NAME_CHARS = set(":\\/?*[]")
 # The start of CT_Workbook's sequence, up to the children we may have to create.

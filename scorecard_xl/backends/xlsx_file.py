@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..commentary import RECORD_NAMES, SheetRecord, recorded_areas
+from ..update.manual import RECORD_NAMES, SheetRecord, recorded_areas
 from ..problems import WorkbookError
-from ..sheetplan import OWNED_AREA_NAME, CellValue, SheetPlan, Style
-from .ooxml_cells import (cell_value, detach_orphan_shared_formulas, has_content, has_formula, iter_cells,
-                          raw_element, read_raw, read_values)
-from .ooxml_package import MAIN, Package, SheetEntry, parse_xml, q
+from ..pages.sheetplan import OWNED_AREA_NAME, CellValue, SheetPlan, Style
+from ..read.ooxml_cells import (cell_value, detach_orphan_shared_formulas, has_content, has_formula, iter_cells,
+                                raw_element, read_raw, read_values)
+from ..read.ooxml_package import MAIN, Package, SheetEntry, parse_xml, q
 from .ooxml_sheet import looks_like_formula, read_old_sheet, render_sheet
 from .ooxml_styles import BUILTIN_FORMATS, StyleSheet
 from .ooxml_workbook import WorkbookEditor, area_reference, parse_area, rows_reference

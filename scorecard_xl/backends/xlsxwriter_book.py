@@ -9,7 +9,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..sheetplan import RichRun, RichText, SheetPlan, Style
+from ..pages.sheetplan import RichRun, RichText, SheetPlan, Style
 
 _ALIGN = {"left": "left", "center": "center", "right": "right"}
 _VALIGN = {"top": "top", "center": "vcenter", "bottom": "bottom"}

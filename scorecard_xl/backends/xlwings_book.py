@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..commentary import RECORD_NAMES, SheetRecord, recorded_areas
+from ..update.manual import RECORD_NAMES, SheetRecord, recorded_areas
 from ..problems import WorkbookError, cell_name
-from ..reader import Sheet, _clean, find_sheet, is_scorecard_sheet
-from ..sheetplan import RichText, SheetPlan
+from ..read.workbook import Sheet, _clean, find_sheet, is_scorecard_sheet
+from ..pages.sheetplan import RichText, SheetPlan
 from .ooxml_workbook import area_reference, parse_area  # one notation of A1 areas for both backends
 
 MAX_COLOUR_CELLS = 10_000  # xlwings' limit for one set_colors call
@@ -225,10 +225,10 @@ def _sheet(book, name: str):
 
 def refresh_book(book, month=None, carry_commentary: bool = False):
     """Refresh the Scorecard of an open workbook; returns the same RefreshReport as the file path."""
-    from ..commentary import HISTORY_SHEET
-    from ..engine import build_scorecard
-    from ..layout import SHEET_NAME, rag_counts
-    from ..refreshing import RefreshReport, plan_refresh
+    from ..update.manual import HISTORY_SHEET
+    from ..compute.engine import build_scorecard
+    from ..pages.scorecard import SHEET_NAME, rag_counts
+    from ..update.refresh import RefreshReport, plan_refresh
 
     sheets = read_sheets(book)
     scorecard = build_scorecard(sheets, month)  # raises InputProblems before anything is written

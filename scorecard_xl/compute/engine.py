@@ -1,0 +1,136 @@
+"""The pipeline from sheets to measures: read -> parse -> panel -> measures.
+
+``build_scorecard`` is what every front end calls (the command line, the Refresh button,
+the email copy); it reports all problems at once and computes nothing from a workbook with
+errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .indicators import lists_indicators, parse_indicators
+from .measures import compute_measures
+from .months import MONTH_FORMAT_HELP, month_label, parse_month
+from .panel import Panel, build_panel, derive_from_parts, population_by_month
+from ..problems import InputProblems, Problems
+from .rawdata import check_against_indicators, read_raw_data
+from ..read.workbook import Sheet, find_sheet, read_workbook
+from .settings import Settings, parse_settings
+
+
+COMMAND_LINE = "Command line"  # the "sheet" of a problem with the month asked for, not the workbook's
+
+
+@dataclass
+class ParsedWorkbook:
+    settings: Settings
+    indicators: pd.DataFrame
+    data: pd.DataFrame  # tidy: ref, month, value, numerator, denominator, sheet, cell
+    problems: Problems
+
+
+@dataclass
+class Scorecard:
+    settings: Settings
+    indicators: pd.DataFrame
+    panel: Panel
+    measures: pd.DataFrame  # index: Ref, same order as indicators
+    reporting_month: int
+    problems: Problems
+
+    @property
+    def shown_months(self) -> list[int]:
+        count = self.settings.months_shown
+        return list(range(self.reporting_month - count + 1, self.reporting_month + 1))
+
+
+def parse_workbook(sheets: list[Sheet]) -> ParsedWorkbook:
+    problems = Problems()
+    settings = parse_settings(find_sheet(sheets, "Settings"), problems)
+    indicator_sheet = find_sheet(sheets, "Indicators")
+    indicators = parse_indicators(indicator_sheet, problems, settings.band)
+    data = read_raw_data(sheets, problems)
+    if lists_indicators(indicator_sheet):  # even with no rows: then every Ref in the data is unknown
+        data = check_against_indicators(data, indicators, problems)
+    return ParsedWorkbook(settings, indicators, data, problems)
+
+
+def months_with_data(data: pd.DataFrame) -> np.ndarray:
+    """The months (sorted, unique) in which some indicator has a figure: a value, or its parts."""
+    value = data["value"].to_numpy(dtype=float)
+    numerator = data["numerator"].to_numpy(dtype=float)
+    denominator = data["denominator"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        has_figure = ~np.isnan(value) | (~np.isnan(numerator) & (denominator > 0))
+    return np.unique(data["month"].to_numpy()[has_figure])
+
+
+def choose_reporting_month(parsed: ParsedWorkbook, month: str | int | None) -> int | None:
+    """The month asked for (``month``, else the Settings sheet's), else the latest month with data.
+
+    A month asked for must be one in which some indicator has a figure; otherwise the scorecard
+    would be silently empty, so it is an error saying which months have figures.
+    """
+    available = months_with_data(parsed.data)
+    if month is not None:
+        chosen = parse_month(month) if isinstance(month, str) else month
+        sheet, cell, what = COMMAND_LINE, "", "the --month given"
+        if chosen is None:
+            parsed.problems.error(sheet, cell, f"{what} ('{month}') cannot be read as a month",
+                                  f"Give {MONTH_FORMAT_HELP}.")
+            return None
+    elif parsed.settings.reporting_month is not None:
+        chosen = parsed.settings.reporting_month
+        (sheet, cell), what = parsed.settings.reporting_month_cell, "the Reporting month"
+    else:
+        return int(available[-1]) if len(available) else None
+    if chosen not in available:
+        if len(available):
+            first, last = int(available[0]), int(available[-1])
+            fix = (f"The data has figures from {month_label(first)} to {month_label(last)}; choose one of those "
+                   f"months{' that has figures' if first < chosen < last else ''}.")
+        else:
+            fix = "Enter that month's figures first."
+        parsed.problems.error(sheet, cell, f"{what} ({month_label(chosen)}) has no figures for any indicator", fix)
+    return chosen
+
+
+def build_scorecard(sheets: list[Sheet], month: str | int | None = None) -> Scorecard:
+    """Every measure for every indicator; raises InputProblems listing all errors."""
+    parsed = parse_workbook(sheets)
+    reporting = choose_reporting_month(parsed, month)
+    problems = parsed.problems
+    if reporting is None and not problems.errors:
+        problems.error("Data", "", "there are no figures to report on",
+                       "Enter at least one month of figures in the Data sheet.")
+    if problems.errors:
+        raise InputProblems(problems.errors)
+    settings, indicators, data = parsed.settings, parsed.indicators, parsed.data
+    first = min(int(data["month"].min()) if len(data) else reporting, reporting - 23)
+    last = max(int(data["month"].max()) if len(data) else reporting, reporting)
+    panel = build_panel(data, indicators.index, first, last)
+    population = population_by_month(settings, first, last - first + 1)
+    derive_from_parts(panel, indicators["numerator"], indicators["denominator"], population)
+    measures = compute_measures(panel, indicators, reporting, settings.months_shown, population)
+    _note_gaps(measures, indicators, reporting, problems, settings)
+    return Scorecard(settings, indicators, panel, measures, reporting, problems)
+
+
+def _note_gaps(measures: pd.DataFrame, indicators: pd.DataFrame, reporting: int, problems: Problems,
+               settings: Settings) -> None:
+    for ref in measures.index[np.isnan(measures["value"].to_numpy(dtype=float))]:
+        problems.note("Data", "", f"{ref} has no figure for {month_label(reporting)}",
+                      "Enter it when it is known; the scorecard shows the cell empty meanwhile.")
+    rates = indicators.index[(indicators["denominator"] == "population")]
+    if len(rates) and settings.population_for(reporting) is None:
+        problems.note("Settings", "", "no 'Population 0-17' is given, so rates per 10,000 cannot be computed",
+                      "Add a row 'Population 0-17 2020/21' with the mid-year estimate of children aged 0-17.")
+
+
+def load_scorecard(path: str | Path, month: str | int | None = None) -> Scorecard:
+    return build_scorecard(read_workbook(path), month)

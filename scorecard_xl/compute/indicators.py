@@ -1,0 +1,303 @@
+"""The Indicators sheet -> a typed table, one row per indicator (DESIGN 3)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from . import rules
+from .cells import NotANumber, checked_band, describe, header_map, read_number, text_of, where, within
+from ..problems import Problems
+from ..read.workbook import Sheet
+from .tolerances import NO_RULE, ToleranceError, green_limits, rag_rule
+
+COUNT, PERCENTAGE, RATE, DAYS, AVERAGE = "Count", "Percentage", "Rate per 10,000", "Days", "Average"
+UNITS = (COUNT, PERCENTAGE, RATE, DAYS, AVERAGE)
+FLOW, SNAPSHOT = "flow", "snapshot"
+YTD_RULES = ("sum", "ratio", "mean", "latest", "none")
+RELATIVE, POINTS = "relative", "points"
+POPULATION = "population"  # a Denominator that means "the Settings population aged 0-17"
+BENCHMARKS = ("sn", "england", "region", "best_sn", "top_quartile")
+MOST_DECIMALS = 4  # 58.3333%: more places than any published figure needs
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "ref": ("ref", "reference", "no"),
+    "indicator": ("indicator", "indicator name", "measure"),
+    "polarity": ("polarity", "good perf is", "good performance is"),
+    "unit": ("unit", "data note", "data note (monthly)"),
+    "section": ("section",),
+    "owner": ("owner",),
+    "reporter": ("reporter",),
+    "outcome": ("outcome",),
+    "kind": ("kind",),
+    "ytd": ("ytd", "ytd rule"),
+    "numerator": ("numerator",),
+    "denominator": ("denominator",),
+    "red": ("red",),
+    "amber": ("amber",),
+    "green": ("green", "target green"),
+    "target": ("target",),
+    "sn": ("sn", "stat neigh", "statistical neighbours", "sn average"),
+    "england": ("england", "eng", "national", "nat ave"),
+    "region": ("region",),
+    "best_sn": ("best sn", "best stat neigh"),
+    "top_quartile": ("top quartile", "nat top qtile threshold"),
+    "change": ("change",),
+    "band": ("band",),
+    "decimals": ("decimals",),
+}
+REQUIRED = ("ref", "indicator", "polarity", "unit", "section")
+
+_POLARITY_WORDS = {"high": rules.HIGH, "low": rules.LOW, "info": rules.INFO,
+                   "within limits": rules.WITHIN_LIMITS, "within limit": rules.WITHIN_LIMITS}
+_UNIT_WORDS = {"count": COUNT, "number": COUNT, "percentage": PERCENTAGE, "percent": PERCENTAGE,
+               "%": PERCENTAGE, "rate per 10,000": RATE, "rate per 10000": RATE,
+               "rate per 10k": RATE, "rate": RATE, "days": DAYS, "average": AVERAGE,
+               "average count": AVERAGE, "ytd average": AVERAGE, "mean": AVERAGE}
+
+
+def _choice(raw, words: dict[str, str], allowed: tuple[str, ...], what: str, sheet: Sheet,
+            cell: str, problems: Problems, default=None):
+    text = text_of(raw).casefold()
+    if not text:
+        return default
+    if text in words:
+        return words[text]
+    problems.error(sheet.name, cell, f"{what} is {describe(raw)}", f"Write one of: {', '.join(allowed)}.")
+    return default
+
+
+def default_kind(unit: str) -> str:
+    """Counts of events in a month are flows; everything else is a state at month end."""
+    return FLOW if unit == COUNT else SNAPSHOT
+
+
+def default_ytd(unit: str, kind: str, has_parts: bool) -> str:
+    if unit == COUNT:
+        return "sum" if kind == FLOW else "latest"
+    if unit == PERCENTAGE and has_parts:
+        return "ratio"
+    return "none"
+
+
+def parse_indicators(sheet: Sheet | None, problems: Problems, default_band: float) -> pd.DataFrame:
+    """One row per indicator, indexed by Ref; problems collected, never raised."""
+    if sheet is None:
+        problems.error("Indicators", "", "the workbook has no sheet called Indicators",
+                       "Add a sheet named Indicators with the headers Ref, Indicator, Polarity, "
+                       "Unit and Section in row 1 (scorecard new makes one).")
+        return empty_indicator_table()
+    headers = _headings(sheet)
+    missing = [name for name in REQUIRED if name not in headers]
+    if missing:
+        names = ", ".join(COLUMNS[m][0].title() for m in missing)
+        problems.error(sheet.name, "A1", f"row 1 has no column headed {names}",
+                       "Row 1 must hold the headers Ref, Indicator, Polarity, Unit and Section.")
+        return empty_indicator_table()
+    records = []
+    seen: dict[str, str] = {}
+    rows_typed = False
+    for r, row in sheet.body_rows():
+        cells = {name: (row[c] if c < len(row) else None) for name, c in headers.items()}
+        cell = {name: where(r, c) for name, c in headers.items()}
+        ref = text_of(cells["ref"])
+        rows_typed = rows_typed or bool(ref) or any(v is not None for v in row)
+        if not ref:
+            if any(v is not None for v in row):
+                problems.error(sheet.name, cell["ref"], "this indicator row has no Ref",
+                               "Give every indicator a short unique reference such as M1.")
+            continue
+        if ref in seen:
+            problems.error(sheet.name, cell["ref"], f"Ref '{ref}' is used twice (first at {seen[ref]})",
+                           "Give every indicator its own Ref.")
+            continue
+        seen[ref] = cell["ref"]
+        records.append(_parse_row(sheet, ref, cells, cell, problems, default_band))
+    if not rows_typed:
+        problems.error(sheet.name, "A2", "the Indicators sheet has headings but no indicators",
+                       "Add one row per indicator below the headings (Ref, Indicator, Polarity, Unit, Section), "
+                       "one for each Ref in the data.")
+    table = pd.DataFrame.from_records(records) if records else empty_indicator_table()
+    if records:
+        table = table.set_index("ref", drop=False)
+        _check_parts(sheet, table, headers, problems)
+    return table
+
+
+def _headings(sheet: Sheet) -> dict[str, int]:
+    return header_map(sheet.rows[0] if sheet.rows else [], COLUMNS)
+
+
+def lists_indicators(sheet: Sheet | None) -> bool:
+    """The sheet has every required heading, so it is the list every Ref in the data must be in
+    (even when it has no rows yet); without them, the headings are the problem to report."""
+    return sheet is not None and all(name in _headings(sheet) for name in REQUIRED)
+
+
+def _parse_row(sheet, ref, cells, cell, problems, default_band) -> dict:
+    get = cells.get
+    polarity = _choice(get("polarity"), _POLARITY_WORDS, rules.POLARITIES, "Polarity", sheet,
+                       cell["polarity"], problems)
+    if polarity is None and get("polarity") is None:
+        problems.error(sheet.name, cell["polarity"], f"{ref} has no Polarity",
+                       f"Write one of: {', '.join(rules.POLARITIES)}.")
+    unit = _choice(get("unit"), _UNIT_WORDS, UNITS, "Unit", sheet, cell["unit"], problems)
+    if unit is None and get("unit") is None:
+        problems.error(sheet.name, cell["unit"], f"{ref} has no Unit", f"Write one of: {', '.join(UNITS)}.")
+    unit = unit or COUNT
+    polarity = polarity or rules.INFO
+    numerator = text_of(get("numerator"))
+    denominator = text_of(get("denominator"))
+    if denominator.casefold() == POPULATION:
+        denominator = POPULATION
+    kind = _choice(get("kind"), {FLOW: FLOW, SNAPSHOT: SNAPSHOT}, (FLOW, SNAPSHOT), "Kind", sheet,
+                   cell.get("kind", ""), problems, default_kind(unit))
+    ytd = _choice(get("ytd"), {r: r for r in YTD_RULES}, YTD_RULES, "YTD", sheet, cell.get("ytd", ""),
+                  problems, default_ytd(unit, kind, bool(numerator and denominator)))
+    change = _choice(get("change"), {RELATIVE: RELATIVE, POINTS: POINTS, "pp": POINTS},
+                     (RELATIVE, POINTS), "Change", sheet, cell.get("change", ""), problems, RELATIVE)
+    number = lambda name: _optional_number(sheet, cell.get(name, ""), get(name), name, problems)  # noqa: E731
+    band = number("band")
+    if band is not None:
+        typed, (band, fix) = band, checked_band(band)
+        if fix:
+            problems.error(sheet.name, cell.get("band", ""), f"{ref} has Band {text_of(typed)}", fix)
+    decimals = number("decimals")
+    if decimals is not None and not within(decimals, 0, MOST_DECIMALS, whole=True):
+        problems.error(sheet.name, cell.get("decimals", ""), f"{ref} has Decimals {text_of(decimals)}",
+                       f"Write the decimal places to show, a whole number from 0 to {MOST_DECIMALS}, or leave it "
+                       "empty for the unit's usual (none for counts and percentages, 1 for rates, days and averages).")
+        decimals = None
+    target = _benchmark_value(number, get, "target", unit)
+    record = {
+        "ref": ref, "indicator": text_of(get("indicator")), "section": text_of(get("section")),
+        "owner": text_of(get("owner")), "reporter": text_of(get("reporter")),
+        "outcome": text_of(get("outcome")), "polarity": polarity, "unit": unit, "kind": kind,
+        "ytd_rule": ytd, "numerator": numerator, "denominator": denominator, "change": change,
+        "band": default_band if band is None else band,
+        "decimals": None if decimals is None else int(decimals), "target": target,
+    }
+    for name in BENCHMARKS:
+        raw = get(name)
+        record[f"{name}_text"] = text_of(raw) if isinstance(raw, str) else ""
+        if isinstance(raw, str) and raw.strip().casefold() == "local":
+            record[name] = math.nan  # "Local": this measure has no published comparator
+        else:
+            record[name] = _benchmark_value(number, get, name, unit)
+    try:
+        rule = rag_rule(get("red"), get("amber"), get("green"), target, polarity,
+                        is_percentage=unit == PERCENTAGE, band=record["band"])
+    except ToleranceError as error:
+        column = {"Red": "red", "Amber": "amber", "Green": "green", "Target": "target"}[error.column]
+        problems.error(sheet.name, cell.get(column, ""), f"{ref}: {error}",
+                       "Fix the tolerance text (see the examples above).")
+        rule = NO_RULE
+    record["rag_rule"] = rule
+    record["green_low"], record["green_high"] = green_limits(rule)
+    return record
+
+
+def _benchmark_value(number, get, name, unit):
+    value = number(name)
+    if value is None:
+        return math.nan
+    if unit == PERCENTAGE and value > 1:
+        value /= 100  # 58.3 typed into a percentage indicator's column means 58.3%
+    return value
+
+
+def _optional_number(sheet, cell, raw, name, problems):
+    if raw is None or (isinstance(raw, str) and raw.strip().casefold() in ("", "-", "n/a", "local")):
+        return None
+    try:
+        return read_number(raw)
+    except NotANumber as refused:
+        problems.error(sheet.name, cell, f"{name.replace('_', ' ').title()} is {describe(raw)}{refused.detail}",
+                       "Write a number, or leave the cell empty.")
+        return None
+
+
+def _check_parts(sheet: Sheet, table: pd.DataFrame, headers: dict, problems: Problems) -> None:
+    """Numerator and Denominator must name other indicators (or 'population')."""
+    for position, (ref, row) in enumerate(table.iterrows(), start=1):
+        for part in ("numerator", "denominator"):
+            name = row[part]
+            if not name or (part == "denominator" and name == POPULATION):
+                continue
+            if name not in table.index:
+                r = _row_of(sheet, headers["ref"], ref)
+                problems.error(sheet.name, where(r, headers[part]),
+                               f"{ref}'s {part.title()} is '{name}', which is not the Ref of any indicator",
+                               "Write the Ref of the indicator it is calculated from, or leave it empty.")
+        if bool(row["numerator"]) != bool(row["denominator"]):
+            r = _row_of(sheet, headers["ref"], ref)
+            empty = "denominator" if row["numerator"] else "numerator"
+            problems.error(sheet.name, where(r, headers.get(empty, headers["ref"])),
+                           f"{ref} has a {'Numerator' if row['numerator'] else 'Denominator'} but no {empty.title()}",
+                           "Give both (the Refs it is the ratio of), or neither.")
+    _check_circles(sheet, table, headers, problems)
+
+
+def _check_circles(sheet: Sheet, table: pd.DataFrame, headers: dict, problems: Problems) -> None:
+    """A derived indicator must not be calculated, directly or through others, from itself.
+
+    Such a circle can never be computed: its figures would silently stay as typed.
+    """
+    parts = {ref: [(part, row[part]) for part in ("numerator", "denominator") if row[part] in table.index]
+             for ref, row in table.iterrows() if row["numerator"] and row["denominator"]}
+    # Peel off indicators computable from plain ones; what remains is in a circle or built on one.
+    remaining = dict(parts)
+    while True:
+        ready = [ref for ref, uses in remaining.items() if not any(name in remaining for _, name in uses)]
+        if not ready:
+            break
+        for ref in ready:
+            del remaining[ref]
+    for ref, uses in remaining.items():
+        for part, start in uses:
+            path = _path_back(start, ref, remaining)
+            if path is None:
+                continue
+            chain = [ref] + path
+            if len(chain) == 2:
+                found = f"{ref} is calculated from itself: a circle, so it can never be calculated"
+            else:
+                steps = ", which is calculated from ".join(chain[1:])
+                found = f"{ref} is calculated from {steps}: a circle, so none of them can be calculated"
+            problems.error(sheet.name, where(_row_of(sheet, headers["ref"], ref), headers[part]), found,
+                           "Calculate each indicator from the indicators it really is the ratio of, or clear "
+                           "its Numerator and Denominator and type its figures in.")
+            break
+
+
+def _path_back(start: str, target: str, parts: dict[str, list[tuple[str, str]]]) -> list[str] | None:
+    """The shortest chain of Refs from ``start`` to ``target`` following Numerator/Denominator."""
+    previous: dict[str, str | None] = {start: None}
+    queue = [start]
+    for ref in queue:
+        if ref == target:
+            chain = []
+            while ref is not None:
+                chain.append(ref)
+                ref = previous[ref]
+            return chain[::-1]
+        for _, name in parts.get(ref, ()):
+            if name not in previous:
+                previous[name] = ref
+                queue.append(name)
+    return None
+
+
+def _row_of(sheet: Sheet, ref_column: int, ref: str) -> int:
+    for r, row in sheet.present_rows():
+        if ref_column < len(row) and text_of(row[ref_column]) == ref:
+            return r
+    return 0
+
+
+def empty_indicator_table() -> pd.DataFrame:
+    columns = ["ref", "indicator", "section", "polarity", "unit", "kind", "ytd_rule", "numerator",
+               "denominator", "change", "band", "decimals", "target", "rag_rule", "green_low", "green_high"]
+    columns += list(BENCHMARKS) + [f"{b}_text" for b in BENCHMARKS]
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns}).set_index("ref", drop=False)

@@ -1,0 +1,125 @@
+"""The optional Settings sheet (key | value) -> Settings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .cells import (NotANumber, checked_band, describe, normalise_header, read_number, single_line, text_of, where,
+                    within)
+from .months import MONTH_FORMAT_HELP, financial_year_start, parse_financial_year, parse_month
+from ..problems import Problems
+from ..read.workbook import Sheet
+from .rules import DEFAULT_MOVEMENT_BAND
+
+DEFAULT_MONTHS_SHOWN = 7
+MOST_CHILDREN = 20_000_000  # more than England's 12 million children aged 0-17: a mistyped population
+LAYOUTS = ("monthly",)
+
+
+@dataclass
+class Settings:
+    reporting_month: int | None = None
+    reporting_month_cell: tuple[str, str] = ("Settings", "")  # (sheet, cell) it was read from
+    months_shown: int = DEFAULT_MONTHS_SHOWN
+    layout: str = "monthly"
+    title: str = "Performance Scorecard"
+    organisation: str = ""
+    region_name: str = "Region"
+    band: float = DEFAULT_MOVEMENT_BAND
+    # April of the financial year -> children aged 0-17; key None applies to every year.
+    populations: dict[int | None, float] = field(default_factory=dict)
+
+    def population_for(self, month: int) -> float | None:
+        """The 0-17 population for the financial year of ``month``.
+
+        A year without its own figure uses the latest earlier year's, then the undated one:
+        mid-year estimates arrive late, and last year's is what officers use meanwhile.
+        """
+        start = financial_year_start(month)
+        dated = {k: v for k, v in self.populations.items() if k is not None}
+        if start in dated:
+            return dated[start]
+        earlier = [k for k in dated if k < start]
+        if earlier:
+            return dated[max(earlier)]
+        if None in self.populations:
+            return self.populations[None]
+        return dated[min(dated)] if dated else None
+
+
+_POPULATION_KEY = re.compile(r"^population(?: aged)? 0 ?- ?17(?: (.+))?$")
+
+
+def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
+    settings = Settings()
+    if sheet is None:
+        return settings
+    for r, row in sheet.present_rows():
+        key = normalise_header(row[0] if row else None)
+        value = row[1] if len(row) > 1 else None
+        if not key or value is None:
+            continue
+        cell = where(r, 1)
+        if key == "reporting month":
+            month = parse_month(value)
+            if month is None:
+                problems.error(sheet.name, cell, f"Reporting month is {describe(value)}",
+                               f"Write {MONTH_FORMAT_HELP}, or leave it empty for the latest month with data.")
+            settings.reporting_month = month
+            settings.reporting_month_cell = (sheet.name, cell)
+        elif key == "months shown":
+            number = _number(sheet, cell, value, problems)
+            if number is not None and (number != int(number) or not 1 <= number <= 24):
+                problems.error(sheet.name, cell, f"Months shown is {describe(value)}",
+                               "Write a whole number of months from 1 to 24 (7 is usual).")
+            elif number is not None:
+                settings.months_shown = int(number)
+        elif key == "layout":
+            layout = text_of(value).casefold()
+            if layout not in LAYOUTS:
+                problems.error(sheet.name, cell, f"Layout is {describe(value)}",
+                               f"Write one of: {', '.join(LAYOUTS)}.")
+            else:
+                settings.layout = layout
+        elif key == "title":  # one line: it heads the page and is the email's subject
+            settings.title = single_line(text_of(value))
+        elif key == "organisation":
+            settings.organisation = single_line(text_of(value))
+        elif key == "region name":
+            settings.region_name = text_of(value)
+        elif key == "band":
+            typed = _number(sheet, cell, value, problems)
+            band, fix = (None, None) if typed is None else checked_band(typed)
+            if fix:
+                problems.error(sheet.name, cell, f"Band is {describe(value)}", fix)
+            elif band is not None:
+                settings.band = band
+        elif _POPULATION_KEY.match(key):
+            year_text = _POPULATION_KEY.match(key).group(1)
+            start = None
+            if year_text:
+                start = parse_financial_year(year_text)
+                if start is None and re.fullmatch(r"\d{4}", year_text.strip()):
+                    start = parse_financial_year(f"{year_text}/{(int(year_text) + 1) % 100:02d}")
+                if start is None:
+                    problems.error(sheet.name, where(r, 0), f"the key {describe(row[0])} names no financial year",
+                                   "Write it as 'Population 0-17 2020/21' (or without a year for every year).")
+                    continue
+            number = _number(sheet, cell, value, problems)
+            if number is not None and not within(number, 1, MOST_CHILDREN):
+                problems.error(sheet.name, cell, f"{text_of(row[0])} is {describe(value)}",
+                               f"Write the number of children aged 0-17 in the area, from 1 to {MOST_CHILDREN:,} "
+                               "(e.g. 57521).")
+            elif number is not None:
+                settings.populations[start] = number
+    return settings
+
+
+def _number(sheet: Sheet, cell: str, value, problems: Problems) -> float | None:
+    try:
+        return read_number(value)
+    except NotANumber as refused:
+        problems.error(sheet.name, cell, f"found {describe(value)}{refused.detail or ' where a number belongs'}",
+                       "Write a number.")
+        return None

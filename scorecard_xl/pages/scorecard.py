@@ -1,0 +1,315 @@
+"""The "monthly" layout (reference 000): a Scorecard -> a SheetPlan.
+
+Knows indicators and measures, not backends. Numbers stay numbers: the movement arrow of the
+% change column is part of the cell's number format ("↑ "0%), so the cell still holds -0.23
+for anyone who filters, sorts or charts it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+from ..compute import rules
+from ..compute.engine import Scorecard
+from ..compute.indicators import AVERAGE, COUNT, DAYS, PERCENTAGE, RATE
+from ..compute.months import month_key, month_label
+from .sheetplan import PrintSetup, RichRun, RichText, SheetPlan, Style
+
+SHEET_NAME = "Scorecard"
+COMMENTARY = "commentary"
+
+NAVY, WHITE, GREY_TEXT = "1F3864", "FFFFFF", "595959"
+RAG_FILLS = {"Red": ("C00000", WHITE), "Amber": ("FFC000", "000000"), "Green": ("00B050", "000000"),
+             "Grey": ("D9D9D9", "000000")}
+JUDGEMENT_COLOURS = {rules.BETTER: "00863D", rules.WORSE: "C00000", rules.SIMILAR: "7F7F7F",
+                     rules.NEUTRAL: "7F7F7F", "": "7F7F7F"}
+SECTION_FILL = "D9E1F2"
+HEADER = Style("header", bold=True, fill=NAVY, font_color=WHITE, wrap=True, vertical="center",
+               horizontal="center", border="thin", border_color="8EA9DB")
+HEADER_LEFT = Style("header.left", bold=True, fill=NAVY, font_color=WHITE, wrap=True, vertical="center",
+                    horizontal="left", border="thin", border_color="8EA9DB")
+TITLE = Style("title", bold=True, font_size=16, font_color=NAVY)
+SUBTITLE = Style("subtitle", italic=True, font_color=GREY_TEXT)
+KEY_TEXT = Style("key.text", font_color=GREY_TEXT, horizontal="left")
+SECTION = Style("section", bold=True, fill=SECTION_FILL, font_color=NAVY, border="thin", border_color="BFBFBF")
+TEXT = Style("text", vertical="top", wrap=True, border="thin", border_color="BFBFBF")
+OUTCOME = Style("outcome", vertical="top", wrap=True, italic=True, font_color=GREY_TEXT, border="thin",
+                border_color="BFBFBF")
+REF = Style("ref", vertical="top", bold=True, border="thin", border_color="BFBFBF")
+COMMENT = Style("commentary", vertical="top", wrap=True, border="thin", border_color="BFBFBF")
+NOT_AVAILABLE = Style("na", vertical="top", horizontal="center", font_color="7F7F7F", border="thin",
+                      border_color="BFBFBF")
+
+_COLUMN_WIDTHS = {"ref": 11, "indicator": 36, "owner": 12, "reporter": 12, "outcome": 30, "month": 7.5,
+                  "change": 10, "dot": 5, "stat": 8, "bench": 7, "target": 8, "commentary": 50}
+# Headings other parts read back (the email copy finds its columns by them), so they live once here.
+AVERAGE_HEADING = "12-mnth avg"
+MAXIMUM_HEADING = "12-mnth max."
+CHANGE_HEADING = re.compile(r"^(?:%|pp|% or pp) change from (.+)$", re.I)
+LINE_HEIGHT = 12.75  # points per line of 10-11pt text
+MAX_ROW_LINES = 12
+
+
+def change_heading(bases: set[str], base_month: str) -> str:
+    """'% change from Feb-20', 'pp change from …' when every indicator compares in points, or
+    '% or pp change from …' for a mix; CHANGE_HEADING reads any of them back."""
+    kind = "pp" if bases == {"points"} else "%" if bases <= {"relative"} else "% or pp"
+    return f"{kind} change from {base_month}"
+
+
+def number_format(unit: str, decimals) -> str:
+    """The display format for one indicator's figures (DESIGN 6); decimals None/NaN = the unit's default."""
+    decimals = None if decimals is None or (isinstance(decimals, float) and math.isnan(decimals)) else int(decimals)
+    if unit == PERCENTAGE:
+        places = 0 if decimals is None else decimals
+        return "0%" if places == 0 else "0." + "0" * places + "%"
+    if unit == COUNT:
+        places = 0 if decimals is None else decimals
+        return "#,##0" if places == 0 else "#,##0." + "0" * places
+    places = 1 if decimals is None and unit in (RATE, DAYS, AVERAGE) else (decimals or 0)
+    return "0" if places == 0 else "0." + "0" * places
+
+
+def change_format(arrow: str, basis: str) -> str:
+    """The arrow is a literal in the number format, so the cell stays numeric: '↑ 15%'.
+
+    Points are written as percentage points (5 for 5pp), relative change as a fraction.
+    """
+    body = '0"pp"' if basis == "points" else "0%"
+    return f'"{arrow} "{body};"{arrow} -"{body};"{arrow} "{body}'
+
+
+def change_cell_value(change: float, basis: str) -> float:
+    return float(change) * 100 if basis == "points" else float(change)
+
+
+def figure_style(fmt: str, fill: str | None = None, font: str | None = None, bold=False) -> Style:
+    name = f"fig[{fmt}]" + (f".fill{fill}" if fill else "") + (f".font{font}" if font else "") + (".b" if bold else "")
+    return Style(name, num_format=fmt, fill=fill, font_color=font, bold=bold, vertical="top", horizontal="right",
+                 border="thin", border_color="BFBFBF")
+
+
+def mark_style(colour: str) -> Style:
+    return Style(f"mark.{colour}", bold=True, font_color=colour, horizontal="center", vertical="top",
+                 border="thin", border_color="BFBFBF")
+
+
+def _is_number(value) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+def target_text(row) -> object:
+    """The Target column: the numeric target, else the green tolerance as written (e.g. 95%+)."""
+    if _is_number(row["target"]):
+        return float(row["target"])
+    rule = row["rag_rule"]
+    if getattr(rule, "rated", False) and rule.description:
+        return rule.description.split(",")[0].replace("green ", "")
+    return None
+
+
+def monthly_layout(scorecard: Scorecard) -> SheetPlan:
+    settings, indicators, measures = scorecard.settings, scorecard.indicators, scorecard.measures
+    months = scorecard.shown_months
+    reporting = scorecard.reporting_month
+    year_ago = month_label(reporting - 12)
+    plan = SheetPlan(SHEET_NAME, show_gridlines=False, zoom=85, tab_color=NAVY)
+
+    columns = [("ref", "Ref."), ("indicator", "Indicator"), ("owner", "Owner"), ("reporter", "Reporter"),
+               ("outcome", "Outcome (what impact will monitoring these measures have on the experiences of "
+                           "our children)")]
+    columns += [(f"month:{m}", month_label(m)) for m in months]
+    columns += [("change", change_heading(set(indicators["change"]), year_ago)), ("dot", "DoT"),
+                ("avg", AVERAGE_HEADING), ("max", MAXIMUM_HEADING), ("sn", "SN"), ("england", "ENG"),
+                ("region", settings.region_name or "Region"), ("target", "Target"),
+                (COMMENTARY, f"Commentary ({month_label(reporting)})")]
+    col = {key: i for i, (key, _) in enumerate(columns)}
+    last_col = len(columns) - 1
+
+    # Title and key rows (reference 000's legend).
+    title = settings.title + (f" \u2014 {settings.organisation}" if settings.organisation else "")
+    plan.put(0, 0, title, TITLE)
+    plan.put(1, 0, f"Reporting month: {month_label(reporting)}.  Figures for {len(indicators)} indicators; "
+                   f"% change compares {month_label(reporting)} with {year_ago}.", SUBTITLE)
+    # The key sits in the Ref and Indicator columns as rich text, so each mark keeps its colour.
+    label = (("bold", True), ("color", GREY_TEXT))
+
+    def key_line(row: int, heading: str, runs: list[RichRun]) -> None:
+        plan.put(row, 0, RichText((RichRun(heading + "  ", label), *runs)), KEY_TEXT)
+
+    key_line(2, "Qualitative measures:", [
+        RichRun(f"{mark} {word}    ", (("bold", True), ("color", JUDGEMENT_COLOURS[verdict])))
+        for mark, word, verdict in ((rules.BETTER_MARK, "Positive", rules.BETTER),
+                                    (rules.SIMILAR_MARK, "Similar", rules.SIMILAR),
+                                    (rules.WORSE_MARK, "Negative", rules.WORSE))])
+    band = f"{round(settings.band * 100):g}%"
+    key_line(3, "Key to direction of travel:", [RichRun(
+        f"{rules.UP} Increase {band} or more    {rules.SAME} Similar    {rules.DOWN} Decrease {band} or more",
+        (("color", GREY_TEXT),))])
+    key_line(4, "RAG (reporting month):", [RichRun("Grey = not rated (no tolerance or target)",
+                                                   (("color", GREY_TEXT),))])
+    first_month_column = 5
+    for offset, name in enumerate(("Red", "Amber", "Green", "Grey")):
+        fill, font = RAG_FILLS[name]
+        plan.put(4, first_month_column + offset, name,
+                 Style(f"key.rag.{name}", fill=fill, font_color=font, horizontal="center"))
+
+    header_row = 6
+    plan.header_row = header_row
+    for key, label in columns:
+        plan.put(header_row, col[key], label, HEADER_LEFT if key in ("indicator", "outcome", COMMENTARY) else HEADER)
+    plan.manual_columns[COMMENTARY] = col[COMMENTARY]
+
+    row = header_row + 1
+    for section, members in indicators.groupby("section", sort=False):
+        section_band(plan, row, section, last_col)
+        row += 1
+        for ref, info in members.iterrows():
+            _indicator_row(plan, row, col, ref, info, measures.loc[ref], months)
+            plan.row_keys[row] = ref
+            row += 1
+
+    for key, c in col.items():
+        plan.column_widths[c] = _COLUMN_WIDTHS["month" if key.startswith("month:") else
+                                               "stat" if key in ("avg", "max") else
+                                               "bench" if key in ("sn", "england", "region") else key]
+    _fit_row_heights(plan, header_row)
+    plan.freeze = (header_row + 1, 2)
+    plan.print_setup = PrintSetup(landscape=True, fit_width=1, fit_height=0, repeat_rows=(header_row, header_row),
+                                  header=page_header(title, month_label(reporting)),
+                                  footer=f"&LReporting month {month_label(reporting)}&RPage &P of &N")
+    return plan
+
+
+def section_band(plan: SheetPlan, row: int, section: str, last_col: int) -> None:
+    """A shaded row naming the section, across the whole table."""
+    plan.put(row, 0, section or "Other indicators", SECTION)
+    for c in range(1, last_col + 1):
+        plan.put(row, c, None, SECTION)
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines a wrapped cell needs at ``width`` characters: word wrap, roughly as Excel does it."""
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        line, count = 0, 1
+        for word in paragraph.split():
+            if line and line + 1 + len(word) > width:
+                count, line = count + 1, len(word)
+            else:
+                line += len(word) + (1 if line else 0)
+        lines += count
+    return max(lines, 1)
+
+
+def _fit_row_heights(plan: SheetPlan, first_row: int) -> None:
+    """Set each body row's height for its wrapped text.
+
+    Neither Excel nor LibreOffice re-measures rows of a file they did not write, so without
+    this, long indicator names and commentary would spill over the rows below.
+    """
+    wrapped = {name for name, style in plan.styles.items() if style.wrap}
+    needed: dict[int, int] = {}
+    for (row, column), cell in plan.cells.items():
+        if row < first_row or cell.style not in wrapped or not isinstance(cell.value, str):
+            continue
+        bold = plan.styles[cell.style].bold  # bold text is wider
+        width = plan.column_widths.get(column, 8.43) * (1.0 if bold else 1.2)
+        needed[row] = max(needed.get(row, 1), wrapped_lines(cell.value, width))
+    for row, lines in needed.items():
+        plan.row_heights[row] = LINE_HEIGHT * min(lines, MAX_ROW_LINES) + 3
+
+
+HEADER_LIMIT = 255  # Excel refuses a longer header or footer, &-codes included
+_BOLD_LEFT = '&L&"-,Bold"'
+
+
+def page_header(title: str, right_text: str) -> str:
+    """The print header: ``title`` in bold on the left, ``right_text`` on the right.
+
+    Within Excel's 255 characters, counted as Excel counts them (UTF-16 units, &-codes
+    included); a longer title is cut with an ellipsis, never inside a doubled &.
+    """
+    right = "&R" + _header_text(right_text)
+    room = HEADER_LIMIT - _excel_length(_BOLD_LEFT + right)
+    left = _header_text(title)
+    if _excel_length(left) > room:
+        left, room = "", room - 1  # the ellipsis
+        for character in title:
+            piece = _header_text(character)
+            if _excel_length(left + piece) > room:
+                break
+            left += piece
+        left += "\u2026"
+    return _BOLD_LEFT + left + right
+
+
+def _header_text(text: str) -> str:
+    return text.replace("&", "&&")  # a single & would start a header code
+
+
+def _excel_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _indicator_row(plan: SheetPlan, row: int, col: dict, ref: str, info, figures, months) -> None:
+    fmt = number_format(info["unit"], info["decimals"])
+    plan.put(row, col["ref"], ref, REF)
+    plan.put(row, col["indicator"], info["indicator"], TEXT)
+    plan.put(row, col["owner"], info.get("owner", ""), TEXT)
+    plan.put(row, col["reporter"], info.get("reporter", ""), TEXT)
+    plan.put(row, col["outcome"], info.get("outcome", ""), OUTCOME)
+    plain = figure_style(fmt)
+    for m in months:
+        value = figures[month_key(m)]
+        style = plain
+        if m == months[-1]:
+            fill, font = RAG_FILLS.get(figures["rag"], (None, None))
+            style = figure_style(fmt, fill, font if font != "000000" else None, bold=True)
+        plan.put(row, col[f"month:{m}"], float(value) if _is_number(value) else None, style)
+
+    change = figures["change_prev_year"]
+    if _is_number(change):
+        arrow = figures["arrow_prev_year"]
+        colour = _change_colour(info["polarity"], arrow)
+        plan.put(row, col["change"], change_cell_value(change, info["change"]),
+                 figure_style(change_format(arrow, info["change"]), font=colour))
+    else:
+        plan.put(row, col["change"], "n/a", NOT_AVAILABLE)
+
+    judgement = figures["judgement"]
+    if info["polarity"] in (rules.INFO, rules.WITHIN_LIMITS):
+        mark = figures["dot"]  # DESIGN 5.3: the direction of the numbers; the colour is the judgement
+    else:
+        mark = rules.qualitative_mark(judgement)
+    plan.put(row, col["dot"], mark or "n/a", mark_style(JUDGEMENT_COLOURS.get(judgement, "7F7F7F")))
+
+    for key, measure in (("avg", "avg_12m"), ("max", "max_12m")):
+        value = figures[measure]
+        plan.put(row, col[key], float(value) if _is_number(value) else None, plain)
+    for key in ("sn", "england", "region"):
+        value = info[key]
+        if _is_number(value):
+            plan.put(row, col[key], float(value), plain)
+        else:
+            plan.put(row, col[key], info.get(f"{key}_text", "") or None, NOT_AVAILABLE)
+    target = target_text(info)
+    plan.put(row, col["target"], target, plain if isinstance(target, float) else NOT_AVAILABLE)
+    plan.put(row, col[COMMENTARY], None, COMMENT)
+
+
+def _change_colour(polarity: str, arrow: str) -> str:
+    """A movement is coloured by what it means for performance: up is good only when High."""
+    if arrow == rules.SAME or polarity not in (rules.HIGH, rules.LOW):
+        return JUDGEMENT_COLOURS[rules.NEUTRAL]
+    good = (arrow == rules.UP) == (polarity == rules.HIGH)
+    return JUDGEMENT_COLOURS[rules.BETTER if good else rules.WORSE]
+
+
+def rag_counts(scorecard: Scorecard) -> dict[str, int]:
+    values, counts = np.unique(scorecard.measures["rag"].to_numpy(dtype=object).astype(str), return_counts=True)
+    found = dict(zip(values, counts.tolist()))
+    return {name: found.get(name, 0) for name in ("Red", "Amber", "Green", "Grey")} | {"no figure": found.get("", 0)}

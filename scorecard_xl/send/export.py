@@ -1,0 +1,340 @@
+"""`scorecard export`: the email-ready copy (DESIGN 1, 7).
+
+A new workbook written from scratch with XlsxWriter: the Summary (summary.py), the Scorecard
+exactly as a refresh lays it out (with the commentary people typed), and optionally the
+Commentary history. Nothing else: no raw or hidden sheets, macros, formulas, external links,
+defined names into removed sheets, or author details. ``--suppress`` shows small counts as
+``c`` (DfE convention); ``--pdf`` and ``--eml`` add a PDF and an Outlook draft beside it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import xlsxwriter
+
+from ..backends.xlsx_file import read_sheet_cells, sheet_record
+from ..backends.xlsxwriter_book import write_plan
+from ..update.manual import HISTORY_SHEET, carry_manual, history_copy_plan, history_entries, read_manual
+from .email_draft import build_draft, check_addresses, draft_body, draft_subject, write_draft
+from ..compute.engine import Scorecard, build_scorecard
+from ..compute.indicators import COUNT
+from ..pages.scorecard import (AVERAGE_HEADING, CHANGE_HEADING, JUDGEMENT_COLOURS, KEY_TEXT, LINE_HEIGHT, MAXIMUM_HEADING,
+                               SHEET_NAME, figure_style, mark_style, monthly_layout, number_format, wrapped_lines)
+from ..compute.measures import window
+from ..compute.months import month_label, parse_month
+from ..problems import WorkbookError
+from ..read.workbook import check_readable, find_sheet, read_workbook
+from .render import INSTALL_HINT, soffice, to_pdf
+from ..compute.rules import NEUTRAL, round_half_away
+from ..update.saving import atomic_write, refuse_if_encrypted
+from ..pages.sheetplan import PrintSetup, SheetPlan
+from ..pages.board import (CHART_DATA_COLUMN, CHART_GAP, CHART_HEADER_ROW, CHART_MONTHS, SUPPRESSED, SUPPRESSION_KEY,
+                           ChartSpec, display_places, summary_sheet)
+
+COMMENTARY_SHEET = "Commentary"
+DOT_HEADING = "DoT"
+LARGEST_SUPPRESSED = 5  # DfE convention: counts of 1 to 5 are not published
+_ILLEGAL = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+_PEOPLE = re.compile(rb"<(dc:creator|cp:lastModifiedBy)\b[^>]*?(?:/>|>.*?</\1>)", re.S)
+
+
+@dataclass
+class ExportResult:
+    workbook: Path
+    reporting_month: int
+    sheets: list[str]
+    lists: dict[str, list[str]]
+    rag: dict[str, int]
+    suppressed: int | None = None  # cells shown as c; None when not suppressing
+    pdf: Path | None = None
+    eml: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [f"Wrote the email-ready copy {self.workbook} ({', '.join(self.sheets)}): values only, "
+                 "with no macros, formulas, raw or hidden sheets, or author details.",
+                 f"Reporting month {month_label(self.reporting_month)}. RAG: " +
+                 ", ".join(f"{n} {k.lower() if k != 'Grey' else 'not rated'}" for k, n in self.rag.items() if n) + ".",
+                 "; ".join(f"{name}: {len(items)}" for name, items in self.lists.items()) + "."]
+        if self.suppressed is not None:
+            lines.append(f"Small numbers: {self.suppressed} cells show c (1 to 5). Commentary is copied as typed: "
+                         "check it quotes no small numbers.")
+        if self.pdf:
+            lines.append(f"PDF: {self.pdf}")
+        if self.eml:
+            lines.append(f"Email draft (opens in Outlook ready to send): {self.eml}")
+        return "\n".join(lines + [f"Note: {note}" for note in self.notes])
+
+
+MAX_NAME_BYTES = 200
+
+
+def safe_file_name(text: str) -> str:
+    """``text`` without the characters Windows, Mac and SharePoint refuse in file names."""
+    name = re.sub(r"\s+", " ", _ILLEGAL.sub("-", text)).strip(" .")
+    if name.split(".")[0].upper() in _RESERVED:
+        name = "_" + name
+    # File systems count a name's bytes (255 at most), and the month and extension still follow.
+    name = name.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore").strip(" .")
+    return name or "Scorecard"
+
+
+def default_copy_path(book: Path, title: str, month: int) -> Path:
+    """``<Title> <Mmm-YY>.xlsx`` beside the book (never the book itself)."""
+    target = book.with_name(f"{safe_file_name(title)} {month_label(month)}.xlsx")
+    if target.resolve() == book.resolve():
+        target = book.with_name(f"{book.stem} (email copy).xlsx")
+    return target
+
+
+# --- Small-number suppression --------------------------------------------------------------------
+
+def small_count(values: np.ndarray, places) -> np.ndarray:
+    """Above zero and displayed, at ``places`` decimals, as 5 or less: 3, 5.4 (shows 5) and 0.4 (shows 0,
+    yet is not none) are small; 0 and 5.5 (shows 6) are not."""
+    with np.errstate(invalid="ignore"):
+        return (values > 0) & (round_half_away(values, places) <= LARGEST_SUPPRESSED)
+
+
+def suppression_mask(scorecard: Scorecard) -> np.ndarray:
+    """Panel-shaped; True where a figure shows as c: a small count (small_count, at the indicator's
+    displayed decimals), or a percentage or rate whose numerator or denominator (typed in the data, or
+    the indicators named as its Numerator and Denominator) is a small count that month."""
+    panel, info = scorecard.panel, scorecard.indicators
+    places = np.array([[display_places(number_format(unit, decimals))]
+                       for unit, decimals in zip(info["unit"], info["decimals"])], dtype=float).reshape(-1, 1)
+    counts = (info["unit"] == COUNT).to_numpy()[:, None]
+    mask = (small_count(panel.values, places) & counts) | \
+        (~counts & (small_count(panel.numerators, 0) | small_count(panel.denominators, 0)))
+    position = {ref: k for k, ref in enumerate(panel.keys)}
+    parts = [[position[p] for p in (n, d) if p in position] for n, d in zip(info["numerator"], info["denominator"])]
+    for _ in range(len(parts)):  # a ratio of a ratio inherits its parts' suppression
+        before = mask.copy()
+        for k, sources in enumerate(parts):
+            for source in sources:
+                mask[k] |= mask[source]
+        if (mask == before).all():
+            break
+    return mask
+
+
+def suppress_plan(plan: SheetPlan, scorecard: Scorecard, mask: np.ndarray) -> SheetPlan:
+    """A copy of a monthly-layout plan where nothing shown can be worked back to a suppressed figure:
+    c in the month columns, the change column when either month is suppressed, the DoT when this
+    month or last is, the 12-month average when any month in its window is, and the 12-month maximum
+    when it is a suppressed figure or (for all but counts, which a shown month always tops) its
+    window holds one. Every c has the one plain style of its column: no RAG fill, arrow or colour."""
+    copy = dataclasses.replace(plan, cells=dict(plan.cells), styles=dict(plan.styles), merges=list(plan.merges),
+                               row_heights=dict(plan.row_heights), column_widths=dict(plan.column_widths))
+    panel, info, month = scorecard.panel, scorecard.indicators, scorecard.reporting_month
+    r = panel.column(month)
+    year = window(mask.astype(float), r, 12) > 0
+    year_values = window(panel.values, r, 12)
+    rows = {ref: k for k, ref in enumerate(panel.keys)}
+    counts = (info["unit"] == COUNT).to_numpy()
+
+    def masked(i: int, m: int | None) -> bool:
+        return m is not None and 0 <= panel.column(m) < panel.month_count and bool(mask[i, panel.column(m)])
+
+    def figure(bold=False):
+        return lambda fmt: figure_style(fmt, bold=bold)
+
+    tests = {}  # column -> (is it c for row i showing value, the style of its c given the row's format)
+    for (row, c), cell in plan.cells.items():
+        if row != plan.header_row:
+            continue
+        text = cell.value if isinstance(cell.value, str) else ""
+        change = CHANGE_HEADING.match(text)
+        if parse_month(text) is not None:
+            m = parse_month(text)
+            tests[c] = (lambda i, value, m=m: masked(i, m)), figure(bold=m == month)
+        elif change:
+            tests[c] = (lambda i, value, b=parse_month(change.group(1)): masked(i, month) or masked(i, b)), figure()
+        elif text == DOT_HEADING:
+            tests[c] = (lambda i, value: masked(i, month) or masked(i, month - 1),
+                        lambda fmt: mark_style(JUDGEMENT_COLOURS[NEUTRAL]))
+        elif text == AVERAGE_HEADING:
+            tests[c] = (lambda i, value: bool(year[i].any())), figure()
+        elif text == MAXIMUM_HEADING:
+            tests[c] = (lambda i, value: isinstance(value, float) and bool(year[i].any()) and
+                        (not counts[i] or bool((year[i] & (year_values[i] == value)).any()))), figure()
+    for row, ref in plan.row_keys.items():
+        i = rows[ref]
+        fmt = number_format(info.at[ref, "unit"], info.at[ref, "decimals"])
+        for c, (test, style) in tests.items():
+            cell = copy.cells.get((row, c))
+            if cell is not None and cell.value is not None and test(i, cell.value):
+                copy.put(row, c, SUPPRESSED, style(fmt))
+    key_row = (plan.header_row or 1) - 1
+    if (key_row, 0) in copy.cells:
+        key_row = copy.last_row + 2
+    copy.put(key_row, 0, SUPPRESSION_KEY, KEY_TEXT)
+    return copy
+
+
+# --- Writing ---------------------------------------------------------------------------------------
+
+def strip_people(path: Path) -> None:
+    """Remove dc:creator and cp:lastModifiedBy from docProps/core.xml (XlsxWriter always writes them)."""
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info.filename)) for info in source.infolist()]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            if info.filename == "docProps/core.xml":
+                data = _PEOPLE.sub(b"", data)
+            target.writestr(info, data, compress_type=info.compress_type)
+    path.write_bytes(buffer.getvalue())
+
+
+def _add_chart(book, sheet, spec: ChartSpec) -> None:
+    first, last = CHART_DATA_COLUMN + 1, CHART_DATA_COLUMN + CHART_MONTHS
+    chart = book.add_chart({"type": "line"})
+    navy = {"color": "#1F3864"}
+    chart.add_series({"categories": [sheet.name, CHART_HEADER_ROW, first, CHART_HEADER_ROW, last],
+                      "values": [sheet.name, spec.values_row, first, spec.values_row, last],
+                      "line": {**navy, "width": 2}, "marker": {"type": "circle", "size": 5, "fill": navy,
+                                                               "border": navy}})
+    _literal_title(chart, spec.title, {"size": 10, "bold": True})
+    chart.set_legend({"none": True})
+    chart.set_y_axis({"num_format": spec.num_format, "num_font": {"size": 8},
+                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_x_axis({"num_font": {"size": 8, "rotation": -45}})
+    chart.show_blanks_as("gap")
+    chart.set_size({"width": spec.width, "height": spec.height})
+    sheet.insert_chart(spec.anchor_row, spec.first_column, chart, {"x_offset": CHART_GAP, "y_offset": 4})
+
+
+def _literal_title(chart, text: str, font: dict) -> None:
+    """The chart title as literal text. XlsxWriter's ``name`` option takes any text shaped like a cell
+    reference (``Sheet1!A1``, ``+cmd|' /C calc'!A0``) for a formula and offers no way to say otherwise,
+    so the font is set through it and the text on the title itself, which is written as rich text."""
+    chart.set_title({"name_font": font})
+    chart.title.name = text
+
+
+def write_copy(path: Path, plans: list[SheetPlan], summary, title: str, subject: str) -> None:
+    """The plans into a new workbook at ``path`` (values only), the Summary's charts, no author."""
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                           "strings_to_numbers": False})
+    book.set_properties({"title": title, "subject": subject, "author": "", "company": ""})
+    formats: dict = {}
+    for plan in plans:
+        write_plan(book, plan, formats)
+    sheet = book.get_worksheet_by_name(summary.plan.name)
+    sheet.print_area(*summary.print_area)
+    sheet.set_h_pagebreaks(summary.page_breaks)
+    for spec in summary.charts:
+        _add_chart(book, sheet, spec)
+    sheet.activate()
+    book.close()
+    strip_people(path)
+
+
+def _commentary_plan(existing: dict) -> SheetPlan | None:
+    if not existing:
+        return None
+    plan = history_copy_plan(existing, COMMENTARY_SHEET)
+    if plan is None:
+        return None
+    for (row, column), cell in plan.cells.items():
+        if column == 2 and row > 0 and cell.value is not None:
+            text = cell.value.text if hasattr(cell.value, "text") else str(cell.value)
+            plan.row_heights[row] = LINE_HEIGHT * min(wrapped_lines(text, 100 * 1.2), 12) + 3
+    plan.print_setup = PrintSetup(landscape=False, fit_width=1, repeat_rows=(0, 0))
+    return plan
+
+
+def _differs(existing: dict, plan: SheetPlan) -> bool:
+    """True when the workbook's Scorecard sheet does not show the figures its data gives now."""
+    for position, cell in plan.cells.items():
+        if isinstance(cell.value, float):
+            old = existing.get(position)
+            if not isinstance(old, (int, float)) or abs(old - cell.value) > 1e-9 * max(1.0, abs(cell.value)):
+                return True
+    return False
+
+
+def export_copy(book, out=None, pdf: bool = False, eml=None, suppress: bool = False, include_commentary: bool = True,
+                include_comments: bool = False, month=None) -> ExportResult:
+    """Write the email-ready copy of ``book``; see the module docstring.
+
+    ``include_commentary``: the Scorecard's Commentary column as typed (else left empty).
+    ``include_comments``: add a Commentary sheet with the Commentary history rows.
+    ``eml``: a list of addresses (may be empty: a draft with no recipient yet); None = no draft.
+    ``month``: default, the month the Scorecard sheet was last refreshed for.
+    """
+    path = Path(book)
+    check_readable(path)
+    refuse_if_encrypted(path)
+    addresses = check_addresses(eml) if eml is not None else None
+    if pdf and soffice() is None:
+        raise WorkbookError(INSTALL_HINT)
+    sheets = read_workbook(path)
+    found = find_sheet(sheets, SHEET_NAME)
+    existing = (read_sheet_cells(path, found.name) if found else None) or {}
+    manual = read_manual(existing, sheet_record(path, found.name) if found else None,
+                         found.name if found else SHEET_NAME)
+    scorecard = build_scorecard(sheets, month if month is not None else manual.month)
+    plan = monthly_layout(scorecard)
+    notes = []
+    # An earlier --month is a different page from the sheet's, so only the sheet's own month is compared.
+    if manual.month in (None, scorecard.reporting_month) and _differs(existing, plan):
+        notes.append(f"the Scorecard sheet in {path.name} does not show the figures its data gives for "
+                     f"{month_label(scorecard.reporting_month)}; the copy shows them as they are now. "
+                     "Refresh the workbook too, so the two agree.")
+    found_history = find_sheet(sheets, HISTORY_SHEET)
+    history_cells = (read_sheet_cells(path, found_history.name) if found_history else None) or {}
+    if include_commentary:  # an earlier --month gets that month's commentary back from the history
+        carry_manual(plan, manual, scorecard.reporting_month, history=history_entries(history_cells))
+    mask = suppression_mask(scorecard) if suppress else None
+    summary = summary_sheet(scorecard, mask)
+    if mask is not None:
+        plan = suppress_plan(plan, scorecard, mask)
+    plans = [summary.plan, plan]
+    history = _commentary_plan(history_cells) if include_comments else None
+    if include_comments and history is None:
+        notes.append(f"there is no '{HISTORY_SHEET}' to copy, so the copy has no Commentary sheet.")
+    plans += [history] if history else []
+
+    target = Path(out) if out else default_copy_path(path, scorecard.settings.title, scorecard.reporting_month)
+    if target.suffix.lower() != ".xlsx":
+        raise WorkbookError(f"The copy is an .xlsx workbook: give --out a name ending .xlsx (not {target.name}).")
+    if target.exists() and target.resolve() == path.resolve():
+        raise WorkbookError("The copy cannot replace the workbook it is made from; give --out another name.")
+    title = scorecard.settings.title
+    subject = f"Performance summary and scorecard, {month_label(scorecard.reporting_month)}"
+    atomic_write(target, lambda temp: write_copy(temp, plans, summary, title, subject), [p.name for p in plans],
+                 keep_backup=False)
+    result = ExportResult(target, scorecard.reporting_month, [p.name for p in plans], summary.lists,
+                          summary.rag, notes=notes)
+    if mask is not None:
+        result.suppressed = sum(cell.value == SUPPRESSED for p in (plan, summary.plan) for cell in p.cells.values())
+    if pdf:
+        result.pdf = render_pdf(target)
+    if addresses is not None:
+        attachments = [target] + ([result.pdf] if result.pdf else [])
+        body = draft_body(title, scorecard.reporting_month, len(scorecard.indicators), result.rag, summary.lists,
+                          [a.name for a in attachments], mask is not None)
+        message = build_draft(addresses, draft_subject(title, scorecard.reporting_month), body, attachments)
+        result.eml = write_draft(target.with_suffix(".eml"), message)
+    return result
+
+
+def render_pdf(workbook: Path) -> Path:
+    """A PDF of every sheet of the copy, beside it (LibreOffice headless; each sheet one page wide)."""
+    return to_pdf(workbook, Path(workbook).parent)
+
+
+def export_for_email_from_path(path) -> str:
+    """The ribbon's "Export for email" button: the copy, a PDF when LibreOffice is installed, and an
+    email draft with no recipient yet; returns the plain-English summary (raises WorkbookError)."""
+    return export_copy(path, pdf=soffice() is not None, eml=[]).summary()

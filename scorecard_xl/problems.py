@@ -10,34 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from .addressing import cell_reference
+
 ERROR = "error"
 NOTE = "note"
-
-
-def column_letter(column: int) -> str:
-    """Spreadsheet letters for a 0-based column: 0 -> A, 26 -> AA."""
-    letters = ""
-    column += 1
-    while column:
-        column, remainder = divmod(column - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
-def cell_name(row: int, column: int) -> str:
-    """``C14`` for 0-based (row 13, column 2)."""
-    return f"{column_letter(column)}{row + 1}"
-
-
-def _quote_sheet(sheet: str) -> str:
-    if sheet.replace("_", "").isalnum():
-        return sheet
-    return "'" + sheet.replace("'", "''") + "'"
-
-
-def cell_reference(sheet: str, cell: str) -> str:
-    """``Data!B14``, ``'Feb 21'!C3``, or the sheet alone when ``cell`` is empty, as Excel writes them."""
-    return f"{_quote_sheet(sheet)}!{cell}" if cell else _quote_sheet(sheet)
 
 
 @dataclass(frozen=True)

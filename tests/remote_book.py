@@ -16,9 +16,8 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # allowed for non
 from python_calamine import CalamineWorkbook  # noqa: E402
 
 from scorecard_xl.read.ooxml_package import MAIN, Package  # noqa: E402
-from scorecard_xl.backends.ooxml_workbook import parse_reference  # noqa: E402
+from scorecard_xl.addressing import cell_name, parse_reference  # noqa: E402
 from scorecard_xl.backends.xlsx_file import sheet_print_area  # noqa: E402
-from scorecard_xl.problems import cell_name  # noqa: E402
 
 
 def _json_value(value):

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from remote_book import apply_actions, book_json, open_remote
+from remote_book import apply_actions, book_json
 from scorecard_xl.backends.xlwings_book import refresh_book
 from scorecard_xl.cli import main
 from scorecard_xl.update.manual import HISTORY_SHEET

@@ -489,7 +489,7 @@ def test_sheet_written_by_another_tool_keeps_printer_settings_controls_and_code_
 
 
 def test_print_area_notations(tmp_path):
-    from scorecard_xl.backends.ooxml_workbook import parse_area
+    from scorecard_xl.addressing import parse_area
 
     assert parse_area("'It''s'!$B$2:$D$9") == (1, 1, 8, 3)
     assert parse_area("Scorecard!$A:$K") == (0, 0, 1048575, 10)
@@ -670,9 +670,9 @@ def test_protected_sheets_reads_only_the_sheets_asked_about_and_workbook_xml_onc
 
 def test_one_parser_of_column_letters_and_no_dead_code():
     from scorecard_xl.backends import ooxml_styles
-    from scorecard_xl.read.ooxml_cells import column_index, parse_ref
+    from scorecard_xl.addressing import column_index, column_letter
+    from scorecard_xl.addressing import parse_cell as parse_ref
     from scorecard_xl.read import workbook as reader
-    from scorecard_xl.problems import column_letter
 
     assert [column_index(text) for text in ("A", "z", "AA", "AB", "XFD")] == [0, 25, 26, 27, 16383]
     assert all(column_index(column_letter(n)) == n for n in range(0, 20000, 7))

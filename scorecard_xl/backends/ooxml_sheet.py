@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..problems import cell_name
+from ..addressing import cell_name, parse_cell
 from ..pages.sheetplan import PrintSetup, RichText, SheetPlan
-from ..read.ooxml_cells import parse_ref
 from ..read.ooxml_package import MAIN, MC, REL, local_name, parse_xml, q
 from .ooxml_styles import argb
 from ..read.ooxml_text import escape_attr, escape_text, fragment, inline_string_xml
@@ -127,7 +126,7 @@ def _run_defaults(plan: SheetPlan, style_name: str | None, base: dict) -> dict:
 
 def _merge_area(ref: str) -> Area | None:
     first, _, last = ref.partition(":")
-    start, end = parse_ref(first), parse_ref(last or first)
+    start, end = parse_cell(first), parse_cell(last or first)
     if start is None or end is None:
         return None
     return min(start[0], end[0]), min(start[1], end[1]), max(start[0], end[0]), max(start[1], end[1])

@@ -6,12 +6,11 @@ Each part is rewritten only when something in it actually changes; otherwise its
 from __future__ import annotations
 
 import posixpath
-import re
 
 from lxml import etree
 
-from ..problems import WorkbookError, column_letter
-from ..read.ooxml_cells import column_index
+from ..addressing import is_whole_rows, parse_reference, same_reference, split_areas
+from ..problems import WorkbookError
 from ..read.ooxml_package import (CONTENT_TYPES, CONTENT_TYPES_PART, CT_WORKSHEET, MAIN, PKG_REL, REL,
                                   RT_WORKSHEET, Package, local_name, parse_xml, part_rels_name, q,
                                   relative_target, serialize_xml)
@@ -29,18 +28,6 @@ def check_sheet_name(name: str) -> None:
         raise WorkbookError(
             f"{name!r} cannot be used as a sheet name in Excel: a name has 1 to 31 characters, none of "
             ": \\ / ? * [ ], does not start or end with an apostrophe and is not 'History'.")
-
-
-def quote_sheet(name: str) -> str:
-    return "'" + name.replace("'", "''") + "'"
-
-
-def area_reference(sheet: str, top: int, left: int, bottom: int, right: int) -> str:
-    return f"{quote_sheet(sheet)}!${column_letter(left)}${top + 1}:${column_letter(right)}${bottom + 1}"
-
-
-def rows_reference(sheet: str, first: int, last: int) -> str:
-    return f"{quote_sheet(sheet)}!${first + 1}:${last + 1}"
 
 
 class _Part:
@@ -237,72 +224,11 @@ class WorkbookEditor:
         return changed
 
 
-_AREA = re.compile(r"^\$?([A-Z]{1,3})?\$?(\d+)?(?::\$?([A-Z]{1,3})?\$?(\d+)?)?$")
-LAST_ROW, LAST_COLUMN = 1048575, 16383
-
-
-def split_areas(formula: str) -> list[str]:
-    """``'a,b'!$A$1,Sheet!$5:$6`` -> its comma-separated parts (commas in quoted sheet names kept)."""
-    parts, current, quoted = [], "", False
-    for ch in formula:
-        if ch == "'":
-            quoted = not quoted
-        if ch == "," and not quoted:
-            parts.append(current)
-            current = ""
-        else:
-            current += ch
-    parts.append(current)
-    return [part.strip() for part in parts]
-
-
-def parse_reference(text: str) -> tuple[str, tuple[int, int, int, int]] | None:
-    """One area, ``'It''s'!$B$2:$D$9`` -> ("it's", (1, 1, 8, 3)): the sheet name case-folded
-    ("" when the reference names none) and the 0-based (top, left, bottom, right); None if it is
-    not an area (``#REF!``, a formula)."""
-    sheet, _, cells = text.strip().rpartition("!")
-    if sheet.startswith("'") and sheet.endswith("'") and len(sheet) > 1:
-        sheet = sheet[1:-1].replace("''", "'")
-    match = _AREA.match(cells.upper())
-    if not match or not any(match.groups()):
-        return None
-    c1, r1, c2, r2 = match.groups()
-    if c2 is None and r2 is None:
-        c2, r2 = c1, r1
-    top = int(r1) - 1 if r1 else 0
-    bottom = int(r2) - 1 if r2 else LAST_ROW
-    left = column_index(c1) if c1 else 0
-    right = column_index(c2) if c2 else LAST_COLUMN
-    return sheet.casefold(), (top, left, bottom, right)
-
-
-def parse_area(formula: str) -> tuple[int, int, int, int] | None:
-    """``'Sheet'!$A$1:$K$40`` (the first area of a list) -> 0-based (top, left, bottom, right)."""
-    parsed = parse_reference(split_areas(formula)[0])
-    return parsed[1] if parsed else None
-
-
-def _is_rows(area: tuple[int, int, int, int]) -> bool:
-    return area[1] == 0 and area[3] == LAST_COLUMN
-
-
-def same_reference(old: str, new: str) -> bool:
-    """Whether two defined-name formulas refer to the same areas (sheet names compared without
-    quotes and case; the order of a list of areas does not matter)."""
-    if old == new:
-        return True
-    parsed_old = [parse_reference(part) for part in split_areas(old)]
-    parsed_new = [parse_reference(part) for part in split_areas(new)]
-    if None in parsed_old or None in parsed_new:
-        return False
-    return sorted(parsed_old) == sorted(parsed_new)
-
-
 def _with_title_columns(old: str, rows: str | None) -> str | None:
     """The Print_Titles formula: the title columns a person set in ``old`` kept, the rows ours."""
     columns = []
     for part in split_areas(old):
         parsed = parse_reference(part)
-        if parsed is not None and not _is_rows(parsed[1]):
+        if parsed is not None and not is_whole_rows(parsed[1]):
             columns.append(part)
     return ",".join(columns + ([rows] if rows else [])) or None

@@ -20,7 +20,8 @@ from ..read.ooxml_cells import (cell_value, detach_orphan_shared_formulas, has_c
 from ..read.ooxml_package import MAIN, Package, SheetEntry, parse_xml, q
 from .ooxml_sheet import looks_like_formula, read_old_sheet, render_sheet
 from .ooxml_styles import BUILTIN_FORMATS, StyleSheet
-from .ooxml_workbook import WorkbookEditor, area_reference, parse_area, rows_reference
+from ..addressing import area_reference, parse_area, rows_reference
+from .ooxml_workbook import WorkbookEditor
 
 __all__ = ["OWNED_AREA_NAME", "error_cells", "protected_sheets", "raw_cell_has_content", "read_raw_cells",
            "read_sheet_cells", "sheet_owned_area", "sheet_print_area", "sheet_record", "write_plans"]

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..update.manual import RECORD_NAMES, SheetRecord, recorded_areas
-from ..problems import WorkbookError, cell_name
+from ..addressing import area_reference, cell_name, one_based, parse_area
+from ..problems import WorkbookError
 from ..read.workbook import Sheet, _clean, find_sheet, is_scorecard_sheet
 from ..pages.sheetplan import RichText, SheetPlan
-from .ooxml_workbook import area_reference, parse_area  # one notation of A1 areas for both backends
 
 MAX_COLOUR_CELLS = 10_000  # xlwings' limit for one set_colors call
 
@@ -128,15 +128,10 @@ def _excel_value(value):
     return value
 
 
-def _address(area) -> tuple[tuple[int, int], tuple[int, int]]:
-    first_row, first_col, last_row, last_col = area
-    return (first_row + 1, first_col + 1), (last_row + 1, last_col + 1)
-
-
 def write_plan(xl_sheet, plan: SheetPlan, previous_area=None) -> None:
     """Put ``plan`` into an open sheet in a bounded number of calls."""
     if previous_area is not None:
-        old = xl_sheet.range(*_address(previous_area))
+        old = xl_sheet.range(*one_based(previous_area))
         old.clear_contents()  # not clear(): that would also delete notes people attached
         old.clear_formats()
     area = plan.owned_area()
@@ -167,13 +162,13 @@ def write_plan(xl_sheet, plan: SheetPlan, previous_area=None) -> None:
         xl_sheet.range((start + 1, 1), (start + len(block), columns)).set_colors(block)
     for (name, value), cells in sorted(by_property.items(), key=lambda item: (item[0][0], str(item[0][1]))):
         for rect in rectangles(cells):
-            _PROPERTIES[name](xl_sheet.range(*_address(rect)), value)
+            _PROPERTIES[name](xl_sheet.range(*one_based(rect)), value)
     for colour, cells in sorted(_bordered(plan).items()):
         for rect in rectangles(cells):  # the table body is a few rectangles, whatever its length
-            xl_sheet.range(*_address(rect)).borders.set("all", line_style="continuous", color="#" + colour)
+            xl_sheet.range(*one_based(rect)).borders.set("all", line_style="continuous", color="#" + colour)
 
     for first_row, first_col, last_row, last_col in plan.merges:
-        xl_sheet.range(*_address((first_row, first_col, last_row, last_col))).merge()
+        xl_sheet.range(*one_based((first_row, first_col, last_row, last_col))).merge()
     for width, cols in _group(plan.column_widths).items():
         for first, last in _runs(cols):
             xl_sheet.range((1, first + 1), (1, last + 1)).column_width = width

@@ -10,7 +10,6 @@ import datetime as _dt
 import math
 import re
 
-from ..problems import cell_name
 from .rules import BAND_HELP, band_fraction
 
 PLACEHOLDERS = frozenset({"tbc", "tba", "-", "n/a", "na", "..", "", "\u2013", "\u2014"})
@@ -149,7 +148,3 @@ def describe(value) -> str:
     if isinstance(value, (_dt.date, _dt.datetime)):
         return f"the date {value:%d/%m/%Y}"
     return text_of(value)
-
-
-def where(row: int, column: int) -> str:
-    return cell_name(row, column)

@@ -6,8 +6,9 @@ import math
 
 import pandas as pd
 
+from ..addressing import cell_name
 from . import rules
-from .cells import NotANumber, checked_band, describe, header_map, read_number, text_of, where, within
+from .cells import NotANumber, checked_band, describe, header_map, read_number, text_of, within
 from ..problems import Problems
 from ..read.workbook import Sheet
 from .tolerances import NO_RULE, ToleranceError, green_limits, rag_rule
@@ -100,7 +101,7 @@ def parse_indicators(sheet: Sheet | None, problems: Problems, default_band: floa
     rows_typed = False
     for r, row in sheet.body_rows():
         cells = {name: (row[c] if c < len(row) else None) for name, c in headers.items()}
-        cell = {name: where(r, c) for name, c in headers.items()}
+        cell = {name: cell_name(r, c) for name, c in headers.items()}
         ref = text_of(cells["ref"])
         rows_typed = rows_typed or bool(ref) or any(v is not None for v in row)
         if not ref:
@@ -227,13 +228,13 @@ def _check_parts(sheet: Sheet, table: pd.DataFrame, headers: dict, problems: Pro
                 continue
             if name not in table.index:
                 r = _row_of(sheet, headers["ref"], ref)
-                problems.error(sheet.name, where(r, headers[part]),
+                problems.error(sheet.name, cell_name(r, headers[part]),
                                f"{ref}'s {part.title()} is '{name}', which is not the Ref of any indicator",
                                "Write the Ref of the indicator it is calculated from, or leave it empty.")
         if bool(row["numerator"]) != bool(row["denominator"]):
             r = _row_of(sheet, headers["ref"], ref)
             empty = "denominator" if row["numerator"] else "numerator"
-            problems.error(sheet.name, where(r, headers.get(empty, headers["ref"])),
+            problems.error(sheet.name, cell_name(r, headers.get(empty, headers["ref"])),
                            f"{ref} has a {'Numerator' if row['numerator'] else 'Denominator'} but no {empty.title()}",
                            "Give both (the Refs it is the ratio of), or neither.")
     _check_circles(sheet, table, headers, problems)
@@ -265,7 +266,7 @@ def _check_circles(sheet: Sheet, table: pd.DataFrame, headers: dict, problems: P
             else:
                 steps = ", which is calculated from ".join(chain[1:])
                 found = f"{ref} is calculated from {steps}: a circle, so none of them can be calculated"
-            problems.error(sheet.name, where(_row_of(sheet, headers["ref"], ref), headers[part]), found,
+            problems.error(sheet.name, cell_name(_row_of(sheet, headers["ref"], ref), headers[part]), found,
                            "Calculate each indicator from the indicators it really is the ratio of, or clear "
                            "its Numerator and Denominator and type its figures in.")
             break

@@ -14,10 +14,12 @@ import math
 import numpy as np
 import pandas as pd
 
-from .cells import NotANumber, PLACEHOLDER_HELP, describe, header_map, read_number, text_of, where
+from ..addressing import cell_name
+from .cells import NotANumber, PLACEHOLDER_HELP, describe, header_map, read_number, text_of
 from .indicators import COUNT, PERCENTAGE, RATE
 from .months import MONTH_FORMAT_HELP, month_index, month_key, month_label, parse_month, sheet_month
-from ..problems import Problems, cell_reference
+from ..addressing import cell_reference
+from ..problems import Problems
 from ..read.workbook import Sheet, find_sheet
 
 TIDY_COLUMNS = ["ref", "month", "value", "numerator", "denominator", "sheet", "cell"]
@@ -61,13 +63,13 @@ class _Collector:
         try:
             number = read_number(raw)
         except NotANumber as refused:
-            self.problems.error(sheet.name, where(r, c),
+            self.problems.error(sheet.name, cell_name(r, c),
                                 f"{ref}: found {describe(raw)}{refused.detail or ', which is not a number'}",
                                 f"Write {PLACEHOLDER_HELP}.")
             return math.nan
         if number is None:
             if raw is not None or note_blank:
-                self.problems.note(sheet.name, where(r, c), f"{ref}: {describe(raw)} is read as missing",
+                self.problems.note(sheet.name, cell_name(r, c), f"{ref}: {describe(raw)} is read as missing",
                                    "Replace it with the figure when it is known.")
             return math.nan
         return number
@@ -78,7 +80,7 @@ class _Collector:
                             or note_blank and sheet.value(r, numerator_column) is None)
         numerator = self.part(sheet, r, numerator_column, ref, "numerator")
         denominator = self.part(sheet, r, denominator_column, ref, "denominator")
-        cell = where(r, value_column)
+        cell = cell_name(r, value_column)
         for part, column, number in (("value", value_column, value), ("numerator", numerator_column, numerator),
                                      ("denominator", denominator_column, denominator)):
             if math.isnan(number) and column is not None and sheet.value(r, column) is not None:
@@ -91,7 +93,7 @@ class _Collector:
             return math.nan
         number = self.number(sheet, r, c, ref)
         if number < 0:
-            self.problems.error(sheet.name, where(r, c), f"{ref}: {name} {text_of(number)} is below zero",
+            self.problems.error(sheet.name, cell_name(r, c), f"{ref}: {name} {text_of(number)} is below zero",
                                 f"A {name} counts children or cases: write 0 or more.")
         return number
 
@@ -122,16 +124,16 @@ def _read_long(sheet: Sheet, headers: dict[str, int], collect: _Collector) -> No
         if not ref and raw_month is None:
             continue
         if not ref:
-            collect.problems.error(sheet.name, where(r, headers["ref"]), "this row has a month but no Ref",
+            collect.problems.error(sheet.name, cell_name(r, headers["ref"]), "this row has a month but no Ref",
                                    "Write the indicator's Ref, or delete the row.")
             continue
         month = parse_month(raw_month)
         if month is None:
-            collect.problems.error(sheet.name, where(r, headers["month"]),
+            collect.problems.error(sheet.name, cell_name(r, headers["month"]),
                                    f"{ref}: the month {describe(raw_month)} cannot be read",
                                    f"Write {MONTH_FORMAT_HELP}.")
             continue
-        if not collect.plausible(sheet, where(r, headers["month"]), ref, month):
+        if not collect.plausible(sheet, cell_name(r, headers["month"]), ref, month):
             continue
         collect.add(sheet, r, headers["value"], ref, month, headers.get("numerator"), headers.get("denominator"))
 
@@ -144,10 +146,10 @@ def _read_wide(sheet: Sheet, ref_column: int, collect: _Collector) -> None:
             continue
         month = parse_month(raw)
         if month is None:
-            collect.problems.error(sheet.name, where(0, c), f"the column heading {describe(raw)} is not a month",
+            collect.problems.error(sheet.name, cell_name(0, c), f"the column heading {describe(raw)} is not a month",
                                    f"Head each column after Ref with {MONTH_FORMAT_HELP}.")
             continue
-        if collect.plausible(sheet, where(0, c), "", month):
+        if collect.plausible(sheet, cell_name(0, c), "", month):
             month_columns.append((c, month))
     for r, _ in sheet.body_rows():
         ref = text_of(sheet.value(r, ref_column))

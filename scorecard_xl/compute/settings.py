@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .cells import (NotANumber, checked_band, describe, normalise_header, read_number, single_line, text_of, where,
+from ..addressing import cell_name
+from .cells import (NotANumber, checked_band, describe, normalise_header, read_number, single_line, text_of,
                     within)
 from .months import MONTH_FORMAT_HELP, financial_year_start, parse_financial_year, parse_month
 from ..problems import Problems
@@ -60,7 +61,7 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
         value = row[1] if len(row) > 1 else None
         if not key or value is None:
             continue
-        cell = where(r, 1)
+        cell = cell_name(r, 1)
         if key == "reporting month":
             month = parse_month(value)
             if month is None:
@@ -103,7 +104,7 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
                 if start is None and re.fullmatch(r"\d{4}", year_text.strip()):
                     start = parse_financial_year(f"{year_text}/{(int(year_text) + 1) % 100:02d}")
                 if start is None:
-                    problems.error(sheet.name, where(r, 0), f"the key {describe(row[0])} names no financial year",
+                    problems.error(sheet.name, cell_name(r, 0), f"the key {describe(row[0])} names no financial year",
                                    "Write it as 'Population 0-17 2020/21' (or without a year for every year).")
                     continue
             number = _number(sheet, cell, value, problems)

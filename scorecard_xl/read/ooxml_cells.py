@@ -7,22 +7,13 @@ import copy
 import re
 from typing import Iterator
 
-from ..problems import cell_name
+from ..addressing import cell_name, parse_cell
 from ..pages.sheetplan import CellValue
 from .ooxml_package import MAIN, Package, parse_xml, q
-from .ooxml_stream import CellBudget, column_index, iter_elements, iter_row_cells
+from .ooxml_stream import CellBudget, iter_elements, iter_row_cells
 from .ooxml_text import fragment, text_of_string_item, unescape_excel
 
-_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _INTEGER = re.compile(r"^-?\d{1,15}$")
-
-
-def parse_ref(ref: str) -> tuple[int, int] | None:
-    """'AB12' -> (11, 27)."""
-    match = _REF.match(ref or "")
-    if not match:
-        return None
-    return int(match.group(2)) - 1, column_index(match.group(1))
 
 
 def shared_strings(package: Package) -> list:
@@ -43,7 +34,7 @@ def iter_cells(sheet_root) -> Iterator[tuple[int, int, object]]:
         row_number = int(row.get("r")) - 1 if row.get("r") else row_number + 1
         column = -1
         for cell in row.iterchildren(q(MAIN, "c")):
-            position = parse_ref(cell.get("r", ""))
+            position = parse_cell(cell.get("r", ""))
             column = position[1] if position else column + 1
             yield (position[0] if position else row_number), column, cell
 

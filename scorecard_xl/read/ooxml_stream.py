@@ -13,7 +13,8 @@ from typing import Callable, Iterator
 
 from lxml import etree
 
-from ..problems import WorkbookError, cell_name
+from ..addressing import LAST_COLUMN, LAST_ROW, cell_name, column_index
+from ..problems import WorkbookError
 from .workbook import REPAIR
 from .ooxml_package import MAIN, Package, q
 from .package_faults import xml_fault
@@ -23,7 +24,6 @@ from .ooxml_values import CellValues, MissingSharedString, string_text, style_ki
 # 140,000); it keeps the memory of a hostile workbook to a few hundred megabytes.
 CELL_LIMIT = 3_000_000
 STRING_LIMIT = 3_000_000  # shared strings, for the same reason
-LAST_ROW, LAST_COLUMN = 1_048_575, 16_383
 
 _ROW, _C, _V, _IS, _T, _RPH, _SI = (q(MAIN, name) for name in ("row", "c", "v", "is", "t", "rPh", "si"))
 _PRESERVE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -50,15 +50,6 @@ class CellBudget:
             f"{self.package.path.name} holds more than {CELL_LIMIT:,} filled cells in the sheets a scorecard "
             f"reads (the limit was reached on the sheet {sheet!r}, row {row + 1:,}); no scorecard workbook "
             "needs that many. Move what the scorecard does not need to another workbook and try again.")
-
-
-def column_index(letters: str) -> int:
-    """Spreadsheet column letters -> 0-based column: 'A' -> 0, 'AB' -> 27 (any case).
-    The one parser of column letters; ``problems.column_letter`` is the reverse."""
-    number = 0
-    for ch in letters.upper():
-        number = number * 26 + ord(ch) - 64
-    return number - 1
 
 
 def column_of(letters: str) -> int | None:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 
 from ..compute.cells import text_of
 from ..compute.months import month_label, parse_month
-from ..problems import WorkbookError, cell_name
+from ..addressing import cell_name
+from ..problems import WorkbookError
 from ..pages.sheetplan import OWNED_AREA_NAME, RichText, SheetPlan, Style
 
 HISTORY_SHEET = "Commentary history"

@@ -15,9 +15,8 @@ import xlsxwriter
 
 from .pages.scorecard import wrapped_lines
 from .compute.indicators import COLUMNS as INDICATOR_COLUMNS  # noqa: F401  (documents the contract)
-from .compute.indicators import UNITS, YTD_RULES
+from .compute.vocabulary import CHANGE_BASES, KINDS, POLARITIES, UNITS, YTD_RULES
 from .compute.months import parse_month, month_start
-from .compute.rules import POLARITIES
 from .pages.sheetplan import OWNED_AREA_NAME
 
 INDICATOR_HEADERS = ["Ref", "Indicator", "Polarity", "Unit", "Section", "Owner", "Reporter", "Outcome",
@@ -103,8 +102,8 @@ def write_starter(path: str | Path, sample: bool = False) -> Path:
             else:
                 sheet.write_number(r, c, value, cell_format)
     rows = max(len(indicators) + 200, 500)
-    for name, choices in (("Polarity", POLARITIES), ("Unit", UNITS), ("Kind", ("flow", "snapshot")),
-                          ("YTD", YTD_RULES), ("Change", ("relative", "points"))):
+    for name, choices in (("Polarity", POLARITIES), ("Unit", UNITS), ("Kind", KINDS), ("YTD", YTD_RULES),
+                          ("Change", CHANGE_BASES)):
         c = INDICATOR_HEADERS.index(name)
         sheet.data_validation(1, c, rows, c, {"validate": "list", "source": list(choices),
                                               "error_message": f"Choose one of: {', '.join(choices)}"})

@@ -10,16 +10,13 @@ import datetime as _dt
 import math
 import re
 
-from .rules import BAND_HELP, band_fraction
+from .vocabulary import BAND_HELP, BAND_RANGE_HELP, MOST_BAND, band_fraction, is_placeholder  # noqa: F401
 
-PLACEHOLDERS = frozenset({"tbc", "tba", "-", "n/a", "na", "..", "", "\u2013", "\u2014"})
 PLACEHOLDER_HELP = "a number (e.g. 1234 or 58.3%), or tbc / n/a / - for a missing value"
 
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")
 EXCEL_LARGEST = 9.99999999999999e307  # the largest number Excel accepts in a cell
 EXCEL_DIGITS = 15  # Excel keeps 15 significant digits and shows bigger whole numbers as 1E+15
-MOST_BAND = 1.0  # 100%: a wider band would call every movement "similar"
-BAND_RANGE_HELP = "Write a band from 0 to 100%, such as 0.1, 10% or 10 (1 or more is read as percent)."
 
 
 class NotANumber(ValueError):
@@ -56,9 +53,6 @@ def header_map(row: list, aliases: dict[str, tuple[str, ...]]) -> dict[str, int]
             found[canonical] = index
     return found
 
-
-def is_placeholder(value) -> bool:
-    return value is None or (isinstance(value, str) and value.strip().casefold() in PLACEHOLDERS)
 
 
 def read_number(value) -> float | None:

@@ -7,18 +7,14 @@ import math
 import pandas as pd
 
 from ..addressing import cell_name
-from . import rules
 from .cells import NotANumber, checked_band, describe, header_map, read_number, text_of, within
 from ..problems import Problems
 from ..read.workbook import Sheet
 from .tolerances import NO_RULE, ToleranceError, green_limits, rag_rule
+from .vocabulary import (COUNT, FLOW, INFO, KINDS, LOCAL, PERCENTAGE, POLARITIES, POPULATION, RELATIVE,
+                         SNAPSHOT, UNITS, YTD_RULES, CHANGE_BASES, change_basis_of, is_placeholder, kind_of,
+                         polarity_of, unit_of, ytd_rule_of)
 
-COUNT, PERCENTAGE, RATE, DAYS, AVERAGE = "Count", "Percentage", "Rate per 10,000", "Days", "Average"
-UNITS = (COUNT, PERCENTAGE, RATE, DAYS, AVERAGE)
-FLOW, SNAPSHOT = "flow", "snapshot"
-YTD_RULES = ("sum", "ratio", "mean", "latest", "none")
-RELATIVE, POINTS = "relative", "points"
-POPULATION = "population"  # a Denominator that means "the Settings population aged 0-17"
 BENCHMARKS = ("sn", "england", "region", "best_sn", "top_quartile")
 MOST_DECIMALS = 4  # 58.3333%: more places than any published figure needs
 
@@ -50,21 +46,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("ref", "indicator", "polarity", "unit", "section")
 
-_POLARITY_WORDS = {"high": rules.HIGH, "low": rules.LOW, "info": rules.INFO,
-                   "within limits": rules.WITHIN_LIMITS, "within limit": rules.WITHIN_LIMITS}
-_UNIT_WORDS = {"count": COUNT, "number": COUNT, "percentage": PERCENTAGE, "percent": PERCENTAGE,
-               "%": PERCENTAGE, "rate per 10,000": RATE, "rate per 10000": RATE,
-               "rate per 10k": RATE, "rate": RATE, "days": DAYS, "average": AVERAGE,
-               "average count": AVERAGE, "ytd average": AVERAGE, "mean": AVERAGE}
 
 
-def _choice(raw, words: dict[str, str], allowed: tuple[str, ...], what: str, sheet: Sheet,
+def _choice(raw, word_of, allowed: tuple[str, ...], what: str, sheet: Sheet,
             cell: str, problems: Problems, default=None):
-    text = text_of(raw).casefold()
+    """The contract's word a cell names (``word_of``: a vocabulary reader), else a problem."""
+    text = text_of(raw)
     if not text:
         return default
-    if text in words:
-        return words[text]
+    word = word_of(text)
+    if word is not None:
+        return word
     problems.error(sheet.name, cell, f"{what} is {describe(raw)}", f"Write one of: {', '.join(allowed)}.")
     return default
 
@@ -138,26 +130,25 @@ def lists_indicators(sheet: Sheet | None) -> bool:
 
 def _parse_row(sheet, ref, cells, cell, problems, default_band) -> dict:
     get = cells.get
-    polarity = _choice(get("polarity"), _POLARITY_WORDS, rules.POLARITIES, "Polarity", sheet,
+    polarity = _choice(get("polarity"), polarity_of, POLARITIES, "Polarity", sheet,
                        cell["polarity"], problems)
     if polarity is None and get("polarity") is None:
         problems.error(sheet.name, cell["polarity"], f"{ref} has no Polarity",
-                       f"Write one of: {', '.join(rules.POLARITIES)}.")
-    unit = _choice(get("unit"), _UNIT_WORDS, UNITS, "Unit", sheet, cell["unit"], problems)
+                       f"Write one of: {', '.join(POLARITIES)}.")
+    unit = _choice(get("unit"), unit_of, UNITS, "Unit", sheet, cell["unit"], problems)
     if unit is None and get("unit") is None:
         problems.error(sheet.name, cell["unit"], f"{ref} has no Unit", f"Write one of: {', '.join(UNITS)}.")
     unit = unit or COUNT
-    polarity = polarity or rules.INFO
+    polarity = polarity or INFO
     numerator = text_of(get("numerator"))
     denominator = text_of(get("denominator"))
     if denominator.casefold() == POPULATION:
         denominator = POPULATION
-    kind = _choice(get("kind"), {FLOW: FLOW, SNAPSHOT: SNAPSHOT}, (FLOW, SNAPSHOT), "Kind", sheet,
+    kind = _choice(get("kind"), kind_of, KINDS, "Kind", sheet,
                    cell.get("kind", ""), problems, default_kind(unit))
-    ytd = _choice(get("ytd"), {r: r for r in YTD_RULES}, YTD_RULES, "YTD", sheet, cell.get("ytd", ""),
+    ytd = _choice(get("ytd"), ytd_rule_of, YTD_RULES, "YTD", sheet, cell.get("ytd", ""),
                   problems, default_ytd(unit, kind, bool(numerator and denominator)))
-    change = _choice(get("change"), {RELATIVE: RELATIVE, POINTS: POINTS, "pp": POINTS},
-                     (RELATIVE, POINTS), "Change", sheet, cell.get("change", ""), problems, RELATIVE)
+    change = _choice(get("change"), change_basis_of, CHANGE_BASES, "Change", sheet, cell.get("change", ""), problems, RELATIVE)
     number = lambda name: _optional_number(sheet, cell.get(name, ""), get(name), name, problems)  # noqa: E731
     band = number("band")
     if band is not None:
@@ -182,7 +173,7 @@ def _parse_row(sheet, ref, cells, cell, problems, default_band) -> dict:
     for name in BENCHMARKS:
         raw = get(name)
         record[f"{name}_text"] = text_of(raw) if isinstance(raw, str) else ""
-        if isinstance(raw, str) and raw.strip().casefold() == "local":
+        if isinstance(raw, str) and raw.strip().casefold() == LOCAL:
             record[name] = math.nan  # "Local": this measure has no published comparator
         else:
             record[name] = _benchmark_value(number, get, name, unit)
@@ -209,7 +200,7 @@ def _benchmark_value(number, get, name, unit):
 
 
 def _optional_number(sheet, cell, raw, name, problems):
-    if raw is None or (isinstance(raw, str) and raw.strip().casefold() in ("", "-", "n/a", "local")):
+    if is_placeholder(raw) or (isinstance(raw, str) and raw.strip().casefold() == LOCAL):
         return None
     try:
         return read_number(raw)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .indicators import POPULATION
+from .vocabulary import POPULATION
 
 
 @dataclass

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..addressing import cell_name
 from .cells import NotANumber, PLACEHOLDER_HELP, describe, header_map, read_number, text_of
-from .indicators import COUNT, PERCENTAGE, RATE
+from .vocabulary import COUNT, PERCENTAGE, RATE
 from .months import MONTH_FORMAT_HELP, month_index, month_key, month_label, parse_month, sheet_month
 from ..addressing import cell_reference
 from ..problems import Problems

@@ -8,28 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from .vocabulary import DEFAULT_BAND as DEFAULT_MOVEMENT_BAND
+from .vocabulary import DEFAULT_DOT_BAND, HIGH, INFO, LOW, POLARITIES, WITHIN_LIMITS, band_fraction  # noqa: F401
+
 UP, SAME, DOWN = "\u2191", "\u2192", "\u2193"  # ↑ → ↓
 BETTER_MARK, SIMILAR_MARK, WORSE_MARK = "\u25b2", "\u25cf", "\u25bc"  # ▲ ● ▼
 
-HIGH, LOW, INFO, WITHIN_LIMITS = "High", "Low", "Info", "Within limits"
-POLARITIES = (HIGH, LOW, INFO, WITHIN_LIMITS)
-
 BETTER, WORSE, SIMILAR, NEUTRAL = "better", "worse", "similar", "neutral"
 QUALITATIVE_MARKS = {BETTER: BETTER_MARK, SIMILAR: SIMILAR_MARK, WORSE: WORSE_MARK}
-
-DEFAULT_MOVEMENT_BAND = 0.10  # reference 000: "Increase 10% or more"
-DEFAULT_DOT_BAND = 0.0  # reference 001: any change counts
-BAND_HELP = "Write the band as a fraction of 0 or more, such as 0.1, 10% or 10 (1 or more is read as percent)."
-
-
-def band_fraction(number: float) -> float | None:
-    """A band as people type it (0.1, 10% or 10) as a fraction; None when it cannot be one
-    (negative or not a number). 1 or more reads as percent (1 = 1%, 10 = 10%): a band is always
-    under 100%, and a bare 1 is far likelier to mean 1% than "everything is similar"."""
-    if not number >= 0:  # also NaN
-        return None
-    return number / 100 if number >= 1 else float(number)
-
 
 def _float_array(values) -> np.ndarray:
     return np.asarray(values, dtype=float)

@@ -11,7 +11,7 @@ from .cells import (NotANumber, checked_band, describe, normalise_header, read_n
 from .months import MONTH_FORMAT_HELP, financial_year_start, parse_financial_year, parse_month
 from ..problems import Problems
 from ..read.workbook import Sheet
-from .rules import DEFAULT_MOVEMENT_BAND
+from . import vocabulary
 
 DEFAULT_MONTHS_SHOWN = 7
 MOST_CHILDREN = 20_000_000  # more than England's 12 million children aged 0-17: a mistyped population
@@ -27,7 +27,7 @@ class Settings:
     title: str = "Performance Scorecard"
     organisation: str = ""
     region_name: str = "Region"
-    band: float = DEFAULT_MOVEMENT_BAND
+    band: float = vocabulary.DEFAULT_BAND
     # April of the financial year -> children aged 0-17; key None applies to every year.
     populations: dict[int | None, float] = field(default_factory=dict)
 

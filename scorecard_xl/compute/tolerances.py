@@ -18,17 +18,15 @@ from typing import Sequence
 
 import numpy as np
 
-from .rules import HIGH, LOW, POLARITIES
+from .vocabulary import DEFAULT_BAND, HIGH, LOW, is_placeholder, polarity_of
 
 GREEN, AMBER, RED, NOT_RATED = "Green", "Amber", "Red", "Grey"
-DEFAULT_BAND = 0.10
 RELATIVE_TOLERANCE = 1e-9  # "95%" typed (0.95) and 0.95 computed must compare equal
 inf = math.inf
 
 ONE_SIDED_EXAMPLE = "<92%, 92%> and 95%+ (High) or 26%+, 26%< and 23%< (Low)"
 EXAMPLE = (ONE_SIDED_EXAMPLE + "; 'more than +/-15', '+/-15' and '+/-5 of 158.8'; "
            "or '1+ above range limit', '1 above / below range limit' and 14-20")
-_PLACEHOLDERS = ("", "-", "n/a")
 
 
 class ToleranceError(ValueError):
@@ -130,7 +128,7 @@ def _parse_cell(column: str, raw, is_percentage: bool) -> _Cell:
                      ("\u2264", "<=")):
         text = text.replace(old, new)
     text = " ".join(text.split()).casefold()
-    if text in _PLACEHOLDERS:
+    if is_placeholder(text):
         return _Cell(column, "", "blank")
     form, g = next(((f, m.groups()) for f, p in _FORMS if (m := p.fullmatch(text))), (None, ()))
 
@@ -166,10 +164,10 @@ def _close(a: float, b: float) -> bool:
 
 
 def _polarity(polarity) -> str:
-    for known in POLARITIES:
-        if isinstance(polarity, str) and polarity.strip().casefold() == known.casefold():
-            return known
-    raise ValueError(f"unknown polarity {polarity!r}: write one of {', '.join(POLARITIES)}")
+    known = polarity_of(polarity)
+    if known is None:
+        raise ValueError(f"unknown polarity {polarity!r}: write one of High, Low, Info, Within limits")
+    return known
 
 
 def _target_rule(target: float, direction: int, band: float, description: str, inclusive: bool = True) -> RagRule:

@@ -18,15 +18,14 @@ from ..compute import rules
 from ..compute.cells import NotANumber, read_number
 from ..compute.months import parse_month
 from ..compute.tolerances import ToleranceError
+from ..compute.vocabulary import BAND_CELL_HELP, POLARITY_HELP, band_fraction, polarity_of
+from ..compute.vocabulary import YTD_RULES as VOCABULARY_YTD_RULES
 
 NOT_AVAILABLE = "n/a"
-POLARITY_HELP = "polarity must be High, Low, Info or Within limits"
-BAND_HELP = "band must be 0 or more, such as 0.1, 10% or 10 (1 or more means percent)"
+BAND_HELP = BAND_CELL_HELP
 MONTHS_BACK_HELP = "months_back must be a whole number of 1 or more, such as 12 or 1"
-YTD_RULES = ("sum", "mean", "latest")
+YTD_RULES = tuple(rule for rule in VOCABULARY_YTD_RULES if rule in ("sum", "mean", "latest"))  # a cell has no parts
 RULE_HELP = "rule must be sum, mean or latest"
-
-_POLARITY_BY_TEXT = {p.casefold(): p for p in rules.POLARITIES}
 _NAN = math.nan
 # Windows (COM) hands error cells over as these integers unless err_to_str is set:
 # #NULL!, #DIV/0!, #VALUE!, #REF!, #NAME?, #NUM!, #N/A. A scorecard never holds such a count.
@@ -145,10 +144,9 @@ def _blank(value) -> bool:
 
 def _polarity(polarity) -> str:
     polarity = _scalar(polarity, "polarity")
-    if isinstance(polarity, str):
-        known = _POLARITY_BY_TEXT.get(" ".join(polarity.split()).casefold())
-        if known:
-            return known
+    known = polarity_of(polarity)
+    if known:
+        return known
     raise _Misuse(POLARITY_HELP)
 
 
@@ -156,7 +154,7 @@ def _band(band, default: float) -> float:
     band = _scalar(band, "band")
     if _blank(band):
         return default
-    value = rules.band_fraction(_number(band))  # None also for text, TRUE/FALSE, an error
+    value = band_fraction(_number(band))  # None also for text, TRUE/FALSE, an error
     if value is None:
         raise _Misuse(BAND_HELP)
     return value

@@ -27,13 +27,13 @@ import pandas as pd
 import xlwings as xw
 
 from ..compute import measures, rules
-from ..compute.cells import is_placeholder
+from ..compute.vocabulary import DEFAULT_BAND, is_placeholder, polarity_of
 from ..compute.months import financial_year_start, month_label
 from ..compute.panel import Panel
-from ..compute.tolerances import DEFAULT_BAND, ToleranceError, rag_rule, rag_status
+from ..compute.tolerances import ToleranceError, rag_rule, rag_status
 
 from .udf_inputs import (NOT_AVAILABLE, POLARITY_HELP, RULE_HELP, YTD_RULES, _Misuse, _NAN,
-                         _POLARITY_BY_TEXT, _answer, _band, _blank, _cells, _grid, _month, _now_and_base,
+                         _answer, _band, _blank, _cells, _grid, _month, _now_and_base,
                          _number, _polarity, _scalar, _series, _tolerance_message, _worksheet_function)
 
 
@@ -85,8 +85,7 @@ def DOTS(block, polarities, band=None):
         names = names * len(grid)
     if len(names) != len(grid):
         raise _Misuse(f"polarities must have one cell per row of block ({len(grid)}), not {len(names)}")
-    known = [_POLARITY_BY_TEXT.get(" ".join(name.split()).casefold()) if isinstance(name, str) else None
-             for name in names]
+    known = [polarity_of(name) for name in names]
     columns = len(grid[0])
     cells = [cell for row in grid for cell in row]
     values = np.fromiter(map(_number, cells), dtype=float, count=len(cells)).reshape(len(grid), columns)

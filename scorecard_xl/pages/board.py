@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..compute import rules
 from ..compute.engine import Scorecard
-from ..compute.indicators import PERCENTAGE
+from ..compute.vocabulary import PERCENTAGE
 from .scorecard import (GREY_TEXT, HEADER, HEADER_LEFT, JUDGEMENT_COLOURS, KEY_TEXT, LINE_HEIGHT, NOT_AVAILABLE, RAG_FILLS, REF,
                         page_header, section_band, SUBTITLE, TEXT, TITLE, figure_style, mark_style, target_text, number_format,
                         rag_counts, wrapped_lines)

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..compute import rules
 from ..compute.engine import Scorecard
-from ..compute.indicators import AVERAGE, COUNT, DAYS, PERCENTAGE, RATE
+from ..compute.vocabulary import AVERAGE, COUNT, DAYS, PERCENTAGE, RATE
 from ..compute.months import month_key, month_label
 from .sheetplan import PrintSetup, RichRun, RichText, SheetPlan, Style
 

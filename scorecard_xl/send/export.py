@@ -24,7 +24,7 @@ from ..backends.xlsxwriter_book import write_plan
 from ..update.manual import HISTORY_SHEET, carry_manual, history_copy_plan, history_entries, read_manual
 from .email_draft import build_draft, check_addresses, draft_body, draft_subject, write_draft
 from ..compute.engine import Scorecard, build_scorecard
-from ..compute.indicators import COUNT
+from ..compute.vocabulary import COUNT
 from ..pages.scorecard import (AVERAGE_HEADING, CHANGE_HEADING, JUDGEMENT_COLOURS, KEY_TEXT, LINE_HEIGHT, MAXIMUM_HEADING,
                                SHEET_NAME, figure_style, mark_style, monthly_layout, number_format, wrapped_lines)
 from ..compute.measures import window

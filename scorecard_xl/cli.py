@@ -23,9 +23,9 @@ def _table(args) -> int:
 def _check(args) -> int:
     from .compute.engine import build_scorecard
     from .compute.months import month_label
-    from .read.workbook import read_workbook
+    from .compute.sheets import scorecard_sheets
 
-    sheets = read_workbook(args.book)
+    sheets = scorecard_sheets(args.book)
     try:
         scorecard = build_scorecard(sheets, args.month)
     except InputProblems as failure:

@@ -117,7 +117,7 @@ def test_new_into_a_missing_folder_is_a_plain_message(tmp_path, capsys):
 def test_a_bug_still_shows_its_traceback(monkeypatch, sample):
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")
-    monkeypatch.setattr("scorecard_xl.read.workbook.read_workbook", broken)
+    monkeypatch.setattr("scorecard_xl.compute.sheets.read_workbook", broken)
     with pytest.raises(ZeroDivisionError):
         main(["check", str(sample)])
 

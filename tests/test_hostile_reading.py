@@ -29,7 +29,8 @@ from scorecard_xl.read.ooxml_package import Package
 from scorecard_xl.backends.xlsx_file import read_sheet_cells
 from scorecard_xl.cli import main
 from scorecard_xl.problems import WorkbookError
-from scorecard_xl.read.workbook import Sheet, read_workbook
+from scorecard_xl.read.workbook import read_workbook
+from scorecard_xl.read.sheet import Sheet
 from workbooks import indicator, make_workbook, monthly_series
 
 REPO = Path(__file__).resolve().parent.parent

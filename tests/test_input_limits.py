@@ -17,7 +17,7 @@ from scorecard_xl.compute.engine import load_scorecard
 from scorecard_xl.send.export import export_copy
 from scorecard_xl.pages.scorecard import HEADER_LIMIT, page_header
 from scorecard_xl.compute.months import parse_month
-from scorecard_xl.read.workbook import is_scorecard_sheet
+from scorecard_xl.compute.sheets import is_scorecard_sheet
 from scorecard_xl.update.refresh import refresh
 from test_bad_input import only, problems_of
 from test_splice import rewrite_member

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from scorecard_xl.compute.engine import build_scorecard
 from scorecard_xl.problems import InputProblems
-from scorecard_xl.read.workbook import Sheet
+from scorecard_xl.read.sheet import Sheet
 from scorecard_xl.compute.rules import POLARITIES
 
 CELLS = st.one_of(

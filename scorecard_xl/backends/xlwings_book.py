@@ -14,7 +14,8 @@ from collections import defaultdict
 from ..update.manual import RECORD_NAMES, SheetRecord, recorded_areas
 from ..addressing import area_reference, cell_name, one_based, parse_area
 from ..problems import WorkbookError
-from ..read.workbook import Sheet, _clean, find_sheet, is_scorecard_sheet
+from ..compute.sheets import is_scorecard_sheet
+from ..read.sheet import Sheet, clean_value, find_sheet
 from ..pages.sheetplan import RichText, SheetPlan
 
 MAX_COLOUR_CELLS = 10_000  # xlwings' limit for one set_colors call
@@ -41,7 +42,7 @@ def read_sheets(book) -> list[Sheet]:
         used = sheet.used_range
         last = used.last_cell
         grid = sheet.range((1, 1), (last.row, last.column)).options(ndim=2, err_to_str=True).value or [[]]
-        sheets.append(Sheet(sheet.name, [[_clean(v) for v in row] for row in grid]))
+        sheets.append(Sheet(sheet.name, [[clean_value(v) for v in row] for row in grid]))
     return sheets
 
 

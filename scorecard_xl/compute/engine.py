@@ -19,7 +19,8 @@ from .months import MONTH_FORMAT_HELP, month_label, parse_month
 from .panel import Panel, build_panel, derive_from_parts, population_by_month
 from ..problems import InputProblems, Problems
 from .rawdata import check_against_indicators, read_raw_data
-from ..read.workbook import Sheet, find_sheet, read_workbook
+from ..read.sheet import Sheet, find_sheet
+from .sheets import scorecard_sheets
 from .settings import Settings, parse_settings
 
 
@@ -133,4 +134,4 @@ def _note_gaps(measures: pd.DataFrame, indicators: pd.DataFrame, reporting: int,
 
 
 def load_scorecard(path: str | Path, month: str | int | None = None) -> Scorecard:
-    return build_scorecard(read_workbook(path), month)
+    return build_scorecard(scorecard_sheets(path), month)

@@ -9,7 +9,7 @@ import pandas as pd
 from ..addressing import cell_name
 from .cells import NotANumber, checked_band, describe, header_map, read_number, text_of, within
 from ..problems import Problems
-from ..read.workbook import Sheet
+from ..read.sheet import Sheet
 from .tolerances import NO_RULE, ToleranceError, green_limits, rag_rule
 from .vocabulary import (COUNT, FLOW, INFO, KINDS, LOCAL, PERCENTAGE, POLARITIES, POPULATION, RELATIVE,
                          SNAPSHOT, UNITS, YTD_RULES, CHANGE_BASES, change_basis_of, is_placeholder, kind_of,

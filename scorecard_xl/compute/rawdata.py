@@ -20,7 +20,7 @@ from .vocabulary import COUNT, PERCENTAGE, RATE
 from .months import MONTH_FORMAT_HELP, month_index, month_key, month_label, parse_month, sheet_month
 from ..addressing import cell_reference
 from ..problems import Problems
-from ..read.workbook import Sheet, find_sheet
+from ..read.sheet import Sheet, find_sheet
 
 TIDY_COLUMNS = ["ref", "month", "value", "numerator", "denominator", "sheet", "cell"]
 FUTURE_MONTHS_ALLOWED = 12  # a month further ahead of today than this is a mistyped year

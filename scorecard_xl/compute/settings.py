@@ -10,7 +10,7 @@ from .cells import (NotANumber, checked_band, describe, normalise_header, read_n
                     within)
 from .months import MONTH_FORMAT_HELP, financial_year_start, parse_financial_year, parse_month
 from ..problems import Problems
-from ..read.workbook import Sheet
+from ..read.sheet import Sheet
 from . import vocabulary
 
 DEFAULT_MONTHS_SHOWN = 7

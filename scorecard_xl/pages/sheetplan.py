@@ -8,8 +8,8 @@ renders it. Pure data: no Excel, no files. Rows and columns are 0-based.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
+from ..read.sheet import CellValue, RichRun, RichText  # noqa: F401  (cell values of a plan)
 
 # A hidden name local to each sheet the tool writes with a print setup: the rectangle it owns
 # there (the print area used to serve, but people change print areas). Every backend keeps it.
@@ -32,29 +32,6 @@ class Style:
     border: str | None = None  # 'thin' on all four sides, or None
     border_color: str | None = None
     indent: int = 0
-
-
-@dataclass(frozen=True)
-class RichRun:
-    """One run of rich text. ``font`` holds any of: bold, italic, underline, strike (bools),
-    size (float), color ('RRGGBB'), name (str). ``ooxml_rpr`` keeps the run's original
-    <rPr> XML when it came from a file, so formatting we do not model survives."""
-
-    text: str
-    font: tuple[tuple[str, object], ...] = ()
-    ooxml_rpr: bytes | None = None
-
-
-@dataclass(frozen=True)
-class RichText:
-    runs: tuple[RichRun, ...]
-
-    @property
-    def text(self) -> str:
-        return "".join(run.text for run in self.runs)
-
-
-CellValue = Union[None, bool, int, float, str, RichText]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import re
 
 from lxml import etree
 
-from ..pages.sheetplan import RichRun, RichText
+from .sheet import RichRun, RichText
 from .ooxml_package import MAIN, local_name, q
 from ..backends.ooxml_styles import argb
 

@@ -30,7 +30,9 @@ from ..pages.scorecard import (AVERAGE_HEADING, CHANGE_HEADING, JUDGEMENT_COLOUR
 from ..compute.measures import window
 from ..compute.months import month_label, parse_month
 from ..problems import WorkbookError
-from ..read.workbook import check_readable, find_sheet, read_workbook
+from ..compute.sheets import scorecard_sheets
+from ..read.sheet import find_sheet
+from ..read.workbook import check_readable
 from .render import INSTALL_HINT, soffice, to_pdf
 from ..compute.rules import NEUTRAL, round_half_away
 from ..update.saving import atomic_write, refuse_if_encrypted
@@ -278,7 +280,7 @@ def export_copy(book, out=None, pdf: bool = False, eml=None, suppress: bool = Fa
     addresses = check_addresses(eml) if eml is not None else None
     if pdf and soffice() is None:
         raise WorkbookError(INSTALL_HINT)
-    sheets = read_workbook(path)
+    sheets = scorecard_sheets(path)
     found = find_sheet(sheets, SHEET_NAME)
     existing = (read_sheet_cells(path, found.name) if found else None) or {}
     manual = read_manual(existing, sheet_record(path, found.name) if found else None,

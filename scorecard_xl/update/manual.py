@@ -15,7 +15,8 @@ from ..compute.cells import text_of
 from ..compute.months import month_label, parse_month
 from ..addressing import cell_name
 from ..problems import WorkbookError
-from ..pages.sheetplan import OWNED_AREA_NAME, RichText, SheetPlan, Style
+from ..pages.sheetplan import OWNED_AREA_NAME, SheetPlan, Style
+from ..read.sheet import RichText
 
 HISTORY_SHEET = "Commentary history"
 _COMMENTARY = "commentary"  # the plan's manual column people type into

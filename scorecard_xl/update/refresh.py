@@ -15,7 +15,9 @@ from ..compute.engine import Scorecard, build_scorecard
 from ..pages.scorecard import SHEET_NAME, monthly_layout, rag_counts
 from ..compute.months import month_label
 from ..problems import Problem, WorkbookError
-from ..read.workbook import check_readable, find_sheet, read_workbook
+from ..compute.sheets import scorecard_sheets
+from ..read.sheet import find_sheet
+from ..read.workbook import check_readable
 from .saving import atomic_write, refuse_if_encrypted, refuse_if_open, writing
 from ..pages.sheetplan import SheetPlan
 
@@ -118,7 +120,7 @@ def _refresh_locked(path: Path, target: Path, month: str | None, out: Path | Non
                     carry_commentary: bool) -> RefreshReport:
     from ..backends import xlsx_file
 
-    sheets = read_workbook(path)
+    sheets = scorecard_sheets(path)
     scorecard = build_scorecard(sheets, month)  # raises InputProblems before anything is written
     existing_sheet = find_sheet(sheets, SHEET_NAME)
     history_sheet = find_sheet(sheets, HISTORY_SHEET)

@@ -12,16 +12,6 @@ def refresh(target, month=None, out=None, carry_commentary=False):
     return _refresh(target, month=month, out=out, carry_commentary=carry_commentary)
 
 
-def active_book():
-    """The workbook whose button was clicked (Book.caller finds the right Excel when several run)."""
-    import xlwings as xw
-
-    try:
-        return xw.Book.caller()
-    except Exception:
-        return xw.books.active
-
-
 def main():
     """The add-in's entry point (the ribbon's Refresh scorecard button).
 

@@ -150,7 +150,7 @@ def test_when_no_workbook_can_be_found_the_failure_is_still_a_message(monkeypatc
     def nothing_open():
         raise RuntimeError("No workbook is open")
     monkeypatch.setattr(xw.Book, "caller", staticmethod(nothing_open))
-    monkeypatch.setattr("scorecard_xl.active_book", lambda: nothing_open())
+    monkeypatch.setattr("scorecard_xl.excel.alerts.active_book", lambda: nothing_open())
     scorecard_xl.main()  # no Excel here either: the message box falls back to stderr
     assert capsys.readouterr().err == ("Scorecard not refreshed: No workbook is open here. Open the scorecard "
                                        "workbook, then click the button in its window.\n")

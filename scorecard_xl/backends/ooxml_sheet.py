@@ -16,7 +16,7 @@ from lxml import etree
 from ..addressing import cell_name, parse_cell
 from ..pages.sheetplan import PrintSetup, RichText, SheetPlan
 from ..read.ooxml_package import MAIN, MC, REL, local_name, parse_xml, q
-from .ooxml_styles import argb
+from ..read.ooxml_text import argb
 from ..read.ooxml_text import escape_attr, escape_text, fragment, inline_string_xml
 
 SCHEMA_ORDER = [

@@ -13,6 +13,7 @@ from lxml import etree
 
 from ..pages.sheetplan import Style
 from ..read.ooxml_package import MAIN, local_name, parse_xml, q, serialize_xml
+from ..read.ooxml_text import argb
 
 # Excel's built-in number formats (ids below 164 need no <numFmt>).
 BUILTIN_FORMATS = {
@@ -29,16 +30,6 @@ _FONT_ORDER = ["b", "i", "strike", "condense", "extend", "outline", "shadow", "u
                "sz", "color", "name", "family", "charset", "scheme"]
 _SHEET_ORDER = ["numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles",
                 "dxfs", "tableStyles", "colors", "extLst"]
-
-
-def argb(colour: str) -> str:
-    """'1F4E79' / '#1f4e79' / 'FF1F4E79' -> 'FF1F4E79'."""
-    colour = colour.strip().lstrip("#").upper()
-    if len(colour) == 6:
-        colour = "FF" + colour
-    if len(colour) != 8 or any(ch not in "0123456789ABCDEF" for ch in colour):
-        raise ValueError(f"not an RRGGBB colour: {colour!r}")
-    return colour
 
 
 def canonical(element) -> tuple:

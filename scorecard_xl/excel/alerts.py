@@ -65,11 +65,19 @@ def tell(book, text: str, title: str, mode: str = "info") -> None:
         print(f"{title}: {text}", file=sys.stderr)
 
 
+def active_book():
+    """The workbook whose button was clicked (Book.caller finds the right Excel when several run)."""
+    import xlwings as xw
+
+    try:
+        return xw.Book.caller()
+    except Exception:
+        return xw.books.active
+
+
 def on_clicked_book(action: Callable[[object], T], failed_title: str, advice: str) -> tuple[object, T | None]:
     """Run ``action(book)`` on the workbook whose button was clicked. Any failure, finding that
     workbook included, becomes one message box; the result is then None."""
-    from .. import active_book
-
     book = None
     try:
         try:

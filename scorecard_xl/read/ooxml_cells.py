@@ -8,7 +8,7 @@ import re
 from typing import Iterator
 
 from ..addressing import cell_name, parse_cell
-from ..pages.sheetplan import CellValue
+from .sheet import CellValue
 from .ooxml_package import MAIN, Package, parse_xml, q
 from .ooxml_stream import CellBudget, iter_elements, iter_row_cells
 from .ooxml_text import fragment, text_of_string_item, unescape_excel

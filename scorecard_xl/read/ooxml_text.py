@@ -9,13 +9,22 @@ from lxml import etree
 
 from .sheet import RichRun, RichText
 from .ooxml_package import MAIN, local_name, q
-from ..backends.ooxml_styles import argb
 
 # Characters XML 1.0 does not allow (lone surrogates included).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Excel reads "_x0041_" in text as the character U+0041; a literal one is written "_x005F_x0041_".
 _EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _EXCEL_UNESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def argb(colour: str) -> str:
+    """'1F4E79' / '#1f4e79' / 'FF1F4E79' -> 'FF1F4E79'."""
+    colour = colour.strip().lstrip("#").upper()
+    if len(colour) == 6:
+        colour = "FF" + colour
+    if len(colour) != 8 or any(ch not in "0123456789ABCDEF" for ch in colour):
+        raise ValueError(f"not an RRGGBB colour: {colour!r}")
+    return colour
 
 
 def clean(text: str) -> str:

@@ -8,7 +8,6 @@ for anyone who filters, sorts or charts it.
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 
@@ -16,10 +15,10 @@ from ..compute import rules
 from ..compute.engine import Scorecard
 from ..compute.vocabulary import AVERAGE, COUNT, DAYS, PERCENTAGE, RATE
 from ..compute.months import month_key, month_label
+from . import columns as keys
 from .sheetplan import PrintSetup, RichRun, RichText, SheetPlan, Style
 
 SHEET_NAME = "Scorecard"
-COMMENTARY = "commentary"
 
 NAVY, WHITE, GREY_TEXT = "1F3864", "FFFFFF", "595959"
 RAG_FILLS = {"Red": ("C00000", WHITE), "Amber": ("FFC000", "000000"), "Green": ("00B050", "000000"),
@@ -43,19 +42,16 @@ COMMENT = Style("commentary", vertical="top", wrap=True, border="thin", border_c
 NOT_AVAILABLE = Style("na", vertical="top", horizontal="center", font_color="7F7F7F", border="thin",
                       border_color="BFBFBF")
 
-_COLUMN_WIDTHS = {"ref": 11, "indicator": 36, "owner": 12, "reporter": 12, "outcome": 30, "month": 7.5,
-                  "change": 10, "dot": 5, "stat": 8, "bench": 7, "target": 8, "commentary": 50}
-# Headings other parts read back (the email copy finds its columns by them), so they live once here.
-AVERAGE_HEADING = "12-mnth avg"
-MAXIMUM_HEADING = "12-mnth max."
-CHANGE_HEADING = re.compile(r"^(?:%|pp|% or pp) change from (.+)$", re.I)
+_COLUMN_WIDTHS = {keys.REF: 11, keys.INDICATOR: 36, keys.OWNER: 12, keys.REPORTER: 12, keys.OUTCOME: 30,
+                  "month": 7.5, keys.CHANGE_PREV_YEAR: 10, keys.DOT: 5, keys.AVG_12M: 8, keys.MAX_12M: 8,
+                  keys.SN: 7, keys.ENGLAND: 7, keys.REGION: 7, keys.TARGET: 8, keys.COMMENTARY: 50}
 LINE_HEIGHT = 12.75  # points per line of 10-11pt text
 MAX_ROW_LINES = 12
 
 
 def change_heading(bases: set[str], base_month: str) -> str:
     """'% change from Feb-20', 'pp change from …' when every indicator compares in points, or
-    '% or pp change from …' for a mix; CHANGE_HEADING reads any of them back."""
+    '% or pp change from …' for a mix."""
     kind = "pp" if bases == {"points"} else "%" if bases <= {"relative"} else "% or pp"
     return f"{kind} change from {base_month}"
 
@@ -118,15 +114,16 @@ def monthly_layout(scorecard: Scorecard) -> SheetPlan:
     year_ago = month_label(reporting - 12)
     plan = SheetPlan(SHEET_NAME, show_gridlines=False, zoom=85, tab_color=NAVY)
 
-    columns = [("ref", "Ref."), ("indicator", "Indicator"), ("owner", "Owner"), ("reporter", "Reporter"),
-               ("outcome", "Outcome (what impact will monitoring these measures have on the experiences of "
-                           "our children)")]
-    columns += [(f"month:{m}", month_label(m)) for m in months]
-    columns += [("change", change_heading(set(indicators["change"]), year_ago)), ("dot", "DoT"),
-                ("avg", AVERAGE_HEADING), ("max", MAXIMUM_HEADING), ("sn", "SN"), ("england", "ENG"),
-                ("region", settings.region_name or "Region"), ("target", "Target"),
-                (COMMENTARY, f"Commentary ({month_label(reporting)})")]
-    col = {key: i for i, (key, _) in enumerate(columns)}
+    columns = [(keys.REF, "Ref."), (keys.INDICATOR, "Indicator"), (keys.OWNER, "Owner"),
+               (keys.REPORTER, "Reporter"),
+               (keys.OUTCOME, "Outcome (what impact will monitoring these measures have on the experiences of "
+                              "our children)")]
+    columns += [(keys.month_column(m), month_label(m)) for m in months]
+    columns += [(keys.CHANGE_PREV_YEAR, change_heading(set(indicators["change"]), year_ago)), (keys.DOT, "DoT"),
+                (keys.AVG_12M, "12-mnth avg"), (keys.MAX_12M, "12-mnth max."), (keys.SN, "SN"),
+                (keys.ENGLAND, "ENG"), (keys.REGION, settings.region_name or "Region"), (keys.TARGET, "Target"),
+                (keys.COMMENTARY, f"Commentary ({month_label(reporting)})")]
+    col = plan.columns = {key: i for i, (key, _) in enumerate(columns)}
     last_col = len(columns) - 1
 
     # Title and key rows (reference 000's legend).
@@ -160,8 +157,9 @@ def monthly_layout(scorecard: Scorecard) -> SheetPlan:
     header_row = 6
     plan.header_row = header_row
     for key, label in columns:
-        plan.put(header_row, col[key], label, HEADER_LEFT if key in ("indicator", "outcome", COMMENTARY) else HEADER)
-    plan.manual_columns[COMMENTARY] = col[COMMENTARY]
+        left = key in (keys.INDICATOR, keys.OUTCOME, keys.COMMENTARY)
+        plan.put(header_row, col[key], label, HEADER_LEFT if left else HEADER)
+    plan.manual_columns[keys.COMMENTARY] = col[keys.COMMENTARY]
 
     row = header_row + 1
     for section, members in indicators.groupby("section", sort=False):
@@ -173,9 +171,7 @@ def monthly_layout(scorecard: Scorecard) -> SheetPlan:
             row += 1
 
     for key, c in col.items():
-        plan.column_widths[c] = _COLUMN_WIDTHS["month" if key.startswith("month:") else
-                                               "stat" if key in ("avg", "max") else
-                                               "bench" if key in ("sn", "england", "region") else key]
+        plan.column_widths[c] = _COLUMN_WIDTHS["month" if keys.column_month(key) is not None else key]
     _fit_row_heights(plan, header_row)
     plan.freeze = (header_row + 1, 2)
     plan.print_setup = PrintSetup(landscape=True, fit_width=1, fit_height=0, repeat_rows=(header_row, header_row),
@@ -257,11 +253,11 @@ def _excel_length(text: str) -> int:
 
 def _indicator_row(plan: SheetPlan, row: int, col: dict, ref: str, info, figures, months) -> None:
     fmt = number_format(info["unit"], info["decimals"])
-    plan.put(row, col["ref"], ref, REF)
-    plan.put(row, col["indicator"], info["indicator"], TEXT)
-    plan.put(row, col["owner"], info.get("owner", ""), TEXT)
-    plan.put(row, col["reporter"], info.get("reporter", ""), TEXT)
-    plan.put(row, col["outcome"], info.get("outcome", ""), OUTCOME)
+    plan.put(row, col[keys.REF], ref, REF)
+    plan.put(row, col[keys.INDICATOR], info["indicator"], TEXT)
+    plan.put(row, col[keys.OWNER], info.get("owner", ""), TEXT)
+    plan.put(row, col[keys.REPORTER], info.get("reporter", ""), TEXT)
+    plan.put(row, col[keys.OUTCOME], info.get("outcome", ""), OUTCOME)
     plain = figure_style(fmt)
     for m in months:
         value = figures[month_key(m)]
@@ -269,36 +265,36 @@ def _indicator_row(plan: SheetPlan, row: int, col: dict, ref: str, info, figures
         if m == months[-1]:
             fill, font = RAG_FILLS.get(figures["rag"], (None, None))
             style = figure_style(fmt, fill, font if font != "000000" else None, bold=True)
-        plan.put(row, col[f"month:{m}"], float(value) if _is_number(value) else None, style)
+        plan.put(row, col[keys.month_column(m)], float(value) if _is_number(value) else None, style)
 
     change = figures["change_prev_year"]
     if _is_number(change):
         arrow = figures["arrow_prev_year"]
         colour = _change_colour(info["polarity"], arrow)
-        plan.put(row, col["change"], change_cell_value(change, info["change"]),
+        plan.put(row, col[keys.CHANGE_PREV_YEAR], change_cell_value(change, info["change"]),
                  figure_style(change_format(arrow, info["change"]), font=colour))
     else:
-        plan.put(row, col["change"], "n/a", NOT_AVAILABLE)
+        plan.put(row, col[keys.CHANGE_PREV_YEAR], "n/a", NOT_AVAILABLE)
 
     judgement = figures["judgement"]
     if info["polarity"] in (rules.INFO, rules.WITHIN_LIMITS):
         mark = figures["dot"]  # DESIGN 5.3: the direction of the numbers; the colour is the judgement
     else:
         mark = rules.qualitative_mark(judgement)
-    plan.put(row, col["dot"], mark or "n/a", mark_style(JUDGEMENT_COLOURS.get(judgement, "7F7F7F")))
+    plan.put(row, col[keys.DOT], mark or "n/a", mark_style(JUDGEMENT_COLOURS.get(judgement, "7F7F7F")))
 
-    for key, measure in (("avg", "avg_12m"), ("max", "max_12m")):
-        value = figures[measure]
+    for key in (keys.AVG_12M, keys.MAX_12M):  # the keys are the measures' names
+        value = figures[key]
         plan.put(row, col[key], float(value) if _is_number(value) else None, plain)
-    for key in ("sn", "england", "region"):
+    for key in (keys.SN, keys.ENGLAND, keys.REGION):
         value = info[key]
         if _is_number(value):
             plan.put(row, col[key], float(value), plain)
         else:
             plan.put(row, col[key], info.get(f"{key}_text", "") or None, NOT_AVAILABLE)
     target = target_text(info)
-    plan.put(row, col["target"], target, plain if isinstance(target, float) else NOT_AVAILABLE)
-    plan.put(row, col[COMMENTARY], None, COMMENT)
+    plan.put(row, col[keys.TARGET], target, plain if isinstance(target, float) else NOT_AVAILABLE)
+    plan.put(row, col[keys.COMMENTARY], None, COMMENT)
 
 
 def _change_colour(polarity: str, arrow: str) -> str:

@@ -67,6 +67,9 @@ class SheetPlan:
     show_gridlines: bool = True
     tab_color: str | None = None
     zoom: int | None = None
+    # What each column holds (pages/columns.py), apart from its heading, which is only words:
+    # whatever reads the plan back finds a column by its key.
+    columns: dict[str, int] = field(default_factory=dict)
     # Columns whose cells people type into (commentary): kept per row key across refreshes.
     manual_columns: dict[str, int] = field(default_factory=dict)
     row_keys: dict[int, str] = field(default_factory=dict)  # row -> Ref, for the manual columns

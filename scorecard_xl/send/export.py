@@ -25,10 +25,11 @@ from ..update.manual import HISTORY_SHEET, carry_manual, history_copy_plan, hist
 from .email_draft import build_draft, check_addresses, draft_body, draft_subject, write_draft
 from ..compute.engine import Scorecard, build_scorecard
 from ..compute.vocabulary import COUNT
-from ..pages.scorecard import (AVERAGE_HEADING, CHANGE_HEADING, JUDGEMENT_COLOURS, KEY_TEXT, LINE_HEIGHT, MAXIMUM_HEADING,
-                               SHEET_NAME, figure_style, mark_style, monthly_layout, number_format, wrapped_lines)
+from ..pages import columns as keys
+from ..pages.scorecard import (JUDGEMENT_COLOURS, KEY_TEXT, LINE_HEIGHT, SHEET_NAME, figure_style, mark_style,
+                               monthly_layout, number_format, wrapped_lines)
 from ..compute.measures import window
-from ..compute.months import month_label, parse_month
+from ..compute.months import month_label
 from ..problems import WorkbookError
 from ..compute.sheets import scorecard_sheets
 from ..read.sheet import find_sheet
@@ -41,7 +42,6 @@ from ..pages.board import (CHART_DATA_COLUMN, CHART_GAP, CHART_HEADER_ROW, CHART
                            ChartSpec, display_places, summary_sheet)
 
 COMMENTARY_SHEET = "Commentary"
-DOT_HEADING = "DoT"
 LARGEST_SUPPRESSED = 5  # DfE convention: counts of 1 to 5 are not published
 _ILLEGAL = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
@@ -129,11 +129,12 @@ def suppression_mask(scorecard: Scorecard) -> np.ndarray:
 
 
 def suppress_plan(plan: SheetPlan, scorecard: Scorecard, mask: np.ndarray) -> SheetPlan:
-    """A copy of a monthly-layout plan where nothing shown can be worked back to a suppressed figure:
+    """A copy of a page's plan where nothing shown can be worked back to a suppressed figure:
     c in the month columns, the change column when either month is suppressed, the DoT when this
     month or last is, the 12-month average when any month in its window is, and the 12-month maximum
     when it is a suppressed figure or (for all but counts, which a shown month always tops) its
-    window holds one. Every c has the one plain style of its column: no RAG fill, arrow or colour."""
+    window holds one. Every c has the one plain style of its column: no RAG fill, arrow or colour.
+    Columns are known by their keys (``plan.columns``) and rows by their Refs (``plan.row_keys``)."""
     copy = dataclasses.replace(plan, cells=dict(plan.cells), styles=dict(plan.styles), merges=list(plan.merges),
                                row_heights=dict(plan.row_heights), column_widths=dict(plan.column_widths))
     panel, info, month = scorecard.panel, scorecard.indicators, scorecard.reporting_month
@@ -150,22 +151,18 @@ def suppress_plan(plan: SheetPlan, scorecard: Scorecard, mask: np.ndarray) -> Sh
         return lambda fmt: figure_style(fmt, bold=bold)
 
     tests = {}  # column -> (is it c for row i showing value, the style of its c given the row's format)
-    for (row, c), cell in plan.cells.items():
-        if row != plan.header_row:
-            continue
-        text = cell.value if isinstance(cell.value, str) else ""
-        change = CHANGE_HEADING.match(text)
-        if parse_month(text) is not None:
-            m = parse_month(text)
+    for key, c in plan.columns.items():  # by what a column holds, whatever its heading says
+        m = keys.column_month(key)
+        if m is not None:
             tests[c] = (lambda i, value, m=m: masked(i, m)), figure(bold=m == month)
-        elif change:
-            tests[c] = (lambda i, value, b=parse_month(change.group(1)): masked(i, month) or masked(i, b)), figure()
-        elif text == DOT_HEADING:
+        elif key == keys.CHANGE_PREV_YEAR:
+            tests[c] = (lambda i, value: masked(i, month) or masked(i, month - 12)), figure()
+        elif key == keys.DOT:
             tests[c] = (lambda i, value: masked(i, month) or masked(i, month - 1),
                         lambda fmt: mark_style(JUDGEMENT_COLOURS[NEUTRAL]))
-        elif text == AVERAGE_HEADING:
+        elif key == keys.AVG_12M:
             tests[c] = (lambda i, value: bool(year[i].any())), figure()
-        elif text == MAXIMUM_HEADING:
+        elif key == keys.MAX_12M:
             tests[c] = (lambda i, value: isinstance(value, float) and bool(year[i].any()) and
                         (not counts[i] or bool((year[i] & (year_values[i] == value)).any()))), figure()
     for row, ref in plan.row_keys.items():

@@ -78,6 +78,22 @@ def _export(args) -> int:
     return 0
 
 
+def _lite(args) -> int:
+    from . import __version__
+    from .excel.lite_code import write_lite_files
+
+    main, requirements = write_lite_files(args.out, __version__, args.wheel_url)
+    print(f"Wrote {main} and {requirements}. In Excel: open the workbook, start xlwings Lite (Home > "
+          "Add-ins > xlwings Lite), paste requirements.txt into its requirements.txt tab and restart xlwings "
+          "Lite when it asks, then paste main.py into its main.py tab. The Refresh scorecard and Check data "
+          "scripts appear under the editor's run button.")
+    if args.wheel_url is None:
+        print("Until scorecard_xl is on the Python package index, give the address of a wheel your "
+              "organisation hosts: scorecard lite --out DIR --wheel-url https://.../scorecard_xl-"
+              f"{__version__}-py3-none-any.whl (see the README, 'Without installing Python').")
+    return 0
+
+
 def _addin_build(args) -> int:
     from .excel.addin import build_addin
 
@@ -182,6 +198,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--no-commentary", action="store_true", help="leave the Commentary column empty")
     export.add_argument("--history", action="store_true", help="add a Commentary sheet with the Commentary history")
     export.set_defaults(run=_export)
+
+    lite = commands.add_parser("lite", help="write main.py and requirements.txt for xlwings Lite (no Python to install)")
+    lite.add_argument("--out", type=Path, default=Path("scorecard-lite"), help="folder for the two files "
+                      "(default: scorecard-lite)")
+    lite.add_argument("--wheel-url", metavar="URL", help="install scorecard_xl from this wheel's https:// address "
+                      "instead of the package index")
+    lite.set_defaults(run=_lite)
 
     addin = commands.add_parser("addin", help="build, install or check the Excel add-in (the Scorecard ribbon tab)")
     actions = addin.add_subparsers(dest="addin_command", required=True, metavar="ACTION")

@@ -1,4 +1,4 @@
-"""The Indicators sheet -> a typed table, one row per indicator (DESIGN 3)."""
+"""The Indicators sheet -> a typed table, one row per indicator (docs/design.md §3)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from .vocabulary import (COUNT, FLOW, INFO, KINDS, LOCAL, PERCENTAGE, POLARITIES
                          polarity_of, unit_of, ytd_rule_of)
 
 BENCHMARKS = ("sn", "england", "region", "best_sn", "top_quartile")
+TOLERANCES = ("red", "amber", "green")
 MOST_DECIMALS = 4  # 58.3333%: more places than any published figure needs
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -177,6 +178,8 @@ def _parse_row(sheet, ref, cells, cell, problems, default_band) -> dict:
             record[name] = math.nan  # "Local": this measure has no published comparator
         else:
             record[name] = _benchmark_value(number, get, name, unit)
+    for name in TOLERANCES:  # as typed, for pages that show the tolerances themselves
+        record[f"{name}_text"] = text_of(get(name))
     try:
         rule = rag_rule(get("red"), get("amber"), get("green"), target, polarity,
                         is_percentage=unit == PERCENTAGE, band=record["band"])
@@ -291,5 +294,5 @@ def _row_of(sheet: Sheet, ref_column: int, ref: str) -> int:
 def empty_indicator_table() -> pd.DataFrame:
     columns = ["ref", "indicator", "section", "polarity", "unit", "kind", "ytd_rule", "numerator",
                "denominator", "change", "band", "decimals", "target", "rag_rule", "green_low", "green_high"]
-    columns += list(BENCHMARKS) + [f"{b}_text" for b in BENCHMARKS]
+    columns += list(BENCHMARKS) + [f"{b}_text" for b in BENCHMARKS] + [f"{t}_text" for t in TOLERANCES]
     return pd.DataFrame({c: pd.Series(dtype=object) for c in columns}).set_index("ref", drop=False)

@@ -1,4 +1,4 @@
-"""RAG tolerances: reference 001's Red / Amber / Green notation, or a single Target (DESIGN 5.4).
+"""RAG tolerances: reference 001's Red / Amber / Green notation, or a single Target (docs/design.md §5.4).
 
 A rule is two intervals: the green one, and the not-red one around it; amber is what lies
 between. Only the Red and Green cells decide. The Amber cell is read only to check that it
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from numbers import Real
 from typing import Sequence
@@ -51,6 +51,10 @@ class RagRule:
     ok_high_inclusive: bool = True
     rated: bool = True
     description: str = ""  # e.g. "green 95%+, red <92%" for display
+    # The green boundary as the rule reads it ("95%+" also for 0.95 typed with a High polarity), which
+    # the Target column shows; "" for a rule from a single Target. Spelling is not meaning, so two
+    # rules that judge alike are equal whatever their text.
+    green_text: str = field(default="", compare=False)
 
 
 NO_RULE = RagRule(rated=False, description="not rated")
@@ -170,17 +174,18 @@ def _polarity(polarity) -> str:
     return known
 
 
-def _target_rule(target: float, direction: int, band: float, description: str, inclusive: bool = True) -> RagRule:
+def _target_rule(target: float, direction: int, band: float, description: str, inclusive: bool = True,
+                 green_text: str = "") -> RagRule:
     """Green at or beyond the target on the good side, amber within ``band`` (relative) of it;
     direction 0 (Info, Within limits): green within ±band, red outside."""
     reach = band * abs(target)
     if direction > 0:
-        return RagRule(target, inclusive, ok_low=target - reach, description=description)
+        return RagRule(target, inclusive, ok_low=target - reach, description=description, green_text=green_text)
     if direction < 0:
         return RagRule(green_high=target, green_high_inclusive=inclusive, ok_high=target + reach,
-                       description=description)
+                       description=description, green_text=green_text)
     return RagRule(target - reach, True, target + reach, True, target - reach, True, target + reach, True,
-                   description=description)
+                   description=description, green_text=green_text)
 
 
 def rule_from_target(target: float, polarity: str, band: float = DEFAULT_BAND) -> RagRule:
@@ -226,11 +231,11 @@ def _green_only(g: _Cell, direction: int, band: float) -> RagRule:
     """Only Green filled: a Target at that boundary (amber within the band on the bad side)."""
     if g.kind in ("around", "range"):  # red outside, as for a target of Within limits / Info
         low, high = g.interval()
-        return RagRule(low, True, high, True, low, True, high, True, description=f"green {g.text}")
+        return RagRule(low, True, high, True, low, True, high, True, description=f"green {g.text}", green_text=g.text)
     side = {"above": 1, "below": -1}.get(g.kind, direction)  # the notation may say which way is good
     if direction and side != direction:
         _fail("Green", g.text, "marks the wrong side green for the polarity", "95%+ (High) or 23%< (Low)")
-    return _target_rule(g.value, side, band, f"green {g.text}, amber within {band:.0%}", g.inclusive)
+    return _target_rule(g.value, side, band, f"green {g.text}, amber within {band:.0%}", g.inclusive, g.text)
 
 
 def _one_sided(r: _Cell, a: _Cell, g: _Cell, direction: int, polarity: str) -> RagRule:
@@ -254,9 +259,9 @@ def _one_sided(r: _Cell, a: _Cell, g: _Cell, direction: int, polarity: str) -> R
     _check_amber(a, r, g, direction)
     if direction > 0:
         return RagRule(g.value, g.inclusive, ok_low=r.value, ok_low_inclusive=not r.inclusive,
-                       description=f"green {g.text}, red {r.text}")
+                       description=f"green {g.text}, red {r.text}", green_text=g.text)
     return RagRule(green_high=g.value, green_high_inclusive=g.inclusive, ok_high=r.value,
-                   ok_high_inclusive=not r.inclusive, description=f"green {g.text}, red {r.text}")
+                   ok_high_inclusive=not r.inclusive, description=f"green {g.text}, red {r.text}", green_text=g.text)
 
 
 def _check_amber(a: _Cell, r: _Cell, g: _Cell, direction: int) -> None:
@@ -297,7 +302,7 @@ def _two_sided(r: _Cell, a: _Cell, g: _Cell) -> RagRule:
     inclusive = r.beyond == "more than"  # "1+ above": exactly 1 beyond is already red
     (low, high), wide = g.interval(), reach["Red"]
     return RagRule(low, True, high, True, base[0] - wide, inclusive, base[1] + wide, inclusive,
-                   description=f"green {g.text}, red {r.text}")
+                   description=f"green {g.text}, red {r.text}", green_text=g.text)
 
 
 def _nested(rule: RagRule) -> bool:

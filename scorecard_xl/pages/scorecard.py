@@ -98,13 +98,11 @@ def _is_number(value) -> bool:
 
 
 def target_text(row) -> object:
-    """The Target column: the numeric target, else the green tolerance as written (e.g. 95%+)."""
+    """The Target column: the numeric target, else the green boundary as the rule reads it (e.g. 95%+)."""
     if _is_number(row["target"]):
         return float(row["target"])
     rule = row["rag_rule"]
-    if getattr(rule, "rated", False) and rule.description:
-        return rule.description.split(",")[0].replace("green ", "")
-    return None
+    return (rule.green_text or None) if getattr(rule, "rated", False) else None
 
 
 def monthly_layout(scorecard: Scorecard) -> SheetPlan:

@@ -95,27 +95,27 @@ def _lite(args) -> int:
 
 
 def _addin_build(args) -> int:
-    from .excel.addin import build_addin
+    from .excel.addin import build_addins
 
-    path = build_addin(args.out)
-    print(f"Wrote {path}. On Windows or Mac install it with: scorecard addin install --file \"{path}\"")
-    print("The Check data and Export for email buttons need macros/ScorecardButtons.bas imported once: "
-          "see macros/README.md.")
+    paths = build_addins(args.out)
+    print(f"Wrote the Scorecard tab's add-ins, one per button: {', '.join(p.name for p in paths)} in {args.out}. "
+          f"On Windows or Mac install them with: scorecard addin install --from \"{args.out}\"")
     return 0
 
 
 def _addin_install(args) -> int:
-    from .excel.addin import check_configuration, install_addin, user_config_path
+    from .excel.addin import check_configuration, install_addins, missing_addins, user_config_path
 
-    path = install_addin(args.file)
-    print(f"Installed {path}. Its settings are in {user_config_path()}. Restart Excel to see the Scorecard tab.")
-    return _report_configuration(check_configuration())
+    paths = install_addins(args.from_folder)
+    print(f"Installed {', '.join(str(p) for p in paths)}. Their settings are in {user_config_path()}. "
+          "Restart Excel to see the Scorecard tab.")
+    return _report_configuration(check_configuration() + missing_addins())
 
 
 def _addin_check(args) -> int:
-    from .excel.addin import check_configuration
+    from .excel.addin import check_configuration, missing_addins
 
-    return _report_configuration(check_configuration(workbook=args.workbook))
+    return _report_configuration(check_configuration(workbook=args.workbook) + missing_addins())
 
 
 def _report_configuration(messages: list[str]) -> int:
@@ -206,15 +206,16 @@ def build_parser() -> argparse.ArgumentParser:
                       "instead of the package index")
     lite.set_defaults(run=_lite)
 
-    addin = commands.add_parser("addin", help="build, install or check the Excel add-in (the Scorecard ribbon tab)")
+    addin = commands.add_parser("addin", help="build, install or check the Excel add-ins (the Scorecard ribbon tab)")
     actions = addin.add_subparsers(dest="addin_command", required=True, metavar="ACTION")
-    addin_build = actions.add_parser("build", help="make scorecard_xl.xlam")
-    addin_build.add_argument("--out", type=Path, default=Path("."), help="folder for scorecard_xl.xlam (default: here)")
+    addin_build = actions.add_parser("build", help="make the add-ins, one per button of the Scorecard tab")
+    addin_build.add_argument("--out", type=Path, default=Path("."), help="folder for the add-ins (default: here)")
     addin_build.set_defaults(run=_addin_build)
-    addin_install = actions.add_parser("install", help="copy the add-in into Excel's start-up folder (Windows or Mac)")
-    addin_install.add_argument("--file", type=Path, help="an add-in built before (default: build a fresh one)")
+    addin_install = actions.add_parser("install", help="copy the add-ins into Excel's start-up folder (Windows or Mac)")
+    addin_install.add_argument("--from", dest="from_folder", type=Path, metavar="DIR",
+                               help="a folder of add-ins built before (default: build fresh ones)")
     addin_install.set_defaults(run=_addin_install)
-    addin_check = actions.add_parser("check", help="list the add-in settings that are missing, and how to fix them")
+    addin_check = actions.add_parser("check", help="list the add-ins and settings that are missing, and how to fix them")
     addin_check.add_argument("--workbook", type=Path, help="also read this workbook's myaddin.conf sheet and folder")
     addin_check.set_defaults(run=_addin_check)
     return parser

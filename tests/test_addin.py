@@ -20,17 +20,10 @@ from lxml import etree
 from oletools.olevba import VBA_Parser
 
 from scorecard_xl.excel import addin
-from scorecard_xl.problems import WorkbookError
 
 MACROS = Path(__file__).resolve().parent.parent / "macros"
 RIBBON_NS = "http://schemas.microsoft.com/office/2009/07/customui"
 OFFICE_2010_RIBBON_RELATIONSHIP = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
-
-# scorecard_xl/addin_actions.py is written later. Until it exists these are the callables the
-# ribbon's .bas module calls in it; once it exists, test_addin_actions_exposes_every_button
-# fails unless it has each of them.
-ACTIONS_MODULE = "scorecard_xl.excel.actions"
-EXPECTED_ACTIONS = ("check_data", "export_for_email")
 
 
 # ------------------------------------------------------------------------------ VBA reading
@@ -43,18 +36,6 @@ def vba_modules(xlam: Path) -> dict[str, str]:
         return {Path(vba_filename).stem: code for _, _, vba_filename, code in parser.extract_macros()}
     finally:
         parser.close()
-
-
-def bas_modules() -> dict[str, str]:
-    """Module name (its Attribute VB_Name) -> source, for macros/*.bas."""
-    modules = {}
-    for path in sorted(MACROS.glob("*.bas")):
-        code = path.read_bytes().decode("ascii")
-        name = re.search(r'^Attribute VB_Name = "(\w+)"', code, re.M)
-        assert name, f"{path.name} has no Attribute VB_Name line"
-        modules[name.group(1)] = code
-    assert modules, "macros/ has no .bas module"
-    return modules
 
 
 def _logical_lines(code: str) -> list[str]:
@@ -267,7 +248,7 @@ def test_ribbon_is_well_formed_customui_in_the_office_2010_part(built):
     (tab,) = root.iter(f"{{{RIBBON_NS}}}tab")
     assert tab.get("label") == "Scorecard"
     buttons = {b.get("label"): b for b in root.iter(f"{{{RIBBON_NS}}}button")}
-    assert set(buttons) == {"Refresh scorecard", "Check data", "Export for email"}
+    assert set(buttons) == {"Refresh scorecard"}  # each other button is an add-in of its own (test_ribbon_addins.py)
     refresh = buttons["Refresh scorecard"]
     assert refresh.get("size") == "large" and refresh.get("imageMso") == "Refresh"
     for button in buttons.values():
@@ -285,34 +266,6 @@ def test_refresh_button_calls_a_callback_compiled_into_the_addin(built, built_vb
     assert is_ribbon_callback(procedure), procedure["params"]
 
 
-def test_other_buttons_call_ribbon_subs_of_macros_bas(built, built_vba):
-    basic = bas_modules()
-    others = {label: action for label, action in on_actions(ribbon_root(built)).items()
-              if label != "Refresh scorecard"}
-    assert set(others) == {"Check data", "Export for email"}
-    for label, action in others.items():
-        module, _, sub = action.rpartition(".")
-        candidates = [basic[module]] if module else list(basic.values())
-        assert module == "" or module in basic, f"{label}: no module {module} in macros/*.bas"
-        found = [procedures(code)[sub] for code in candidates if sub in procedures(code)]
-        assert len(found) == 1, f"{label}: {action} is not one Sub of macros/*.bas"
-        assert is_ribbon_callback(found[0]), f"{label}: {action} must take (control As IRibbonControl)"
-    # Importing the .bas must not clash with a module the add-in already has (VBA would rename it).
-    assert not set(basic) & set(built_vba)
-
-
-def test_bas_modules_can_be_imported_into_the_addin(built_vba):
-    for path in sorted(MACROS.glob("*.bas")):
-        raw = path.read_bytes()
-        raw.decode("ascii")  # the VBA editor reads .bas files in the ANSI code page
-        assert b"\n" not in raw.replace(b"\r\n", b""), f"{path.name} must use CRLF line ends"
-        assert raw.startswith(f'Attribute VB_Name = "{path.stem}"\r\n'.encode())
-        assert re.search(rb"^Option Explicit\r$", raw, re.M)
-    # What the .bas calls must be public in the add-in's compiled VBA.
-    runpython = [p for code in built_vba.values() for n, p in procedures(code).items() if n == "RunPython"]
-    assert len(runpython) == 1 and runpython[0]["scope"] == "public"
-
-
 def test_addin_vba_runs_scorecard_xl_main(built, built_vba):
     commands = runpython_commands(built_vba, built.name)
     assert commands == [("RibbonMyAddin.RunMain", "import scorecard_xl;scorecard_xl.main()")]
@@ -321,30 +274,6 @@ def test_addin_vba_runs_scorecard_xl_main(built, built_vba):
         for module, attribute in python_targets(command):
             assert callable(getattr(importlib.import_module(module), attribute, None)), (
                 f"{module}.{attribute} is missing: the Refresh scorecard button would fail")
-
-
-def test_bas_runpython_targets_resolve():
-    commands = runpython_commands(bas_modules(), addin.ADDIN_FILE_NAME)
-    assert commands, "macros/*.bas call no RunPython"
-    pending = []
-    for where, command in commands:
-        assert '"' not in command, where
-        for module, attribute in python_targets(command):
-            if module == ACTIONS_MODULE:
-                pending.append(attribute)
-            else:
-                assert callable(resolve(module, attribute)), f"{where}: {module}.{attribute}"
-    assert sorted(pending) == sorted(EXPECTED_ACTIONS)
-
-
-def test_addin_actions_exposes_every_button():
-    if importlib.util.find_spec(ACTIONS_MODULE) is None:
-        # Not written yet: EXPECTED_ACTIONS (pinned to the .bas above) is what it must expose.
-        assert EXPECTED_ACTIONS == ("check_data", "export_for_email")
-        return
-    module = importlib.import_module(ACTIONS_MODULE)
-    missing = [name for name in EXPECTED_ACTIONS if not callable(getattr(module, name, None))]
-    assert not missing, f"{ACTIONS_MODULE} lacks {missing}: the ribbon buttons calling them would fail"
 
 
 def test_settings_file_name_is_the_one_compiled_into_the_addin(built_vba):
@@ -410,52 +339,3 @@ def test_udf_modules_without_ours_and_an_empty_sheet_setting_are_reported(tmp_pa
     interpreter, udfs = addin.check_configuration(tmp_path, system="win32", workbook=workbook)
     assert "empty in the myaddin.conf sheet of scorecard.xlsx" in interpreter
     assert '"my_functions;scorecard_xl.excel.udfs"' in udfs
-
-
-@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="Excel can be installed here")
-def test_install_without_excel_says_where_it_would_go(tmp_path, capsys):
-    with pytest.raises(WorkbookError, match="Windows or Mac"):
-        addin.install_addin(tmp_path / "scorecard_xl.xlam")
-    out = capsys.readouterr().out
-    assert r"XLSTART\scorecard_xl.xlam" in out and "Startup.localized/Excel/scorecard_xl.xlam" in out
-
-
-@pytest.mark.parametrize("system", ["win32", "darwin"])
-def test_install_copies_into_excels_startup_folder_and_configures(system, tmp_path, monkeypatch):
-    """The Windows and Mac path, with Excel's answer (its start-up folder) stood in for."""
-    import xlwings.cli
-
-    home, startup = tmp_path / "home", tmp_path / "XLSTART"
-    home.mkdir()
-    startup.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("USERPROFILE", str(home))
-    monkeypatch.setattr(xlwings.cli, "get_addin_dir", lambda global_location=False: str(startup))
-    monkeypatch.setattr(addin, "_close_in_excel", lambda xw, name: None)
-    monkeypatch.setattr(addin, "_open_in_excel", lambda xw, path: None)
-    monkeypatch.setattr(sys, "platform", system)
-    source = addin.build_addin(tmp_path / "dist")
-
-    installed = addin.install_addin(source)
-    assert installed == startup / "scorecard_xl.xlam" and installed.read_bytes() == source.read_bytes()
-    assert [p.name for p in startup.iterdir()] == ["scorecard_xl.xlam"]  # nothing else for Excel to open
-    assert addin.check_configuration(home, system=system, try_interpreter=False) == []
-    settings = addin.read_config_file(addin.user_config_path(system, home))
-    assert settings[{"win32": "INTERPRETER_WIN", "darwin": "INTERPRETER_MAC"}[system]] == sys.executable
-    if system == "darwin":
-        import xlwings
-
-        assert (home / "Library" / "Application Scripts" / "com.microsoft.Excel"
-                / f"xlwings-{xlwings.__version__}.applescript").is_file()
-
-    with zipfile.ZipFile(installed, "a") as archive:  # a module imported into the installed copy
-        archive.writestr("xl/imported-by-hand.txt", "ScorecardButtons")
-    changed = installed.read_bytes()
-    addin.install_addin(source)
-    (kept,) = (source.parent / "scorecard backups").glob("scorecard_xl installed *.xlam")
-    assert kept.read_bytes() == changed
-
-    with pytest.raises(WorkbookError, match="must be called scorecard_xl.xlam"):
-        renamed = tmp_path / "Scorecard tools.xlam"
-        renamed.write_bytes(source.read_bytes())
-        addin.install_addin(renamed)

@@ -1,20 +1,24 @@
-"""The Excel add-in: build scorecard_xl.xlam, install it, check the settings it needs.
+"""The Excel add-ins of the Scorecard ribbon tab: build them, install them, check what they need.
 
-The add-in is xlwings' own ``quickstart_addin_ribbon.xlam`` with our ribbon
-(``macros/customUI.xml``) in place of its ribbon part; every other part of the file, the
-compiled VBA above all, is copied byte for byte. Nothing in ``vbaProject.bin`` is edited, so
-what the add-in does is what xlwings compiled into it:
+Each add-in is xlwings' own ``quickstart_addin_ribbon.xlam`` with one of our ribbons (``macros/``)
+in place of its ribbon part; every other part of the file, the compiled VBA above all, is copied
+byte for byte. Nothing in ``vbaProject.bin`` is edited, so what an add-in does is what xlwings
+compiled into it:
 
 - the ribbon callback ``RibbonMyAddin.RunMain`` runs ``import <name>; <name>.main()`` where
-  ``<name>`` is the add-in's file name without its extension. The file is therefore always
-  called ``scorecard_xl.xlam`` and the Refresh button runs ``scorecard_xl.main()``;
+  ``<name>`` is the add-in's file name up to its last dot. That callback is the only one there
+  is, and a ribbon can call only into its own file, so each button is an add-in of its own,
+  named after the module its button runs (``ADDINS``): ``scorecard_xl.xlam`` runs
+  ``scorecard_xl.main()``, ``scorecard_xl.excel.check_button.xlam`` runs
+  ``scorecard_xl.excel.check_button.main()``. No VBA is imported into any of them, so every
+  button works as soon as the add-ins are installed, on Windows and on a Mac;
+- the three ribbons name the tab and its groups in one namespace (``idQ``), so Excel puts the
+  three buttons on one Scorecard tab;
 - the VBA project is named ``myaddin`` (``PROJECT_NAME`` in its ``xlwings`` module), so the
   add-in reads its settings from ``myaddin.conf`` (a sheet of that name in the workbook, a file
   of that name beside the workbook, or the user file ``%USERPROFILE%\\.myaddin\\myaddin.conf`` on
   Windows, ``~/Library/Containers/com.microsoft.Excel/Data/myaddin.conf`` on a Mac), *not* from
-  xlwings' ``xlwings.conf``;
-- the "Check data" and "Export for email" buttons call ``ScorecardButtons.*`` from
-  ``macros/ScorecardButtons.bas``, which a person imports into the add-in once (macros/README.md).
+  xlwings' ``xlwings.conf``. All three add-ins read the same file.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import shutil
 import sys
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .addin_config import (_SYSTEM_NAMES, CONFIG_NAME, MAC, UDF_MODULE, USER_STARTUP_FOLDER, WINDOWS, _system,  # noqa: F401,E501
@@ -33,12 +38,32 @@ from .addin_config import (_SYSTEM_NAMES, CONFIG_NAME, MAC, UDF_MODULE, USER_STA
 from ..read.ooxml_package import clone_info
 from ..problems import WorkbookError
 
-ADDIN_FILE_NAME = "scorecard_xl.xlam"
-ADDIN_MODULE = "scorecard_xl"  # what RunMain imports: the file name without its extension
-REFRESH_CALLBACK = "RibbonMyAddin.RunMain"  # compiled into xlwings' quickstart add-in
-QUICKSTART_ADDIN = "quickstart_addin_ribbon.xlam"
+
+
+@dataclass(frozen=True)
+class RibbonAddin:
+    """One button of the Scorecard tab: an add-in file and the ribbon (in macros/) it carries."""
+
+    file_name: str
+    ribbon: str
+
+    @property
+    def module(self) -> str:
+        """What the add-in's RunMain imports and calls main() of: its file name up to the last dot
+        (``InStrRev`` in the compiled VBA)."""
+        return self.file_name.rsplit(".", 1)[0]
+
+
 RIBBON_SOURCE = "customUI.xml"
-BUTTONS_SOURCE = "ScorecardButtons.bas"
+ADDINS = (
+    RibbonAddin("scorecard_xl.xlam", RIBBON_SOURCE),  # Refresh scorecard: scorecard_xl.main()
+    RibbonAddin("scorecard_xl.excel.check_button.xlam", "customUI_check_data.xml"),
+    RibbonAddin("scorecard_xl.excel.export_button.xlam", "customUI_export_for_email.xml"),
+)
+ADDIN_FILE_NAME = ADDINS[0].file_name
+ADDIN_MODULE = ADDINS[0].module
+REFRESH_CALLBACK = "RibbonMyAddin.RunMain"  # compiled into xlwings' quickstart add-in; every button's
+QUICKSTART_ADDIN = "quickstart_addin_ribbon.xlam"
 
 RIBBON_NAMESPACE = "http://schemas.microsoft.com/office/2009/07/customui"
 # [MS-OI29500] 3.4.1.3 and 3.4.1.4: the Office 2007 ribbon part and the Office 2010+ one
@@ -110,9 +135,9 @@ def _parse_xml(data: bytes, what: str):
 
 # --------------------------------------------------------------------------------- building
 
-def read_ribbon() -> bytes:
-    """macros/customUI.xml, checked: well-formed, a customUI element in the Office 2010 namespace."""
-    path = macros_folder() / RIBBON_SOURCE
+def read_ribbon(source: str = RIBBON_SOURCE) -> bytes:
+    """A ribbon of macros/, checked: well-formed, a customUI element in the Office 2010 namespace."""
+    path = macros_folder() / source
     data = path.read_bytes()
     root = _parse_xml(data, str(path))
     if root.tag != f"{{{RIBBON_NAMESPACE}}}customUI":
@@ -121,8 +146,15 @@ def read_ribbon() -> bytes:
     return data
 
 
-def build_addin(out_dir: Path | str) -> Path:
-    """Write ``<out_dir>/scorecard_xl.xlam``: xlwings' quickstart ribbon add-in with our ribbon.
+def build_addins(out_dir: Path | str) -> list[Path]:
+    """Write every add-in of the Scorecard tab into ``out_dir``; every ribbon is read and checked
+    before the first file is written."""
+    ribbons = [read_ribbon(addin.ribbon) for addin in ADDINS]
+    return [build_addin(out_dir, addin, ribbon) for addin, ribbon in zip(ADDINS, ribbons)]
+
+
+def build_addin(out_dir: Path | str, addin: RibbonAddin = ADDINS[0], ribbon: bytes | None = None) -> Path:
+    """Write ``<out_dir>/<addin.file_name>``: xlwings' quickstart ribbon add-in with the add-in's ribbon.
 
     Every zip member is copied unchanged except the ribbon part. The quickstart's only ribbon
     part is ``customUI/customUI.xml``, reached through the Office 2010 relationship type, which
@@ -130,15 +162,15 @@ def build_addin(out_dir: Path | str) -> Path:
     ``[Content_Types].xml`` changes (``Default Extension="xml"`` gives it ``application/xml``).
     Should a later xlwings ship only an Office 2007 ribbon relationship, that relationship's
     type is changed in place; nothing else is rewritten. A previous file of the same name is
-    kept under 'scorecard backups' (it may hold an imported ScorecardButtons module).
+    kept under 'scorecard backups' (someone may have changed it).
     """
     from ..update.saving import atomic_write
 
-    ribbon = read_ribbon()
+    ribbon = read_ribbon(addin.ribbon) if ribbon is None else ribbon
     source = quickstart_addin()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / ADDIN_FILE_NAME
+    target = out_dir / addin.file_name
 
     with zipfile.ZipFile(source) as archive:
         names = archive.namelist()
@@ -205,66 +237,94 @@ def _content_type(content_types: bytes, part: str) -> str | None:
 
 # ------------------------------------------------------------------------------- installing
 
-def install_addin(addin_path: Path | str | None = None, *, configure: bool = True) -> Path:
-    """Copy scorecard_xl.xlam into Excel's start-up folder (XLSTART), as ``xlwings addin install`` does.
+def install_addins(folder: Path | str | None = None, *, configure: bool = True) -> list[Path]:
+    """Copy every add-in of the Scorecard tab into Excel's start-up folder (XLSTART), as
+    ``xlwings addin install`` does for one.
 
-    ``addin_path`` None builds a fresh add-in first. With ``configure`` the user's
-    ``myaddin.conf`` gets the settings it lacks (the Python interpreter, the worksheet-function
-    module); existing settings are never changed. Returns the installed file's path. On a
-    computer without Excel (Linux) it prints where the add-in would go and raises WorkbookError.
+    ``folder`` holds add-ins built before (``scorecard addin build``); None builds fresh ones.
+    With ``configure`` the user's ``myaddin.conf`` gets the settings it lacks (the Python
+    interpreter, the worksheet-function module); existing settings are never changed. Returns
+    the installed files. On a computer without Excel (Linux) it prints where the add-ins would
+    go and raises WorkbookError.
     """
     system = _system()
+    names = [addin.file_name for addin in ADDINS]
     if system not in (WINDOWS, MAC):
-        where = [f"{_SYSTEM_NAMES[s]}: {USER_STARTUP_FOLDER[s]}{_separator(s)}{ADDIN_FILE_NAME}"
-                 for s in (WINDOWS, MAC)]
-        print("On a computer with Excel the add-in would be copied to Excel's start-up folder:")
-        for line in where:
-            print(f"  {line}")
+        print(f"On a computer with Excel the add-ins ({', '.join(names)}) would be copied to Excel's "
+              "start-up folder:")
+        for chosen in (WINDOWS, MAC):
+            print(f"  {_SYSTEM_NAMES[chosen]}: {USER_STARTUP_FOLDER[chosen]}{_separator(chosen)}")
         raise WorkbookError(
             f"Excel add-ins install on Windows or Mac, and this computer runs {sys.platform} (no Excel). "
-            "Build the add-in here with `scorecard addin build`, copy scorecard_xl.xlam to a Windows or "
-            "Mac computer that has Excel and scorecard_xl, and run `scorecard addin install --file "
-            f"scorecard_xl.xlam` there. It goes to Excel's start-up folder ({'; '.join(where)}).")
+            "Build the add-ins here with `scorecard addin build --out DIR`, copy the folder DIR to a Windows or "
+            "Mac computer that has Excel and scorecard_xl, and run `scorecard addin install --from DIR` there.")
 
-    if addin_path is None:
-        source = build_addin(Path(tempfile.mkdtemp(prefix="scorecard_xl-addin-")))
+    if folder is None:
+        sources = build_addins(Path(tempfile.mkdtemp(prefix="scorecard_xl-addin-")))
     else:
-        source = Path(addin_path)
-    if not source.is_file():
-        raise WorkbookError(f"{source} does not exist. Build the add-in first: `scorecard addin build`.")
-    if source.name.lower() != ADDIN_FILE_NAME:
-        raise WorkbookError(
-            f"the add-in must be called {ADDIN_FILE_NAME}, not {source.name}: its Refresh button runs the "
-            "Python module named after the file. Rename it, then try again.")
+        sources = [Path(folder) / name for name in names]
+        missing = [source.name for source in sources if not source.is_file()]
+        if missing:
+            raise WorkbookError(
+                f"{folder} has no {', '.join(missing)}: each button of the Scorecard tab is an add-in of its own, "
+                f"and all {len(names)} are needed. Build them there first: `scorecard addin build --out \"{folder}\"`.")
 
     import xlwings as xw
-    from xlwings.cli import get_addin_dir
 
-    try:
-        folder = Path(get_addin_dir())
-    except Exception as failure:  # Excel could not be started or asked
-        raise WorkbookError(
-            f"could not ask Excel for its start-up folder ({failure}). Start Excel once, close it, "
-            "then try again.") from None
-    target = folder / ADDIN_FILE_NAME
-    _close_in_excel(xw, ADDIN_FILE_NAME)
-    if target.exists() and target.read_bytes() != source.read_bytes():
-        kept = _keep_copy(target, source.parent)
-        print(f"The add-in installed before was kept as {kept}.")
-    try:
-        _copy_atomically(source, target)
-    except PermissionError:
-        raise WorkbookError(
-            f"could not write {target}: quit Excel (on a Mac with Cmd-Q) and try again.") from None
+    startup = _startup_folder()
+    installed = []
+    for source in sources:
+        target = startup / source.name
+        _close_in_excel(xw, source.name)
+        if target.exists() and target.read_bytes() != source.read_bytes():
+            kept = _keep_copy(target, source.parent)
+            print(f"The add-in installed before was kept as {kept}.")
+        try:
+            _copy_atomically(source, target)
+        except PermissionError:
+            raise WorkbookError(
+                f"could not write {target}: quit Excel (on a Mac with Cmd-Q) and try again.") from None
+        installed.append(target)
     if system == WINDOWS:
-        _open_in_excel(xw, target)
+        for target in installed:
+            _open_in_excel(xw, target)
     else:
         from xlwings.cli import runpython_install
 
         runpython_install(None)  # the AppleScript RunPython needs on a Mac
     if configure:
         write_configuration(system=system)
-    return target
+    return installed
+
+
+def missing_addins(startup: Path | None = None) -> list[str]:
+    """A line naming the add-ins of the Scorecard tab that are not in Excel's start-up folder;
+    none on a computer without Excel."""
+    if startup is None:
+        if _system() not in (WINDOWS, MAC):
+            return []
+        try:
+            startup = _startup_folder()
+        except WorkbookError as failure:
+            return [f"Whether the add-ins are installed is not known: {failure}"]
+    missing = [addin.file_name for addin in ADDINS if not (startup / addin.file_name).is_file()]
+    if not missing:
+        return []
+    return [f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not in Excel's start-up folder "
+            f"({startup}), so the Scorecard tab lacks {'its button' if len(missing) == 1 else 'their buttons'}. "
+            "Quit Excel and run `scorecard addin install`."]
+
+
+def _startup_folder() -> Path:
+    """Excel's start-up folder, as Excel reports it (xlwings asks a running or hidden Excel)."""
+    from xlwings.cli import get_addin_dir
+
+    try:
+        return Path(get_addin_dir())
+    except Exception as failure:  # Excel could not be started or asked
+        raise WorkbookError(
+            f"could not ask Excel for its start-up folder ({failure}). Start Excel once, close it, "
+            "then try again.") from None
 
 
 def _separator(system: str) -> str:
@@ -293,7 +353,7 @@ def _open_in_excel(xw, path: Path) -> None:
 
 
 def _keep_copy(installed: Path, folder: Path) -> Path:
-    """Keep the add-in being replaced (it may hold an imported module) outside XLSTART."""
+    """Keep the add-in being replaced (someone may have changed it) outside XLSTART."""
     backups = folder / "scorecard backups"
     backups.mkdir(exist_ok=True)
     stamp = _dt.datetime.now().strftime("%Y-%m-%d %H%M%S")

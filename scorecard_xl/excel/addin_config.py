@@ -1,7 +1,8 @@
-"""The Excel add-in's settings: myaddin.conf, where it lives and what it must say.
+"""The Excel add-ins' settings: myaddin.conf, where it lives and what it must say.
 
-The add-in is xlwings' compiled "myaddin" project (see addin.py), so it reads ``myaddin.conf``
-(a sheet of that name in the workbook, a file beside it, or the user file), not xlwings.conf.
+Each add-in of the Scorecard tab is xlwings' compiled "myaddin" project (see addin.py), so all
+of them read the same ``myaddin.conf`` (a sheet of that name in the workbook, a file beside it,
+or the user file), not xlwings.conf.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ UDF_MODULE = "scorecard_xl.excel.udfs"
 WINDOWS, MAC = "win32", "darwin"
 _SYSTEM_NAMES = {WINDOWS: "Windows", MAC: "Mac"}
 # Where Excel opens add-ins from at start-up (Application.StartupPath), for people to read;
-# install_addin asks Excel itself, through xlwings.
+# install_addins asks Excel itself, through xlwings.
 USER_STARTUP_FOLDER = {
     WINDOWS: r"%APPDATA%\Microsoft\Excel\XLSTART",
     MAC: "~/Library/Group Containers/UBF8T346G9.Office/User Content.localized/Startup.localized/Excel",

@@ -49,9 +49,10 @@ def check_data(book) -> None:
     from ..backends.xlwings_book import read_sheets
     from ..compute.engine import build_scorecard
     from ..compute.months import month_label
+    from ..compute.sheets import is_scorecard_sheet
 
     try:
-        scorecard = _refusing_cleanly(book, lambda: build_scorecard(read_sheets(book)))
+        scorecard = _refusing_cleanly(book, lambda: build_scorecard(read_sheets(book, is_scorecard_sheet)))
     except (InputProblems, WorkbookError) as failure:
         print(failure)  # the Output pane scrolls: every problem, not a message box's first few
     else:

@@ -1,4 +1,4 @@
-"""`scorecard demo`: the sample workbook, refreshed, and a PDF of its Scorecard."""
+"""`scorecard demo`: the sample workbook, refreshed, and a PDF of its pages (the Scorecard)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 def run_demo(out_dir: str | Path) -> str:
     from .backends.xlsxwriter_book import write_new_workbook
     from .compute.engine import load_scorecard
-    from .pages.scorecard import monthly_layout
+    from .pages.registry import plans_for
     from .update.refresh import refresh
     from .send.render import soffice, to_pdf
     from .starter import write_starter
@@ -32,9 +32,9 @@ def run_demo(out_dir: str | Path) -> str:
         lines.append("LibreOffice is not installed, so no PDF was made "
                      "(sudo apt-get install -y libreoffice-calc-nogui).")
     else:
-        # Only the Scorecard goes into the PDF: the raw sheets would add dozens of pages.
+        # Only the workbook's pages go into the PDF: the raw sheets would add dozens of pages.
         pages = out_dir / "sample scorecard (Scorecard only).xlsx"
-        write_new_workbook(pages, [monthly_layout(load_scorecard(book))])
+        write_new_workbook(pages, plans_for(load_scorecard(book)))
         try:
             pdf = to_pdf(pages, out_dir)
         finally:

@@ -7,7 +7,7 @@ import pytest
 
 from scorecard_xl.compute.engine import load_scorecard
 from scorecard_xl.pages import columns as keys
-from scorecard_xl.pages.board import summary_sheet
+from scorecard_xl.pages.board import summary_page
 from scorecard_xl.pages.scorecard import monthly_layout
 from workbooks import indicator, make_workbook, monthly_series
 
@@ -53,8 +53,8 @@ def test_the_target_column_does_not_read_the_rules_display_words(scorecard):
     reworded = dataclasses.replace(scorecard, indicators=info)
     plan = monthly_layout(reworded)
     assert target_cells(plan, plan.columns[keys.TARGET]) == TARGETS
-    kpi = summary_sheet(reworded).plan
-    header = next(r for (r, c), cell in kpi.cells.items() if c == 5 and cell.value == "Target")
-    shown = {kpi.cells[(r, 0)].value: kpi.cells[(r, 5)].value for (r, c) in kpi.cells
-             if c == 5 and r > header and (r, 0) in kpi.cells and kpi.cells[(r, 0)].value in TARGETS}
+    kpi = summary_page(reworded)
+    ref, target = kpi.columns[keys.REF], kpi.columns[keys.TARGET]
+    shown = {kpi.cells[(r, ref)].value: kpi.cells[(r, target)].value for (r, c) in kpi.cells
+             if c == target and r > kpi.header_row and kpi.cells[(r, ref)].value in TARGETS}
     assert shown == TARGETS

@@ -1,6 +1,7 @@
 """Render SheetPlans into a brand-new workbook with XlsxWriter.
 
-Used where no user package must be preserved: the email-ready copy and the demo's PDF.
+Used where no user package must be preserved: the email-ready copy and the demo's PDF. Renders
+every element of a plan: cells, merges, sizes, print setup and charts.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..pages.sheetplan import RichRun, RichText, SheetPlan, Style
+from ..pages.sheetplan import CellRange, Chart, RichRun, RichText, SheetPlan, Style
 
 _ALIGN = {"left": "left", "center": "center", "right": "right"}
 _VALIGN = {"top": "top", "center": "vcenter", "bottom": "bottom"}
@@ -130,12 +131,53 @@ def write_plan(book: xlsxwriter.Workbook, plan: SheetPlan, formats: dict[str, ob
             sheet.set_header(setup.header)
         if setup.footer:
             sheet.set_footer(setup.footer)
-        sheet.print_area(*plan.owned_area())
+        sheet.print_area(*plan.print_area())
+        if setup.page_breaks:
+            sheet.set_h_pagebreaks(list(setup.page_breaks))
+    for chart in plan.charts:
+        add_chart(book, sheet, chart)
+
+
+LINE_WIDTH, MARKER_SIZE = 2, 5  # points: a line series is drawn this wide, with round markers this big
+
+
+def _cells(sheet, area: CellRange) -> list:
+    return [sheet.name, *area]
+
+
+def add_chart(book, sheet, spec: Chart) -> None:
+    """``spec`` as a native Excel chart over ``sheet``; its figures are cells of the same sheet."""
+    chart = book.add_chart({"type": "line"})
+    for series in spec.series:
+        if series.kind != "line":
+            raise ValueError(f"a chart series of kind {series.kind!r} cannot be drawn; only 'line'")
+        colour = {"color": "#" + series.color}
+        chart.add_series({"categories": _cells(sheet, series.categories), "values": _cells(sheet, series.values),
+                          "line": {**colour, "width": LINE_WIDTH},
+                          "marker": {"type": "circle", "size": MARKER_SIZE, "fill": colour, "border": colour}})
+    literal_title(chart, spec.title, {"size": 10, "bold": True})
+    chart.set_legend({"none": True})
+    chart.set_y_axis({"num_format": spec.num_format, "num_font": {"size": 8},
+                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_x_axis({"num_font": {"size": 8, "rotation": -45}})
+    chart.show_blanks_as("gap")
+    chart.set_size({"width": spec.width, "height": spec.height})
+    x_offset, y_offset = spec.offset
+    sheet.insert_chart(*spec.anchor, chart, {"x_offset": x_offset, "y_offset": y_offset})
+
+
+def literal_title(chart, text: str, font: dict) -> None:
+    """The chart title as literal text. XlsxWriter's ``name`` option takes any text shaped like a cell
+    reference (``Sheet1!A1``, ``+cmd|' /C calc'!A0``) for a formula and offers no way to say otherwise,
+    so the font is set through it and the text on the title itself, which is written as rich text."""
+    chart.set_title({"name_font": font})
+    chart.title.name = text
 
 
 def write_new_workbook(path: str | Path, plans: list[SheetPlan], properties: dict | None = None) -> Path:
     """A new .xlsx holding exactly ``plans``, values only (no formulas, no macros)."""
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                           "strings_to_numbers": False})
     if properties is not None:
         book.set_properties(properties)
     formats: dict = {}

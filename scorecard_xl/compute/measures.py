@@ -1,4 +1,4 @@
-"""Measures: every computed column of the scorecard, for all series at once (DESIGN 5).
+"""Measures: every computed column of the scorecard, for all series at once (docs/design.md §5).
 
 Pure numpy/pandas over a Panel; nothing here knows about Excel or layouts. Each statistic
 is a small named function over a (rows, months) array, so each can be tested alone.
@@ -17,6 +17,7 @@ from .panel import Panel
 from .tolerances import rag_status
 
 OUTTURN_YEARS = 5
+WORSE_RUN_MOVES = 3  # "worse three months running": three month-on-month moves, four months
 
 
 def window(matrix: np.ndarray, end: int, length: int) -> np.ndarray:
@@ -97,6 +98,16 @@ def year_to_date(panel: Panel, ytd_rules: np.ndarray, end: int) -> np.ndarray:
     return result
 
 
+def worse_run(values: np.ndarray, end: int, polarity: np.ndarray, lower: np.ndarray, upper: np.ndarray,
+              moves: int = WORSE_RUN_MOVES) -> np.ndarray:
+    """True where each of the ``moves`` month-on-month moves ending at ``end`` was judged worse
+    (rules.judgement, as the DoT colour judges one move); a missing month breaks the run."""
+    block = window(values, end, moves + 1)
+    verdicts = rules.judgement(block[:, 1:], block[:, :-1], polarity[:, None], lower=lower[:, None],
+                               upper=upper[:, None])
+    return (np.asarray(verdicts) == rules.WORSE).all(axis=1)
+
+
 def change_between(now, base, basis: np.ndarray) -> np.ndarray:
     """Relative change, or percentage points where the indicator asks for points."""
     return np.where(basis == "points", rules.points_change(now, base), rules.relative_change(now, base))
@@ -124,7 +135,7 @@ def complete_financial_years(panel: Panel, end: int) -> list[int]:
 
 def compute_measures(panel: Panel, params: pd.DataFrame, reporting_month: int, months_shown: int,
                      population: np.ndarray) -> pd.DataFrame:
-    """One row per panel row: shown months and every computed column (DESIGN 5).
+    """One row per panel row: shown months and every computed column (docs/design.md §5).
 
     ``params`` is aligned with the panel's rows and has columns polarity, change, band,
     ytd_rule, kind, unit, rag_rule, green_low, green_high.
@@ -144,9 +155,10 @@ def compute_measures(panel: Panel, params: pd.DataFrame, reporting_month: int, m
     out["arrow_prev_month"] = rules.movement_arrow(out["change_prev_month"], band)
     out["change_prev_year"] = change_between(now, year_ago, basis)
     out["arrow_prev_year"] = rules.movement_arrow(out["change_prev_year"], band)
+    green_low, green_high = params["green_low"].to_numpy(dtype=float), params["green_high"].to_numpy(dtype=float)
     out["dot"] = rules.direction_of_travel(now, previous, polarity)
-    out["judgement"] = rules.judgement(now, previous, polarity, lower=params["green_low"].to_numpy(dtype=float),
-                                       upper=params["green_high"].to_numpy(dtype=float))
+    out["judgement"] = rules.judgement(now, previous, polarity, lower=green_low, upper=green_high)
+    out["worse_run"] = worse_run(values, r, polarity, green_low, green_high)
     out["rag"] = rag_status(now, list(params["rag_rule"]))
     out["avg_12m"] = average_12m(values, r)
     out["max_12m"] = maximum_12m(values, r)

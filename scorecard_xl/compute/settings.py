@@ -14,6 +14,7 @@ from ..read.sheet import Sheet
 from . import vocabulary
 
 DEFAULT_MONTHS_SHOWN = 7
+DEFAULT_PAGES = ("Scorecard",)
 MOST_CHILDREN = 20_000_000  # more than England's 12 million children aged 0-17: a mistyped population
 LAYOUTS = ("monthly",)
 
@@ -28,6 +29,10 @@ class Settings:
     organisation: str = ""
     region_name: str = "Region"
     band: float = vocabulary.DEFAULT_BAND
+    # The pages the workbook gets, as named in the row Pages; which names there are is the page
+    # registry's to say (pages/registry.py), so it checks them and names ``pages_cell``.
+    pages: tuple[str, ...] = DEFAULT_PAGES
+    pages_cell: tuple[str, str] = ("Settings", "")
     # April of the financial year -> children aged 0-17; key None applies to every year.
     populations: dict[int | None, float] = field(default_factory=dict)
 
@@ -89,6 +94,10 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
             settings.organisation = single_line(text_of(value))
         elif key == "region name":
             settings.region_name = text_of(value)
+        elif key == "pages":
+            names = tuple(dict.fromkeys(single_line(name) for name in text_of(value).split(",") if name.strip()))
+            if names:  # an empty cell means the default, as for every setting
+                settings.pages, settings.pages_cell = names, (sheet.name, cell)
         elif key == "band":
             typed = _number(sheet, cell, value, problems)
             band, fix = (None, None) if typed is None else checked_band(typed)

@@ -3,6 +3,9 @@
 Like great_tables separates a table's description from its renderers, the layout produces a
 SheetPlan and each backend (the OOXML splice, the live xlwings writer, the email copy)
 renders it. Pure data: no Excel, no files. Rows and columns are 0-based.
+
+Besides cells, a plan holds elements that float over them (``charts``; icons and conditional
+formats would be further lists of the same kind): each backend renders them, or says it cannot.
 """
 
 from __future__ import annotations
@@ -42,6 +45,9 @@ class Cell:
     style: str | None = None
 
 
+CellRange = tuple[int, int, int, int]  # first row, first column, last row, last column (as a merge)
+
+
 @dataclass(frozen=True)
 class PrintSetup:
     landscape: bool = True
@@ -52,6 +58,32 @@ class PrintSetup:
     footer: str = "&CPage &P of &N"
     paper_size: int = 9  # 9 = A4
     margins: tuple[float, float, float, float] = (0.25, 0.25, 0.5, 0.5)  # left, right, top, bottom (inches)
+    area: CellRange | None = None  # what prints; None: the whole area the tool owns (SheetPlan.print_area)
+    page_breaks: tuple[int, ...] = ()  # rows that start a new printed page
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """One series of a chart: its figures and their labels, both cells of the same plan, so the
+    chart shows what the sheet holds whichever backend writes it."""
+
+    values: CellRange
+    categories: CellRange
+    kind: str = "line"  # a line with a round marker at each figure; a gap where one is missing
+    color: str = "1F3864"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A native chart floating over the sheet."""
+
+    title: str  # literal text, never read as a reference or a formula (docs/design.md §7)
+    series: tuple[ChartSeries, ...]
+    num_format: str  # the value axis's number format, as the figures' cells show them
+    anchor: tuple[int, int]  # the row and column whose top-left corner the chart starts from
+    width: int  # pixels
+    height: int
+    offset: tuple[int, int] = (0, 0)  # pixels right and down from that corner
 
 
 @dataclass
@@ -74,6 +106,7 @@ class SheetPlan:
     manual_columns: dict[str, int] = field(default_factory=dict)
     row_keys: dict[int, str] = field(default_factory=dict)  # row -> Ref, for the manual columns
     header_row: int | None = None  # the row of column headings (where Ref and Commentary are found)
+    charts: list[Chart] = field(default_factory=list)
 
     def add_style(self, style: Style) -> str:
         existing = self.styles.get(style.name)
@@ -97,7 +130,13 @@ class SheetPlan:
         columns = [c for _, c in self.cells] + [m[3] for m in self.merges]
         return max(columns) if columns else 0
 
-    def owned_area(self) -> tuple[int, int, int, int]:
+    def owned_area(self) -> CellRange:
         """The rectangle the tool owns on this sheet: A1 to the last cell it writes. Backends
         record it in the workbook under OWNED_AREA_NAME, so the next refresh knows it."""
         return (0, 0, self.last_row, self.last_column)
+
+    def print_area(self) -> CellRange | None:
+        """What prints: the print setup's area, else the owned area; None without a print setup."""
+        if self.print_setup is None:
+            return None
+        return self.print_setup.area or self.owned_area()

@@ -1,10 +1,11 @@
-"""`scorecard export`: the email-ready copy (DESIGN 1, 7).
+"""`scorecard export`: the email-ready copy (docs/design.md §1, §7).
 
-A new workbook written from scratch with XlsxWriter: the Summary (summary.py), the Scorecard
-exactly as a refresh lays it out (with the commentary people typed), and optionally the
-Commentary history. Nothing else: no raw or hidden sheets, macros, formulas, external links,
-defined names into removed sheets, or author details. ``--suppress`` shows small counts as
-``c`` (DfE convention); ``--pdf`` and ``--eml`` add a PDF and an Outlook draft beside it.
+A new workbook written from scratch with XlsxWriter: the Summary (pages/board.py), then the pages
+the workbook gets (pages/registry.py; the Scorecard exactly as a refresh lays it out, with the
+commentary people typed), and optionally the Commentary history. Nothing else: no raw or hidden
+sheets, macros, formulas, external links, defined names into removed sheets, or author details.
+``--suppress`` shows small counts as ``c`` (DfE convention); ``--pdf`` and ``--eml`` add a PDF and
+an Outlook draft beside it.
 """
 
 from __future__ import annotations
@@ -17,17 +18,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import xlsxwriter
 
 from ..backends.xlsx_file import read_sheet_cells, sheet_record
-from ..backends.xlsxwriter_book import write_plan
+from ..backends.xlsxwriter_book import write_new_workbook
 from ..update.manual import HISTORY_SHEET, carry_manual, history_copy_plan, history_entries, read_manual
 from .email_draft import build_draft, check_addresses, draft_body, draft_subject, write_draft
 from ..compute.engine import Scorecard, build_scorecard
 from ..compute.vocabulary import COUNT
+from ..pages import board, registry
 from ..pages import columns as keys
+from ..pages.board_text import SUPPRESSED, SUPPRESSION_KEY, display_places
 from ..pages.scorecard import (JUDGEMENT_COLOURS, KEY_TEXT, LINE_HEIGHT, SHEET_NAME, figure_style, mark_style,
-                               monthly_layout, number_format, wrapped_lines)
+                               number_format, wrapped_lines)
 from ..compute.measures import window
 from ..compute.months import month_label
 from ..problems import WorkbookError
@@ -38,8 +40,6 @@ from .render import INSTALL_HINT, soffice, to_pdf
 from ..compute.rules import NEUTRAL, round_half_away
 from ..update.saving import atomic_write, refuse_if_encrypted
 from ..pages.sheetplan import PrintSetup, SheetPlan
-from ..pages.board import (CHART_DATA_COLUMN, CHART_GAP, CHART_HEADER_ROW, CHART_MONTHS, SUPPRESSED, SUPPRESSION_KEY,
-                           ChartSpec, display_places, summary_sheet)
 
 COMMENTARY_SHEET = "Commentary"
 LARGEST_SUPPRESSED = 5  # DfE convention: counts of 1 to 5 are not published
@@ -194,47 +194,10 @@ def strip_people(path: Path) -> None:
     path.write_bytes(buffer.getvalue())
 
 
-def _add_chart(book, sheet, spec: ChartSpec) -> None:
-    first, last = CHART_DATA_COLUMN + 1, CHART_DATA_COLUMN + CHART_MONTHS
-    chart = book.add_chart({"type": "line"})
-    navy = {"color": "#1F3864"}
-    chart.add_series({"categories": [sheet.name, CHART_HEADER_ROW, first, CHART_HEADER_ROW, last],
-                      "values": [sheet.name, spec.values_row, first, spec.values_row, last],
-                      "line": {**navy, "width": 2}, "marker": {"type": "circle", "size": 5, "fill": navy,
-                                                               "border": navy}})
-    _literal_title(chart, spec.title, {"size": 10, "bold": True})
-    chart.set_legend({"none": True})
-    chart.set_y_axis({"num_format": spec.num_format, "num_font": {"size": 8},
-                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    chart.set_x_axis({"num_font": {"size": 8, "rotation": -45}})
-    chart.show_blanks_as("gap")
-    chart.set_size({"width": spec.width, "height": spec.height})
-    sheet.insert_chart(spec.anchor_row, spec.first_column, chart, {"x_offset": CHART_GAP, "y_offset": 4})
-
-
-def _literal_title(chart, text: str, font: dict) -> None:
-    """The chart title as literal text. XlsxWriter's ``name`` option takes any text shaped like a cell
-    reference (``Sheet1!A1``, ``+cmd|' /C calc'!A0``) for a formula and offers no way to say otherwise,
-    so the font is set through it and the text on the title itself, which is written as rich text."""
-    chart.set_title({"name_font": font})
-    chart.title.name = text
-
-
-def write_copy(path: Path, plans: list[SheetPlan], summary, title: str, subject: str) -> None:
-    """The plans into a new workbook at ``path`` (values only), the Summary's charts, no author."""
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                           "strings_to_numbers": False})
-    book.set_properties({"title": title, "subject": subject, "author": "", "company": ""})
-    formats: dict = {}
-    for plan in plans:
-        write_plan(book, plan, formats)
-    sheet = book.get_worksheet_by_name(summary.plan.name)
-    sheet.print_area(*summary.print_area)
-    sheet.set_h_pagebreaks(summary.page_breaks)
-    for spec in summary.charts:
-        _add_chart(book, sheet, spec)
-    sheet.activate()
-    book.close()
+def write_copy(path: Path, plans: list[SheetPlan], title: str, subject: str) -> None:
+    """The plans into a new workbook at ``path`` (values only, charts drawn), opening on the first,
+    with no author."""
+    write_new_workbook(path, plans, {"title": title, "subject": subject, "author": "", "company": ""})
     strip_people(path)
 
 
@@ -283,26 +246,34 @@ def export_copy(book, out=None, pdf: bool = False, eml=None, suppress: bool = Fa
     manual = read_manual(existing, sheet_record(path, found.name) if found else None,
                          found.name if found else SHEET_NAME)
     scorecard = build_scorecard(sheets, month if month is not None else manual.month)
-    plan = monthly_layout(scorecard)
+    # The copy opens on the Summary, whichever pages the workbook itself gets.
+    pages = [registry.page(board.SHEET_NAME)] + [p for p in registry.pages_for(scorecard)
+                                                 if p.name != board.SHEET_NAME]
+    mask = suppression_mask(scorecard) if suppress else None
     notes = []
-    # An earlier --month is a different page from the sheet's, so only the sheet's own month is compared.
-    if manual.month in (None, scorecard.reporting_month) and _differs(existing, plan):
-        notes.append(f"the Scorecard sheet in {path.name} does not show the figures its data gives for "
-                     f"{month_label(scorecard.reporting_month)}; the copy shows them as they are now. "
-                     "Refresh the workbook too, so the two agree.")
     found_history = find_sheet(sheets, HISTORY_SHEET)
     history_cells = (read_sheet_cells(path, found_history.name) if found_history else None) or {}
-    if include_commentary:  # an earlier --month gets that month's commentary back from the history
-        carry_manual(plan, manual, scorecard.reporting_month, history=history_entries(history_cells))
-    mask = suppression_mask(scorecard) if suppress else None
-    summary = summary_sheet(scorecard, mask)
-    if mask is not None:
-        plan = suppress_plan(plan, scorecard, mask)
-    plans = [summary.plan, plan]
+    plans = []
+    for page in pages:
+        if mask is not None and page.suppressed_layout is not None:
+            plans.append(page.suppressed_layout(scorecard, mask))
+            continue
+        plan = page.layout(scorecard)
+        if plan.name == SHEET_NAME:  # the sheet the commentary and the reporting month were read from
+            # An earlier --month is a different page from the sheet's, so only the sheet's own month is compared.
+            if manual.month in (None, scorecard.reporting_month) and _differs(existing, plan):
+                notes.append(f"the Scorecard sheet in {path.name} does not show the figures its data gives for "
+                             f"{month_label(scorecard.reporting_month)}; the copy shows them as they are now. "
+                             "Refresh the workbook too, so the two agree.")
+            if include_commentary:  # an earlier --month gets that month's commentary back from the history
+                carry_manual(plan, manual, scorecard.reporting_month, history=history_entries(history_cells))
+        plans.append(plan if mask is None else suppress_plan(plan, scorecard, mask))
+    pages_shown = list(plans)
     history = _commentary_plan(history_cells) if include_comments else None
     if include_comments and history is None:
         notes.append(f"there is no '{HISTORY_SHEET}' to copy, so the copy has no Commentary sheet.")
     plans += [history] if history else []
+    lists, rag = board.summary_lists(scorecard, mask), board.summary_rag(scorecard, mask)
 
     target = Path(out) if out else default_copy_path(path, scorecard.settings.title, scorecard.reporting_month)
     if target.suffix.lower() != ".xlsx":
@@ -311,17 +282,16 @@ def export_copy(book, out=None, pdf: bool = False, eml=None, suppress: bool = Fa
         raise WorkbookError("The copy cannot replace the workbook it is made from; give --out another name.")
     title = scorecard.settings.title
     subject = f"Performance summary and scorecard, {month_label(scorecard.reporting_month)}"
-    atomic_write(target, lambda temp: write_copy(temp, plans, summary, title, subject), [p.name for p in plans],
+    atomic_write(target, lambda temp: write_copy(temp, plans, title, subject), [p.name for p in plans],
                  keep_backup=False)
-    result = ExportResult(target, scorecard.reporting_month, [p.name for p in plans], summary.lists,
-                          summary.rag, notes=notes)
+    result = ExportResult(target, scorecard.reporting_month, [p.name for p in plans], lists, rag, notes=notes)
     if mask is not None:
-        result.suppressed = sum(cell.value == SUPPRESSED for p in (plan, summary.plan) for cell in p.cells.values())
+        result.suppressed = sum(cell.value == SUPPRESSED for p in pages_shown for cell in p.cells.values())
     if pdf:
         result.pdf = render_pdf(target)
     if addresses is not None:
         attachments = [target] + ([result.pdf] if result.pdf else [])
-        body = draft_body(title, scorecard.reporting_month, len(scorecard.indicators), result.rag, summary.lists,
+        body = draft_body(title, scorecard.reporting_month, len(scorecard.indicators), result.rag, lists,
                           [a.name for a in attachments], mask is not None)
         message = build_draft(addresses, draft_subject(title, scorecard.reporting_month), body, attachments)
         result.eml = write_draft(target.with_suffix(".eml"), message)

@@ -1,0 +1,89 @@
+"""The board lists: which indicators are going well, to watch, or to do better (docs/design.md §6).
+
+Judgements over the measures table, one small pure function per rule; the Summary page only lays
+out what they decide. Under small-number suppression (a panel-shaped mask, True where a figure
+shows as c) an indicator is judged only on figures that show, so that no list can hint at a
+hidden one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import rules
+from .engine import Scorecard
+from .measures import WORSE_RUN_MOVES, window
+
+GOING_WELL, TO_WATCH, DO_BETTER = "Going well or better", "Ones to watch", "Things to do better"
+LISTS = (GOING_WELL, TO_WATCH, DO_BETTER)
+
+
+def suppressed_in(suppressed: np.ndarray | None, scorecard: Scorecard, month: int) -> np.ndarray:
+    """Per indicator: True where the figure for ``month`` shows as c (never, when not suppressing)."""
+    index = scorecard.panel.column(month)
+    if suppressed is None or not 0 <= index < suppressed.shape[1]:
+        return np.zeros(len(scorecard.indicators), dtype=bool)
+    return suppressed[:, index]
+
+
+def run_through_suppressed(suppressed: np.ndarray | None, scorecard: Scorecard) -> np.ndarray:
+    """Per indicator: True where a month of its worse run (measures' ``worse_run``) shows as c."""
+    if suppressed is None:
+        return np.zeros(len(scorecard.indicators), dtype=bool)
+    end = scorecard.panel.column(scorecard.reporting_month)
+    return (window(suppressed.astype(float), end, WORSE_RUN_MOVES + 1) == 1).any(axis=1)
+
+
+def judged_table(scorecard: Scorecard, suppressed: np.ndarray | None = None) -> pd.DataFrame:
+    """The measures table plus ``polarity``, ``worse_run`` (worse three moves running, and none of
+    its months shown as c) and ``assessed`` (False where this month's or last month's figure shows
+    as c: every judgement rests on them)."""
+    table = scorecard.measures.copy()
+    month = scorecard.reporting_month
+    table["polarity"] = scorecard.indicators["polarity"]
+    table["worse_run"] = table["worse_run"].astype(bool) & ~run_through_suppressed(suppressed, scorecard)
+    table["assessed"] = ~(suppressed_in(suppressed, scorecard, month) | suppressed_in(suppressed, scorecard, month - 1))
+    return table
+
+
+def is_judged(table: pd.DataFrame) -> pd.Series:
+    """Info indicators carry no judgement of good or bad."""
+    return table["polarity"] != rules.INFO
+
+
+def moved(table: pd.DataFrame) -> pd.Series:
+    """The month-on-month movement arrow is ↑ or ↓ (a move of at least the indicator's band)."""
+    return table["arrow_prev_month"].isin([rules.UP, rules.DOWN])
+
+
+def do_better(table: pd.DataFrame) -> pd.Series:
+    return is_judged(table) & ((table["rag"] == "Red") | table["worse_run"].astype(bool))
+
+
+def going_well(table: pd.DataFrame) -> pd.Series:
+    return is_judged(table) & (table["rag"] == "Green") & (table["judgement"] != rules.WORSE) & ~do_better(table)
+
+
+def ones_to_watch(table: pd.DataFrame) -> pd.Series:
+    amber = is_judged(table) & (table["rag"] == "Amber")
+    return ~do_better(table) & ~going_well(table) & (moved(table) | amber)
+
+
+def classify(table: pd.DataFrame) -> pd.Series:
+    """Each indicator's list on the Summary, from this month's measures:
+
+    - Things to do better: RAG Red, or judged worse in each of the last three month-on-month
+      moves (e.g. Nov->Dec, Dec->Jan, Jan->Feb), whatever its RAG.
+    - Going well or better: RAG Green, and this month's judgement is not worse than last month.
+    - Ones to watch: any other indicator that moved this month (month-on-month arrow ↑ or ↓:
+      a change of at least its band, 10% unless set), or is RAG Amber.
+    - Not listed: the rest (steady and Grey / not rated, or Green but slightly worse).
+    Info indicators are never judged: never going well or to do better; they are ones to watch
+    only when they moved by the band or more. Each indicator is in at most one list.
+    Under suppression an indicator whose figure this month or last shows as c is in none of
+    them (``assessed`` False): which list it is in would hint at that figure.
+    """
+    lists = pd.Series(np.select([do_better(table), going_well(table), ones_to_watch(table)],
+                                [DO_BETTER, GOING_WELL, TO_WATCH], ""), index=table.index)
+    return lists.where(table["assessed"], "") if "assessed" in table else lists

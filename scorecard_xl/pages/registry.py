@@ -1,0 +1,74 @@
+"""The pages a workbook can have, by name (docs/design.md §4, §6).
+
+A page is a function from the computed Scorecard to a SheetPlan. Refresh, export and the demo all
+take their pages from here, so a new page is one new module and one ``register`` line at the end
+of this one. The Settings row ``Pages`` chooses which pages a workbook gets, in its order; without
+it a workbook gets the Scorecard alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..compute.engine import Scorecard
+from ..compute.settings import Settings
+from ..problems import InputProblems, Problem
+from . import board, scorecard
+from .sheetplan import SheetPlan
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # as the Settings row Pages names it (in any case), and the sheet the page is written to
+    layout: Callable[[Scorecard], SheetPlan]
+    # A page that shows figures outside its keyed columns (lists, charts) hides small numbers itself,
+    # given the panel-shaped mask (True = shows as c); any other page the email copy suppresses
+    # column by column, by key.
+    suppressed_layout: Callable[[Scorecard, np.ndarray], SheetPlan] | None = None
+
+
+PAGES: dict[str, Page] = {}  # by name in lower case
+
+
+def register(page: Page) -> Page:
+    PAGES[page.name.casefold()] = page
+    return page
+
+
+def page(name: str) -> Page:
+    """The page called ``name`` (in any case); KeyError when there is none."""
+    return PAGES[name.casefold()]
+
+
+def page_names() -> list[str]:
+    return [known.name for known in PAGES.values()]
+
+
+def chosen_pages(settings: Settings) -> list[Page]:
+    """The pages the Settings row Pages names, in its order, each once; InputProblems naming the
+    Settings cell when it names a page there is none of."""
+    unknown = [name for name in settings.pages if name.casefold() not in PAGES]
+    if unknown:
+        sheet, cell = settings.pages_cell
+        found = ", ".join(f"'{name}'" for name in unknown)
+        raise InputProblems([Problem(
+            sheet, cell, f"Pages names {found}, which {'is not a page' if len(unknown) == 1 else 'are not pages'}",
+            f"Write the pages this workbook gets, separated by commas, from: {', '.join(page_names())} "
+            "(or leave it empty for the Scorecard alone).")])
+    return list({name.casefold(): PAGES[name.casefold()] for name in settings.pages}.values())
+
+
+def pages_for(scorecard_: Scorecard) -> list[Page]:
+    return chosen_pages(scorecard_.settings)
+
+
+def plans_for(scorecard_: Scorecard) -> list[SheetPlan]:
+    """The plans of the pages a workbook gets, in workbook order; each plan's ``name`` is its sheet."""
+    return [chosen.layout(scorecard_) for chosen in pages_for(scorecard_)]
+
+
+register(Page(scorecard.SHEET_NAME, scorecard.monthly_layout))
+register(Page(board.SHEET_NAME, board.summary_page, suppressed_layout=board.summary_page))

@@ -38,7 +38,7 @@ def naive_calls(plan) -> int:
 def count_calls(path: Path) -> tuple[int, int, int]:
     from remote_book import open_remote
 
-    from scorecard_xl.backends.xlwings_book import refresh_book
+    from scorecard_xl.update.refresh import refresh_book
     from scorecard_xl.compute.engine import load_scorecard
     from scorecard_xl.pages.scorecard import monthly_layout
 

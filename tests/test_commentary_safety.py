@@ -12,11 +12,10 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from remote_book import apply_actions, book_json
-from scorecard_xl.backends.xlwings_book import refresh_book
 from scorecard_xl.cli import main
 from scorecard_xl.update.manual import HISTORY_SHEET
 from scorecard_xl.problems import WorkbookError
-from scorecard_xl.update.refresh import refresh
+from scorecard_xl.update.refresh import refresh, refresh_book
 from scorecard_xl.starter import write_starter
 from workbooks import indicator, make_workbook, monthly_series, type_commentary
 

@@ -90,7 +90,7 @@ def test_check_data_survives_a_failure_while_reading(clicked, monkeypatch, tmp_p
 
     def broken(book):
         raise RuntimeError("the sheet went away")
-    monkeypatch.setattr("scorecard_xl.backends.xlwings_book.read_sheets", broken)
+    monkeypatch.setattr("scorecard_xl.update.refresh.read_book", broken)
     check_data()
     ((message, title),) = alerts(book)
     assert title == "Scorecard data not checked" and "RuntimeError: the sheet went away" in message

@@ -8,8 +8,8 @@ from python_calamine import CalamineWorkbook
 
 import scorecard_xl
 from remote_book import apply_actions, book_json, open_remote
-from scorecard_xl.backends.xlwings_book import rectangles, refresh_book
-from scorecard_xl.update.refresh import refresh
+from scorecard_xl.backends.xlwings_book import rectangles
+from scorecard_xl.update.refresh import refresh, refresh_book
 from scorecard_xl.starter import write_starter
 
 

@@ -108,7 +108,7 @@ class TestReadOnlyAndImmutable:
 
         def no_work(*_args, **_kwargs):
             raise AssertionError("the workbook was read although it cannot be saved")
-        monkeypatch.setattr("scorecard_xl.update.refresh.scorecard_sheets", no_work)
+        monkeypatch.setattr("scorecard_xl.backends.xlsx_file.read_workbook", no_work)
         with pytest.raises(WorkbookError, match="book.xlsx is read-only"):
             refresh(read_only)
         assert read_only.read_bytes() == before

@@ -18,6 +18,7 @@ from ..pages.sheetplan import PrintSetup, RichText, SheetPlan
 from ..read.ooxml_package import MAIN, MC, REL, local_name, parse_xml, q
 from ..read.ooxml_text import argb
 from ..read.ooxml_text import escape_attr, escape_text, fragment, inline_string_xml
+from .units import DIGIT_PIXELS, column_pixels
 
 SCHEMA_ORDER = [
     "sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr",
@@ -258,8 +259,7 @@ def _sheet_views(plan: SheetPlan, old: OldSheet) -> str:
 
 def _excel_width(width: float) -> float:
     """Characters (as in Excel's Column Width box) -> the stored width (Calibri 11: 7 px a digit)."""
-    pixels = int(width * 12 + 0.5) if width < 1 else int(width * 7 + 0.5) + 5
-    return int(pixels / 7 * 256) / 256 if width > 0 else 0
+    return int(column_pixels(width) / DIGIT_PIXELS * 256) / 256 if width > 0 else 0
 
 
 def _cols(plan: SheetPlan, old: OldSheet) -> bytes:

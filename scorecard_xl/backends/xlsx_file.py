@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Callable
 
-from ..update.manual import RECORD_NAMES, SheetRecord, recorded_areas
 from ..problems import WorkbookError
 from ..pages.sheetplan import OWNED_AREA_NAME, CellValue, SheetPlan, Style
 from ..read.ooxml_cells import (cell_value, detach_orphan_shared_formulas, has_content, has_formula, iter_cells,
                                 raw_element, read_raw, read_values)
 from ..read.ooxml_package import MAIN, Package, SheetEntry, parse_xml, q
+from ..read.sheet import Sheet
+from ..read.workbook import read_workbook
 from .ooxml_sheet import looks_like_formula, read_old_sheet, render_sheet
 from .ooxml_styles import BUILTIN_FORMATS, StyleSheet
 from ..addressing import area_reference, parse_area, rows_reference
 from .ooxml_workbook import WorkbookEditor
+from .protocol import EVERY_FEATURE, ExistingSheet, SheetWrite, Written
+from .record import MONTH_NAME, RECORD_NAMES, SheetRecord, constant_text, record_for, text_constant
 
 __all__ = ["OWNED_AREA_NAME", "error_cells", "protected_sheets", "raw_cell_has_content", "read_raw_cells",
            "read_sheet_cells", "sheet_owned_area", "sheet_print_area", "sheet_record", "write_plans"]
@@ -117,7 +121,8 @@ def sheet_record(path: str | Path, sheet_name: str) -> SheetRecord | None:
             return None
         names = _local_names(package, entry)
         recorded = {name: parse_area(names[name.casefold()]) for name in RECORD_NAMES if name.casefold() in names}
-        return SheetRecord(recorded, _number_formats(package, part) if part else {})
+        return SheetRecord(recorded, _number_formats(package, part) if part else {},
+                           constant_text(names.get(MONTH_NAME.casefold())))
 
 
 def _number_formats(package: Package, part: str) -> dict[tuple[int, int], str]:
@@ -172,18 +177,25 @@ def protected_sheets(path: str | Path, names: list[str] | None = None) -> set[st
     return found
 
 
-def _lookup(mapping: dict | None, name: str):
+def _named(mapping: dict | None, name: str) -> bool:
+    return any(key.strip().casefold() == name.strip().casefold() for key in mapping or {})
+
+
+def _lookup(mapping: dict | None, name: str, default=None):
     for key, value in (mapping or {}).items():
         if key.strip().casefold() == name.strip().casefold():
             return value
-    return {}
+    return {} if default is None else default
 
 
 def write_plans(source_path: str | Path, plans: list[SheetPlan], target_path: str | Path,
-                keep_cells: dict[str, dict[tuple[int, int], bytes]] | None = None) -> None:
+                keep_cells: dict[str, dict[tuple[int, int], bytes]] | None = None,
+                records: dict[str, SheetRecord | None] | None = None) -> None:
     """Write a new package at ``target_path``: ``source_path`` with each plan's sheet replaced
     (same name, any case) or added after the last sheet. ``keep_cells[sheet]`` maps (row, column)
-    to raw <c> bytes (see ``read_raw_cells``) carried into the new sheet; plan cells win."""
+    to raw <c> bytes (see ``read_raw_cells``) carried into the new sheet; plan cells win.
+    ``records[sheet]``: the tool's record to write for that sheet (None: none); a plan not named
+    there gets the record of its own areas when it has a print setup (the sheets the tool owns)."""
     seen = set()
     for plan in plans:
         key = plan.name.strip().casefold()
@@ -201,7 +213,9 @@ def write_plans(source_path: str | Path, plans: list[SheetPlan], target_path: st
         editor = WorkbookEditor(package)
         changed: dict[str, bytes] = {}
         for plan in plans:
-            part, xml = _splice_plan(package, editor, stylesheet, plan, _lookup(keep_cells, plan.name))
+            record = _lookup(records, plan.name, None) if _named(records, plan.name) else \
+                record_for(plan) if plan.print_setup is not None else None
+            part, xml = _splice_plan(package, editor, stylesheet, plan, _lookup(keep_cells, plan.name), record)
             changed[part] = xml
         if stylesheet.changed:
             changed[styles_rel.part] = stylesheet.to_bytes()
@@ -210,8 +224,9 @@ def write_plans(source_path: str | Path, plans: list[SheetPlan], target_path: st
 
 
 def _splice_plan(package: Package, editor: WorkbookEditor, stylesheet: StyleSheet, plan: SheetPlan,
-                 keep: dict[tuple[int, int], bytes]) -> tuple[str, bytes]:
-    """(part name, new worksheet XML) for one plan; registers the sheet and its print names."""
+                 keep: dict[tuple[int, int], bytes], record: SheetRecord | None) -> tuple[str, bytes]:
+    """(part name, new worksheet XML) for one plan; registers the sheet, its print names and the
+    tool's record."""
     xf = {name: stylesheet.xf_index(style) for name, style in plan.styles.items()}
     quoted = {}
     for cell in plan.cells.values():
@@ -238,10 +253,13 @@ def _splice_plan(package: Package, editor: WorkbookEditor, stylesheet: StyleShee
     setup = plan.print_setup
     if setup is not None:
         editor.set_sheet_name("Print_Area", sheet_name, area_reference(sheet_name, *plan.owned_area()))
-        areas = recorded_areas(plan)
+    if record is not None:
         for name in RECORD_NAMES:
-            area = areas.get(name)
+            area = record.names.get(name)
             editor.set_local_name(name, sheet_name, area_reference(sheet_name, *area) if area else None, hidden=True)
+        editor.set_local_name(MONTH_NAME, sheet_name, text_constant(record.month) if record.month else None,
+                              hidden=True)
+    if setup is not None:
         titles = rows_reference(sheet_name, *setup.repeat_rows) if setup.repeat_rows else None
         editor.set_sheet_name("Print_Titles", sheet_name, titles)
     return part, xml
@@ -250,3 +268,51 @@ def _splice_plan(package: Package, editor: WorkbookEditor, stylesheet: StyleShee
 def _ref(raw: bytes) -> str:
     match = re.search(rb'\br="([A-Z]+\d+)"', raw)
     return match.group(1).decode() if match else ""
+
+
+class XlsxFile:
+    """The splice as a backend (protocol.py): reads and writes the workbook file at ``path``.
+
+    ``save(render, sheet_names)`` runs ``render(a new path)`` and puts the result in place
+    (update/saving.py's atomic write, with its backup): the package is never written over itself.
+    """
+
+    description = "the file writer"
+    capabilities = EVERY_FEATURE - {"charts"}
+
+    def __init__(self, path: str | Path, save: Callable[[Callable[[Path], None], list[str]], Path | None] | None = None,
+                 name: str | None = None):
+        self.path = Path(path)
+        self.name = name or str(self.path)
+        self._save = save
+        self._raw: dict[str, dict[tuple[int, int], bytes]] = {}
+
+    def read_sheets(self, wanted: Callable[[str], bool]) -> list[Sheet]:
+        return read_workbook(self.path, wanted=wanted)
+
+    def existing(self, name: str) -> ExistingSheet | None:
+        with Package(self.path) as package:
+            entry = package.find_sheet(name)
+            if entry is None or not entry.is_worksheet:
+                return None
+            name = entry.name
+        raw = self._raw[name.strip().casefold()] = read_raw_cells(self.path, name)
+        return ExistingSheet(name, read_sheet_cells(self.path, name) or {},
+                             {cell for cell, xml in raw.items() if raw_cell_has_content(xml)},
+                             sheet_record(self.path, name) or SheetRecord(), bool(protected_sheets(self.path, [name])))
+
+    def write(self, writes: list[SheetWrite]) -> Written:
+        keep_cells = {}
+        for write in writes:
+            raw = self._raw.get(write.plan.name.strip().casefold(), {})
+            keep_cells[write.plan.name] = raw if write.appends else {cell: raw[cell] for cell in write.keep
+                                                                     if cell in raw}
+        plans = [write.plan for write in writes]
+        records = {write.plan.name: write.record for write in writes}
+
+        def render(target: Path) -> None:
+            write_plans(self.path, plans, target, keep_cells, records)
+
+        if self._save is None:
+            raise ValueError("XlsxFile needs save= to write: the package is written to a new file, then put in place")
+        return Written(backup=self._save(render, [plan.name for plan in plans]))

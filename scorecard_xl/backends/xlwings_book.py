@@ -1,23 +1,36 @@
-"""Live-workbook backend: read the raw sheets through xlwings, write a SheetPlan into the open book.
+"""Live-workbook backend: read sheets through xlwings, write SheetPlans into the open book.
 
 Excel calls are slow (each is a round trip to Excel, or an action sent back to it), so the
 plan is written in a bounded number of calls: the whole value grid at once, all fills in one
 ``set_colors`` matrix, and each other formatting property (borders included) once per
-rectangle of cells that share its value, never cell by cell. The decisions (layout, commentary, user cells) are the
-same code the file backend uses: refreshing.plan_refresh.
+rectangle of cells that share its value, never cell by cell. What to write is decided by the
+refresh orchestrator (update/refresh.py), the same for the file: this module only reads and writes.
+
+Two engines run this code: desktop Excel (COM on Windows, AppleScript on the Mac) and the remote
+engine of xlwings Lite and xlwings Server, which queues each write as an action for Excel's add-in
+platform. They differ in what xlwings' API offers: the remote engine can indent cells and takes
+column widths in points; neither can set the tab colour, the zoom or the page setup beyond the
+print area (xlwings has no call for them; ``sheet.api`` reaches them on Windows alone), so those are
+declared missing and the refresh report says so (protocol.py).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import contextmanager
+from typing import Callable
 
-from ..update.manual import RECORD_NAMES, SheetRecord, recorded_areas
 from ..addressing import area_reference, cell_name, one_based, parse_area
 from ..problems import WorkbookError
-from ..compute.sheets import is_scorecard_sheet
 from ..read.sheet import Sheet, clean_value, find_sheet
 from ..pages.sheetplan import RichText, SheetPlan
+from .protocol import ExistingSheet, SheetWrite, Written
+from .record import MONTH_NAME, RECORD_NAMES, SheetRecord, constant_text, text_constant
+from .units import column_points
 
+# What xlwings' API renders on every engine (protocol.FEATURES); LiveBook adds what one engine adds.
+EXCEL_FEATURES = frozenset({"values", "number_format", "fill", "font", "alignment", "border", "column_width",
+                            "row_height", "merge", "freeze", "print_area", "gridlines"})
 MAX_COLOUR_CELLS = 10_000  # xlwings' limit for one set_colors call
 
 # Style attribute -> how xlwings sets it on a Range; a None/False value means "leave as default".
@@ -33,17 +46,16 @@ _PROPERTIES = {
 }
 
 
-def read_sheets(book) -> list[Sheet]:
-    """The scorecard's sheets as plain grids anchored at A1, one read per sheet."""
-    sheets = []
-    for sheet in book.sheets:
-        if not is_scorecard_sheet(sheet.name):
-            continue
-        used = sheet.used_range
-        last = used.last_cell
-        grid = sheet.range((1, 1), (last.row, last.column)).options(ndim=2, err_to_str=True).value or [[]]
-        sheets.append(Sheet(sheet.name, [[clean_value(v) for v in row] for row in grid]))
-    return sheets
+def read_sheets(book, wanted: Callable[[str], bool] | None = None) -> list[Sheet]:
+    """The sheets whose names ``wanted`` accepts (default: all) as plain grids anchored at A1,
+    one read per sheet. Which sheets a refresh needs is the orchestrator's choice."""
+    return [read_sheet(sheet) for sheet in book.sheets if wanted is None or wanted(sheet.name)]
+
+
+def read_sheet(xl_sheet) -> Sheet:
+    last = xl_sheet.used_range.last_cell
+    grid = xl_sheet.range((1, 1), (last.row, last.column)).options(ndim=2, err_to_str=True).value or [[]]
+    return Sheet(xl_sheet.name, [[clean_value(v) for v in row] for row in grid])
 
 
 def sheet_cells(sheet: Sheet | None) -> dict[tuple[int, int], object] | None:
@@ -54,7 +66,7 @@ def sheet_cells(sheet: Sheet | None) -> dict[tuple[int, int], object] | None:
 
 def _names(xl_sheet) -> dict[str, object]:
     """The sheet's own names that are part of the tool's record, by record name."""
-    wanted = {name.casefold(): name for name in RECORD_NAMES}
+    wanted = {name.casefold(): name for name in RECORD_NAMES + (MONTH_NAME,)}
     found = {}
     try:
         for name in xl_sheet.names:
@@ -70,20 +82,24 @@ def sheet_record(xl_sheet) -> SheetRecord:
     """What the tool recorded on the sheet at its last refresh: its own names only (a print area is
     no record of the tool's). Number formats are not asked for: Excel clients cannot all read them."""
     names = _names(xl_sheet)
-    return SheetRecord({ours: parse_area((name.refers_to or "").lstrip("=")) for ours, name in names.items()})
+    month = names.pop(MONTH_NAME, None)
+    return SheetRecord({ours: parse_area((name.refers_to or "").lstrip("=")) for ours, name in names.items()},
+                       month=constant_text(month.refers_to) if month is not None else None)
 
 
-def _record(xl_sheet, plan: SheetPlan) -> None:
-    """Write the tool's record names for ``plan``: changed where they exist (Excel's add-in
-    platform will not add a name twice), added where not, removed where the plan has no such area."""
-    areas = recorded_areas(plan)
+def _record(xl_sheet, record: SheetRecord) -> None:
+    """Write the tool's record names: changed where they exist (Excel's add-in platform will not
+    add a name twice), added where not, removed where the record has no such name."""
+    formulas = {ours: "=" + area_reference(xl_sheet.name, *area) for ours, area in record.names.items() if area}
+    if record.month:
+        formulas[MONTH_NAME] = "=" + text_constant(record.month)
     existing = _names(xl_sheet)
-    for ours in RECORD_NAMES:
-        if ours not in areas:
+    for ours in RECORD_NAMES + (MONTH_NAME,):
+        if ours not in formulas:
             if ours in existing:
                 existing[ours].delete()
             continue
-        formula = "=" + area_reference(xl_sheet.name, *areas[ours])
+        formula = formulas[ours]
         if ours in existing:
             existing[ours].refers_to = formula
         else:
@@ -129,8 +145,9 @@ def _excel_value(value):
     return value
 
 
-def write_plan(xl_sheet, plan: SheetPlan, previous_area=None) -> None:
-    """Put ``plan`` into an open sheet in a bounded number of calls."""
+def write_plan(xl_sheet, plan: SheetPlan, previous_area=None, record: SheetRecord | None = None) -> list[str]:
+    """Put ``plan`` into an open sheet in a bounded number of calls, and ``record`` (if any);
+    returns a note for each thing Excel would not do that the sheet can do without."""
     if previous_area is not None:
         old = xl_sheet.range(*one_based(previous_area))
         old.clear_contents()  # not clear(): that would also delete notes people attached
@@ -164,24 +181,58 @@ def write_plan(xl_sheet, plan: SheetPlan, previous_area=None) -> None:
     for (name, value), cells in sorted(by_property.items(), key=lambda item: (item[0][0], str(item[0][1]))):
         for rect in rectangles(cells):
             _PROPERTIES[name](xl_sheet.range(*one_based(rect)), value)
+    if _remote(xl_sheet):  # xlwings indents only on the remote engine (desktop: NotImplementedError)
+        for indent, cells in sorted(_indented(plan).items()):
+            for rect in rectangles(cells):  # a range cleared of formats has no indent to adjust from
+                xl_sheet.range(*one_based(rect)).adjust_indent(indent)
     for colour, cells in sorted(_bordered(plan).items()):
         for rect in rectangles(cells):  # the table body is a few rectangles, whatever its length
             xl_sheet.range(*one_based(rect)).borders.set("all", line_style="continuous", color="#" + colour)
 
     for first_row, first_col, last_row, last_col in plan.merges:
         xl_sheet.range(*one_based((first_row, first_col, last_row, last_col))).merge()
+    points = _remote(xl_sheet)  # the remote engine takes widths in points, the desktop in characters
     for width, cols in _group(plan.column_widths).items():
         for first, last in _runs(cols):
-            xl_sheet.range((1, first + 1), (1, last + 1)).column_width = width
+            xl_sheet.range((1, first + 1), (1, last + 1)).column_width = column_points(width) if points else width
     for height, row_list in _group(plan.row_heights).items():
         for first, last in _runs(row_list):
             xl_sheet.range((first + 1, 1), (last + 1, 1)).row_height = height
     if plan.freeze:
         xl_sheet.freeze_panes.freeze_at(cell_name(*plan.freeze))
+    notes = [] if plan.show_gridlines else _hide_gridlines(xl_sheet)
     if plan.print_setup is not None:
         top_row, left, bottom, right = area
         xl_sheet.page_setup.print_area = f"{cell_name(top_row, left)}:{cell_name(bottom, right)}"
-        _record(xl_sheet, plan)
+    if record is not None:
+        _record(xl_sheet, record)
+    return notes
+
+
+def _hide_gridlines(xl_sheet) -> list[str]:
+    """Gridlines are a setting of the window on the desktop, which xlwings reaches by activating
+    the sheet (impossible when it is hidden), and unknown to clients older than Office.js: a
+    scorecard with gridlines is still a scorecard, so that is a note, not a failure."""
+    try:
+        xl_sheet.show_gridlines = False
+    except Exception as error:
+        return [f"The {xl_sheet.name} sheet's gridlines were left as they are: Excel would not hide them ({error})."]
+    return []
+
+
+def _remote(xl_sheet) -> bool:
+    """Whether the sheet is in a book of xlwings' remote engine (xlwings Lite or Server)."""
+    return xl_sheet.book.app.engine.name == "remote"
+
+
+def _indented(plan: SheetPlan) -> dict[int, set]:
+    """Cells with an indent, by indent."""
+    groups: dict[int, set] = defaultdict(set)
+    for position, cell in plan.cells.items():
+        style = plan.styles.get(cell.style) if cell.style else None
+        if style is not None and style.indent:
+            groups[style.indent].add(position)
+    return groups
 
 
 def _bordered(plan: SheetPlan) -> dict[str, set]:
@@ -212,40 +263,57 @@ def _runs(indices: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _sheet(book, name: str):
-    for sheet in book.sheets:
-        if sheet.name.casefold() == name.casefold():
-            return sheet
-    return book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
+class LiveBook:
+    """The open workbook as a backend (protocol.py), through xlwings."""
+
+    description = "xlwings' connection to Excel"
+
+    def __init__(self, book):
+        self.book = book
+        self.name = book.name
+        self._read: list[Sheet] = []
+        # What xlwings' API renders on this engine: the remote engine also indents.
+        self.capabilities = EXCEL_FEATURES | ({"indent"} if book.app.engine.name == "remote" else set())
+
+    def read_sheets(self, wanted: Callable[[str], bool]) -> list[Sheet]:
+        self._read = read_sheets(self.book, wanted)
+        return self._read
+
+    def existing(self, name: str) -> ExistingSheet | None:
+        sheet = find_sheet(self._read, name)
+        if sheet is None:
+            xl_sheet = self._find(name)
+            if xl_sheet is None:
+                return None
+            sheet = read_sheet(xl_sheet)
+        # Formatting cannot be read from every Excel client, so only cells with a value count.
+        return ExistingSheet(sheet.name, sheet_cells(sheet), record=sheet_record(self._find(sheet.name)))
+
+    def write(self, writes: list[SheetWrite]) -> Written:
+        sheets = {}
+        for write in writes:  # new sheets in the order given, as the file backend adds them
+            with _refused(write.plan.name):
+                sheets[write.plan.name] = self._find(write.plan.name) or self._add(write.plan.name)
+        notes = []
+        for write in sorted(writes, key=lambda write: not write.appends):  # the archive first
+            with _refused(write.plan.name):
+                notes += write_plan(sheets[write.plan.name], write.plan, write.previous_area, write.record)
+        return Written(notes=notes)
+
+    def _find(self, name: str):
+        for sheet in self.book.sheets:
+            if sheet.name.casefold() == name.casefold():
+                return sheet
+        return None
+
+    def _add(self, name: str):
+        return self.book.sheets.add(name, after=self.book.sheets[len(self.book.sheets) - 1])
 
 
-def refresh_book(book, month=None, carry_commentary: bool = False):
-    """Refresh the Scorecard of an open workbook; returns the same RefreshReport as the file path."""
-    from ..update.manual import HISTORY_SHEET
-    from ..compute.engine import build_scorecard
-    from ..pages.scorecard import SHEET_NAME, rag_counts
-    from ..update.refresh import RefreshReport, plan_refresh
-
-    sheets = read_sheets(book)
-    scorecard = build_scorecard(sheets, month)  # raises InputProblems before anything is written
-    existing = find_sheet(sheets, SHEET_NAME)
-    history = find_sheet(sheets, HISTORY_SHEET)
-    name = existing.name if existing else SHEET_NAME
-    xl_scorecard = _sheet(book, name) if existing else None
-    recorded = sheet_record(xl_scorecard) if xl_scorecard is not None else None
-    decided = plan_refresh(scorecard, sheet_cells(existing), recorded, sheet_cells(history), name,
-                           history.name if history else HISTORY_SHEET, carry_commentary)
-    if xl_scorecard is None:
-        xl_scorecard = _sheet(book, name)
+@contextmanager
+def _refused(sheet_name: str):
     try:
-        # The history first: if Excel refuses it (a protected sheet), the Scorecard and its
-        # commentary are still as they were.
-        if decided.history is not None:
-            write_plan(_sheet(book, decided.history.name), decided.history)
-        write_plan(xl_scorecard, decided.scorecard_plan, recorded.area if recorded else None)
+        yield
     except Exception as error:  # Excel refused a call midway (e.g. a protected sheet)
-        raise WorkbookError(f"Excel refused to update the {name} sheet ({error}). If the sheet is protected, "
+        raise WorkbookError(f"Excel refused to update the {sheet_name} sheet ({error}). If the sheet is protected, "
                             "unprotect it (Review > Unprotect Sheet) and refresh again.") from error
-    return RefreshReport(book.name, scorecard.reporting_month, len(scorecard.indicators), rag_counts(scorecard),
-                         scorecard.problems.notes, None, decided.commentary_kept, decided.archived, decided.orphaned,
-                         decided.restored)

@@ -17,12 +17,12 @@ def check_data() -> None:
 
 
 def _check(book) -> tuple[str, str, str]:
-    from ..backends.xlwings_book import read_sheets
     from ..compute.engine import build_scorecard
     from ..compute.months import month_label
+    from ..update.refresh import read_book
 
     try:
-        scorecard = build_scorecard(read_sheets(book))
+        scorecard = build_scorecard(read_book(book))
     except InputProblems as failure:
         return boxed_problems(failure), "Scorecard data: problems to fix", "critical"
     notes = scorecard.problems.notes

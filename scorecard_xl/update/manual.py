@@ -1,4 +1,4 @@
-"""What people typed on the Scorecard sheet survives a refresh (DESIGN 6, 7).
+"""What people typed on the Scorecard sheet survives a refresh (docs/design.md §6, §7).
 
 Shared by every backend: each reads the existing sheet's cells into a plain
 {(row, col): value} dict and what the workbook recorded about it (a SheetRecord), and these
@@ -15,60 +15,15 @@ from ..compute.cells import text_of
 from ..compute.months import month_label, parse_month
 from ..addressing import cell_name
 from ..problems import WorkbookError
-from ..pages.sheetplan import OWNED_AREA_NAME, SheetPlan, Style
+from ..backends.record import (COMMENTARY_NAME, MANUAL_COLUMN, RECORD_NAMES, REFS_NAME, Area,  # noqa: F401
+                               SheetRecord, recorded_areas)
+from ..pages.sheetplan import SheetPlan, Style
 from ..read.sheet import RichText
 
 HISTORY_SHEET = "Commentary history"
-_COMMENTARY = "commentary"  # the plan's manual column people type into
+_COMMENTARY = MANUAL_COLUMN  # the plan's manual column people type into
 # A heading a person may have reworded ("Comments (Feb-21)", "Commentary (Feb-21) - reviewed").
 _COMMENTARY_HEADING = re.compile(r"^\s*comment", re.IGNORECASE)
-
-Area = tuple[int, int, int, int]  # 0-based top, left, bottom, right
-
-# Hidden names local to the Scorecard sheet that every backend writes beside OWNED_AREA_NAME:
-# where the Ref column and the commentary column are, heading row to last row. The next refresh
-# reads commentary by position, whatever the headings say by then, and Excel moves these names
-# with the cells when rows or columns are inserted or deleted.
-REFS_NAME = "_scorecard_xl_refs"
-COMMENTARY_NAME = "_scorecard_xl_commentary"
-RECORD_NAMES = (OWNED_AREA_NAME, REFS_NAME, COMMENTARY_NAME)
-
-
-@dataclass(frozen=True)
-class SheetRecord:
-    """What the workbook says about the existing sheet besides its values.
-
-    ``names``: the tool's record names found on the sheet, each with its rectangle (None when
-    its cells were deleted). Nothing else (a print area, say) counts as the tool's.
-    ``number_formats``: the number format of each cell that has one, so that commentary typed
-    as a date or a percentage is written back as the person saw it.
-    """
-
-    names: dict[str, Area | None] = field(default_factory=dict)
-    number_formats: dict[tuple[int, int], str] = field(default_factory=dict)
-
-    @property
-    def area(self) -> Area | None:
-        """The rectangle the tool wrote last time, None if it has no record of one."""
-        return self.names.get(OWNED_AREA_NAME)
-
-
-def recorded_areas(plan: SheetPlan) -> dict[str, Area]:
-    """The record names (and their rectangles) a backend writes for ``plan``."""
-    areas = {OWNED_AREA_NAME: plan.owned_area()}
-    column = plan.manual_columns.get(_COMMENTARY)
-    if column is not None and plan.row_keys and plan.header_row is not None:
-        last = max(plan.row_keys)
-        refs = _key_column(plan)
-        areas[REFS_NAME] = (plan.header_row, refs, last, refs)
-        areas[COMMENTARY_NAME] = (plan.header_row, column, last, column)
-    return areas
-
-
-def _key_column(plan: SheetPlan) -> int:
-    """The column that holds each row's key (the Ref)."""
-    row, key = next(iter(plan.row_keys.items()))
-    return next(c for (r, c), cell in sorted(plan.cells.items()) if r == row and cell.value == key)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
-"""Refresh scorecard: regenerate the Scorecard sheet in place, keeping what people typed.
+"""Refresh: regenerate the tool's pages in place, keeping what people typed (docs/design.md §4, §6).
 
-``plan_refresh`` is the shared decision (layout, commentary, history, user cells) over plain
-data; the file path below and the live-workbook backend both call it, then write.
+The one orchestrator for every backend (backends/protocol.py): read the scorecard's sheets,
+build the scorecard, lay out its pages, decide over plain data what to keep, archive and refuse
+(``plan_refresh``), then hand the plans to the backend. The file (``refresh_file``) and the open
+workbook (``refresh_book``) differ only in their backend and in the file's safety steps around it.
 """
 
 from __future__ import annotations
@@ -9,54 +11,93 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .manual import (HISTORY_SHEET, SheetRecord, carry_manual, history_entries, history_plan, read_manual,
+from .manual import (HISTORY_SHEET, Carried, carry_manual, history_entries, history_plan, read_manual,
                      user_cells_to_keep)
+from ..backends.protocol import Backend, ExistingSheet, SheetWrite, unrendered_notes
+from ..backends.record import Area, SheetRecord, record_for
+from ..backends.xlsx_file import XlsxFile
+from ..backends.xlwings_book import LiveBook, read_sheets
 from ..compute.engine import Scorecard, build_scorecard
-from ..pages.scorecard import SHEET_NAME, monthly_layout, rag_counts
 from ..compute.months import month_label
+from ..compute.sheets import is_scorecard_sheet
+from ..pages.scorecard import monthly_layout, rag_counts
+from ..pages.sheetplan import SheetPlan
 from ..problems import Problem, WorkbookError
-from ..compute.sheets import scorecard_sheets
-from ..read.sheet import find_sheet
+from ..read.sheet import Sheet
 from ..read.workbook import check_readable
 from .saving import atomic_write, refuse_if_encrypted, refuse_if_open, writing
-from ..pages.sheetplan import SheetPlan
+
+
+def page_plans(scorecard: Scorecard) -> list[SheetPlan]:
+    """The pages a refresh writes, in workbook order, each named by its sheet's usual name.
+
+    A page the orchestrator refreshes is a SheetPlan with a print setup (the tool owns the
+    rectangle it writes there, recorded in the workbook); one that people type into names its
+    manual column in ``manual_columns`` (``"commentary"``), its rows' keys (Refs) in ``row_keys``
+    and its heading row in ``header_row``: that column is kept per Ref, and archived to the one
+    Commentary history when the reporting month moves on. Until pages are registered, the
+    monthly Scorecard is the only page.
+    """
+    return [monthly_layout(scorecard)]
+
+
+@dataclass
+class PageRefresh:
+    """What a refresh decided for one page."""
+
+    plan: SheetPlan  # named as the workbook spells the sheet
+    keep: set[tuple[int, int]]  # a person's cells outside the tool's area, carried as they are
+    previous_area: Area | None  # the rectangle the tool wrote there last time
+    carried: Carried
 
 
 @dataclass
 class RefreshPlan:
-    scorecard_plan: SheetPlan
+    pages: list[PageRefresh]
     history: SheetPlan | None  # None: the history sheet needs no change
-    keep_cells: set[tuple[int, int]]  # a person's cells outside the tool's area, carried as they are
-    commentary_kept: int = 0
-    archived: int = 0
-    orphaned: list[str] = field(default_factory=list)
-    restored: int = 0
+
+    @property
+    def commentary_kept(self) -> int:
+        return sum(page.carried.kept for page in self.pages)
+
+    @property
+    def archived(self) -> int:
+        return sum(len(page.carried.history_rows) for page in self.pages) if self.history is not None else 0
+
+    @property
+    def orphaned(self) -> list[str]:
+        return [ref for page in self.pages for ref in page.carried.orphaned]
+
+    @property
+    def restored(self) -> int:
+        return sum(page.carried.restored for page in self.pages)
 
 
-def plan_refresh(scorecard: Scorecard, existing: dict | None, recorded: SheetRecord | None,
-                 existing_history: dict | None, sheet_name: str = SHEET_NAME, history_name: str = HISTORY_SHEET,
-                 carry_commentary: bool = False, other_cells: set = frozenset()) -> RefreshPlan:
-    """Everything a refresh decides, for any backend: the new sheet, what to archive, what to keep.
+def plan_refresh(pages: list[tuple[SheetPlan, ExistingSheet | None]], history: ExistingSheet | None,
+                 reporting_month: int, carry_commentary: bool = False) -> RefreshPlan:
+    """Everything a refresh decides, for any backend: each page's plan, what to keep, what to archive.
 
-    ``existing`` holds the current Scorecard's cell values, ``other_cells`` the positions of
-    cells with only a formula or formatting, ``recorded`` what the tool recorded on the sheet
-    last time (None, or no names in it, when it has no record: then every cell there is a
-    person's).
+    ``pages`` pairs each page's plan with its sheet as it is now (None when the workbook has none
+    yet); a sheet the tool has no record of is a person's, and is refused as such before its
+    headings are looked at.
     """
-    plan = monthly_layout(scorecard)
-    plan.name = sheet_name
-    existing = existing or {}
-    recorded = recorded or SheetRecord()
-    # A sheet that is not the tool's is refused as such before its headings are looked at.
-    keep = user_cells_to_keep(existing, recorded.area, plan, sheet_name, other_cells)
-    previous = read_manual(existing, recorded, sheet_name, plan.header_row)
-    carried = carry_manual(plan, previous, scorecard.reporting_month, carry_commentary,
-                           history_entries(existing_history))
-    history = history_plan(existing_history, carried.history_rows)
-    if history is not None:
-        history.name = history_name
-    archived = len(carried.history_rows) if history is not None else 0
-    return RefreshPlan(plan, history, keep, carried.kept, archived, carried.orphaned, carried.restored)
+    entries = history_entries(history.values if history else None)
+    decided = []
+    for plan, existing in pages:
+        if existing is not None:
+            plan.name = existing.name
+        values = existing.values if existing else {}
+        record = existing.record if existing else None
+        keep = user_cells_to_keep(values, record.area if record else None, plan, plan.name,
+                                  existing.other_cells if existing else frozenset())
+        previous = read_manual(values, record or SheetRecord(), plan.name, plan.header_row)
+        carried = carry_manual(plan, previous, reporting_month, carry_commentary, entries)
+        decided.append(PageRefresh(plan, keep, record.area if record else None, carried))
+    archive = history_plan(history.values if history else None,
+                           [row for page in decided for row in page.carried.history_rows])
+    if archive is not None and history is not None:
+        archive.name = history.name
+    return RefreshPlan(decided, archive)
 
 
 @dataclass
@@ -71,6 +112,7 @@ class RefreshReport:
     archived: int
     orphaned: list[str]
     restored: int = 0
+    unrendered: list[str] = field(default_factory=list)  # what the backend could not put on a page
 
     def summary(self) -> str:
         rag = ", ".join(f"{count} {name.lower()}" for name, count in self.rag.items() if count)
@@ -86,6 +128,7 @@ class RefreshReport:
         if self.notes:
             lines.append(f"{len(self.notes)} data-quality note{'s' if len(self.notes) != 1 else ''}:")
             lines += [f"  - {note}" for note in self.notes]
+        lines += self.unrendered
         if self.backup:
             lines.append(f"The previous version is kept at {self.backup}.")
         return "\n".join(lines)
@@ -93,11 +136,20 @@ class RefreshReport:
 
 def refresh(target, month: str | None = None, out: str | Path | None = None,
             carry_commentary: bool = False) -> RefreshReport:
-    """Refresh the Scorecard of a workbook file (or of an open ``xlwings.Book``)."""
+    """Refresh the pages of a workbook file (or of an open ``xlwings.Book``)."""
     if not isinstance(target, (str, Path)):
-        from ..backends.xlwings_book import refresh_book
         return refresh_book(target, month=month, carry_commentary=carry_commentary)
     return refresh_file(Path(target), month, Path(out) if out else None, carry_commentary)
+
+
+def refresh_book(book, month: str | None = None, carry_commentary: bool = False) -> RefreshReport:
+    """Refresh the pages of an open workbook, through xlwings; nothing is saved."""
+    return run_refresh(LiveBook(book), month, carry_commentary)
+
+
+def read_book(book) -> list[Sheet]:
+    """The sheets of an open workbook that the scorecard reads (its contract's, docs/design.md §3)."""
+    return read_sheets(book, is_scorecard_sheet)
 
 
 def refresh_file(path: Path, month: str | None = None, out: Path | None = None,
@@ -113,40 +165,31 @@ def refresh_file(path: Path, month: str | None = None, out: Path | None = None,
                             "changed.")
     # The lock is held from reading to replacing: a second refresh waits, then reads this one's result.
     with writing(out or path, "refreshed") as target:
-        return _refresh_locked(path, target, month, out, carry_commentary)
+        backend = XlsxFile(path, save=lambda render, names: atomic_write(target, render, names), name=str(out or path))
+        return run_refresh(backend, month, carry_commentary)
 
 
-def _refresh_locked(path: Path, target: Path, month: str | None, out: Path | None,
-                    carry_commentary: bool) -> RefreshReport:
-    from ..backends import xlsx_file
+def run_refresh(backend: Backend, month: str | None = None, carry_commentary: bool = False) -> RefreshReport:
+    """Read, build, lay out, decide, write: the refresh, whatever ``backend`` writes into."""
+    scorecard = build_scorecard(backend.read_sheets(is_scorecard_sheet), month)  # InputProblems: nothing written
+    pages = [(plan, backend.existing(plan.name)) for plan in page_plans(scorecard)]
+    history = backend.existing(HISTORY_SHEET)
+    _refuse_protected([existing for _, existing in pages] + [history])
+    decided = plan_refresh(pages, history, scorecard.reporting_month, carry_commentary)
+    writes = [SheetWrite(page.plan, record_for(page.plan), page.keep, page.previous_area) for page in decided.pages]
+    if decided.history is not None:
+        writes.append(SheetWrite(decided.history, appends=True))
+    notes = unrendered_notes([write.plan for write in writes], backend)
+    written = backend.write(writes)
+    return RefreshReport(backend.name, scorecard.reporting_month, len(scorecard.indicators), rag_counts(scorecard),
+                         scorecard.problems.notes, written.backup, decided.commentary_kept, decided.archived,
+                         decided.orphaned, decided.restored, notes + written.notes)
 
-    sheets = scorecard_sheets(path)
-    scorecard = build_scorecard(sheets, month)  # raises InputProblems before anything is written
-    existing_sheet = find_sheet(sheets, SHEET_NAME)
-    history_sheet = find_sheet(sheets, HISTORY_SHEET)
-    name = existing_sheet.name if existing_sheet else SHEET_NAME
-    history_name = history_sheet.name if history_sheet else HISTORY_SHEET
-    protected = xlsx_file.protected_sheets(path, [s.name for s in (existing_sheet, history_sheet) if s])
+
+def _refuse_protected(sheets: list[ExistingSheet | None]) -> None:
+    protected = sorted(sheet.name for sheet in sheets if sheet is not None and sheet.protected)
     if protected:
         raise WorkbookError(
-            f"The {' and '.join(sorted(protected))} sheet{'s are' if len(protected) > 1 else ' is'} protected, so "
+            f"The {' and '.join(protected)} sheet{'s are' if len(protected) > 1 else ' is'} protected, so "
             "the scorecard cannot be refreshed. In Excel: Review > Unprotect Sheet, then refresh again (protect it "
             "again afterwards if you wish). Nothing was changed.")
-    existing = xlsx_file.read_sheet_cells(path, name) if existing_sheet else None
-    raw = xlsx_file.read_raw_cells(path, name) if existing_sheet else {}
-    other_cells = {cell for cell, xml in raw.items() if xlsx_file.raw_cell_has_content(xml)}
-    history = xlsx_file.read_sheet_cells(path, history_name) if history_sheet else None
-    recorded = xlsx_file.sheet_record(path, name) if existing_sheet else None
-    decided = plan_refresh(scorecard, existing, recorded, history, name, history_name, carry_commentary, other_cells)
-    plans = [decided.scorecard_plan] + ([decided.history] if decided.history else [])
-    keep_cells = {}
-    if decided.keep_cells:
-        keep_cells[name] = {cell: raw[cell] for cell in decided.keep_cells if cell in raw}
-    if decided.history is not None and history_sheet:
-        keep_cells[history_name] = xlsx_file.read_raw_cells(path, history_name)  # the history only grows
-
-    saved = atomic_write(target, lambda temp: xlsx_file.write_plans(path, plans, temp, keep_cells),
-                         [p.name for p in plans])
-    return RefreshReport(str(out or path), scorecard.reporting_month, len(scorecard.indicators), rag_counts(scorecard),
-                         scorecard.problems.notes, saved, decided.commentary_kept, decided.archived, decided.orphaned,
-                         decided.restored)

@@ -1,4 +1,4 @@
-"""Writing a workbook without ever leaving it broken (DESIGN 7).
+"""Writing a workbook without ever leaving it broken (docs/design.md §7).
 
 Write to a temporary file beside the target, fsync, check it opens, keep the previous
 version as a timestamped backup, then atomically replace. A crash at any point leaves either

@@ -1,0 +1,88 @@
+"""The tool's record of a sheet it wrote: hidden names local to that sheet (docs/design.md §6).
+
+Every backend writes the record beside the cells and reads it back at the next refresh, so the
+names and their meaning live here, below the stage that decides what to keep (update/). The
+record says which rectangle the tool owns, where the Ref and commentary columns are, and which
+reporting month the sheet shows. Excel moves the area names with the cells when a person inserts
+or deletes rows or columns, so the next refresh finds commentary by position, whatever the
+headings say by then.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..pages.sheetplan import OWNED_AREA_NAME, SheetPlan
+
+Area = tuple[int, int, int, int]  # 0-based top, left, bottom, right
+
+REFS_NAME = "_scorecard_xl_refs"
+COMMENTARY_NAME = "_scorecard_xl_commentary"
+# The names that hold a rectangle, in the order backends write them.
+RECORD_NAMES = (OWNED_AREA_NAME, REFS_NAME, COMMENTARY_NAME)
+# A name holding a text constant, the reporting month the sheet shows as "YYYY-MM": what a copy
+# made later is for, without reading it back from a heading a person may have reworded.
+MONTH_NAME = "_scorecard_xl_month"
+MANUAL_COLUMN = "commentary"  # the plan's manual column whose position is recorded
+
+
+@dataclass(frozen=True)
+class SheetRecord:
+    """What the workbook says about an existing sheet besides its values.
+
+    ``names``: the tool's area names found on the sheet, each with its rectangle (None when its
+    cells were deleted). Nothing else (a print area, say) counts as the tool's.
+    ``number_formats``: the number format of each cell that has one, so that commentary typed
+    as a date or a percentage is written back as the person saw it.
+    ``month``: the recorded reporting month as its constant's text ("2021-02"), None when the
+    sheet has none (a workbook refreshed before the month was recorded). Backends keep it as
+    text; the update stage reads it as a month.
+    """
+
+    names: dict[str, Area | None] = field(default_factory=dict)
+    number_formats: dict[tuple[int, int], str] = field(default_factory=dict)
+    month: str | None = None
+
+    @property
+    def area(self) -> Area | None:
+        """The rectangle the tool wrote last time, None if it has no record of one."""
+        return self.names.get(OWNED_AREA_NAME)
+
+
+def recorded_areas(plan: SheetPlan) -> dict[str, Area]:
+    """The area names (and their rectangles) a backend records for ``plan``."""
+    areas = {OWNED_AREA_NAME: plan.owned_area()}
+    column = plan.manual_columns.get(MANUAL_COLUMN)
+    if column is not None and plan.row_keys and plan.header_row is not None:
+        last = max(plan.row_keys)
+        refs = _key_column(plan)
+        areas[REFS_NAME] = (plan.header_row, refs, last, refs)
+        areas[COMMENTARY_NAME] = (plan.header_row, column, last, column)
+    return areas
+
+
+def record_for(plan: SheetPlan, month: str | None = None) -> SheetRecord:
+    """The record a backend writes for ``plan`` (showing ``month``, "YYYY-MM")."""
+    return SheetRecord(recorded_areas(plan), month=month)
+
+
+def _key_column(plan: SheetPlan) -> int:
+    """The column that holds each row's key (the Ref)."""
+    row, key = next(iter(plan.row_keys.items()))
+    return next(c for (r, c), cell in sorted(plan.cells.items()) if r == row and cell.value == key)
+
+
+_CONSTANT = re.compile(r'^\s*=?\s*"((?:[^"]|"")*)"\s*$')
+
+
+def text_constant(text: str) -> str:
+    """A defined name's formula for a text constant, as workbook.xml holds it: ``"2021-02"``."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def constant_text(formula: str | None) -> str | None:
+    """The text of a name holding a text constant (``"2021-02"`` or ``="2021-02"``); None for
+    anything else (a reference, a number, a formula)."""
+    match = _CONSTANT.match(formula or "")
+    return match.group(1).replace('""', '"') if match else None

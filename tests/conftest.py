@@ -1,7 +1,37 @@
-"""Settings every test process needs before anything imports xlwings."""
+"""Settings every test process needs before anything imports xlwings; the shared LibreOffice conversion."""
 
 import os
 
 # xlwings' remote engine (the live path's tests) needs a key; this one is for non-commercial and
 # government use. Set here, first, so the order tests run in does not matter.
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
+import pytest  # noqa: E402  (after the key, which must come first)
+
+import rendering  # noqa: E402
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", f"{rendering.MARK}(build): the test looks at LibreOffice's rendering of "
+                                       "the workbooks build(folder) makes (tests/rendering.py)")
+
+
+@pytest.fixture(scope="session")
+def libreoffice_batch(request, tmp_path_factory) -> dict[str, rendering.Rendering]:
+    """Every rendering test's workbooks, converted in one soffice call for the whole run."""
+    builds = rendering.builds_of(request.session.items)
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # test processes of one run share its base folder's parent
+        base = base.parent
+    return rendering.shared_batch(builds, base / "libreoffice")
+
+
+@pytest.fixture
+def rendered(request, libreoffice_batch) -> rendering.Rendering:
+    """This test's workbooks and their PDFs, from the shared conversion."""
+    marker = request.node.get_closest_marker(rendering.MARK)
+    assert marker is not None, f"{request.node.name} asks for a rendering but does not say what it renders"
+    result = libreoffice_batch[rendering.key(marker.args[0])]
+    if result.build_error:
+        pytest.fail(f"building the workbooks to render failed:\n{result.build_error}", pytrace=False)
+    return result

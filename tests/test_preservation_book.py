@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import posixpath
 import shutil
-import subprocess
 import warnings
 import zipfile
 from pathlib import Path
@@ -18,6 +17,7 @@ from preservation_book import (
     CT_CUSTOMUI, CT_PERSON, CT_THREADED_COMMENTS, CUSTOMUI14_NS, DEFAULT_DATA, DEFAULT_INDICATORS,
     DEFAULT_SETTINGS, EXPECTED_PARTS, REL_PERSON, REL_THREADED_COMMENT, REL_UI_EXTENSIBILITY,
     SHEET_PART, THREAD_CELL, THREAD_ID, build_preservation_book, xlwings_vba_project, zip_parts)
+from rendering import renders
 
 CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -247,16 +247,17 @@ def test_zip_members_are_unique_and_readable(book):
 # LibreOffice renders it
 # ---------------------------------------------------------------------------------------------
 
-def test_libreoffice_converts_to_pdf(book, tmp_path):
+def preservation_book_to_render(folder: Path) -> list[Path]:
+    return [build_preservation_book(folder / "preservation.xlsm")]
+
+
+@renders(preservation_book_to_render)
+def test_libreoffice_converts_to_pdf(rendered):
     soffice = shutil.which("soffice")
     if soffice is None:
         pytest.fail("LibreOffice is not installed: install libreoffice-calc-nogui "
                     "(apt-get install libreoffice-calc-nogui) so soffice is on PATH.")
-    out = tmp_path / "pdf"
-    result = subprocess.run(
-        [soffice, "--headless", "-env:UserInstallation=file:///tmp/lo_prof_pres",
-         "--convert-to", "pdf", "--outdir", str(out), str(book)],
-        capture_output=True, text=True, timeout=120)
+    (book,), out, result = rendered.files, rendered.outdir, rendered  # converted with the other tests' workbooks
     pdf = out / (book.stem + ".pdf")
     assert result.returncode == 0, result.stderr
     assert pdf.exists(), f"no PDF written; stdout={result.stdout!r} stderr={result.stderr!r}"

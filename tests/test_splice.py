@@ -22,6 +22,7 @@ import xlsxwriter
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
+from rendering import renders
 from scorecard_xl.backends.xlsx_file import (error_cells, protected_sheets, raw_cell_has_content, read_raw_cells,
                                              read_sheet_cells, sheet_owned_area, sheet_print_area, write_plans)
 from scorecard_xl.problems import WorkbookError
@@ -682,20 +683,23 @@ def test_one_parser_of_column_letters_and_no_dead_code():
 
 # --- LibreOffice -----------------------------------------------------------------------------------
 
-def test_libreoffice_converts_spliced_workbooks_to_pdf(sources, tmp_path):
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed, so the PDF check cannot run")
+def spliced_workbooks_to_render(folder: Path) -> list[Path]:
     import xlwings
 
-    files = [tmp_path / "lo_added.xlsx", tmp_path / "lo_replaced.xlsx", tmp_path / "lo_macro.xlsm"]
+    sources = make_source(folder / "without.xlsx", False), make_source(folder / "with.xlsx", True)
+    files = [folder / "lo_added.xlsx", folder / "lo_replaced.xlsx", folder / "lo_macro.xlsm"]
     write_plans(sources[0], [make_plan()], files[0])
     write_plans(sources[1], [make_plan()], files[1])
     write_plans(Path(xlwings.__file__).parent / "quickstart.xlsm", [make_plan("Sheet1")], files[2])
-    outdir = tmp_path / "pdf"
-    result = subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{tmp_path}/lo_profile", "--headless", "--convert-to", "pdf",
-         "--outdir", str(outdir), *map(str, files)], capture_output=True, text=True, timeout=120)
+    return files
+
+
+@renders(spliced_workbooks_to_render)
+def test_libreoffice_converts_spliced_workbooks_to_pdf(rendered):
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed, so the PDF check cannot run")
+    files, outdir, result = rendered.files, rendered.outdir, rendered  # one conversion for every such test
     assert result.returncode == 0, result.stderr
     for file in files:
         pdf = outdir / (file.stem + ".pdf")

@@ -20,6 +20,7 @@ import pytest
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
+from rendering import renders
 from scorecard_xl.backends.xlsx_file import write_plans
 from scorecard_xl.update.manual import HISTORY_SHEET
 from scorecard_xl.problems import WorkbookError
@@ -379,23 +380,25 @@ def test_the_worksheet_folder_keeps_its_spelling(tmp_path):
     assert sheet_part(path, "Scorecard").startswith("xl/Worksheets/")
 
 
-def test_libreoffice_opens_every_odd_package_after_a_refresh(tmp_path):
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed, so the PDF check cannot run")
+def odd_packages_to_render(folder: Path) -> list[Path]:
     files = []
     for name, change in [("capitalised", capitalise_sheet_parts),
                          ("bare_styles", lambda p: set_styles(p, f'<styleSheet xmlns="{MAIN}"/>'.encode())),
                          ("absolute", lambda p: rewrite_member(p, "xl/_rels/workbook.xml.rels",
                                                                lambda x: x.replace(b'Target="', b'Target="/xl/')))]:
-        path = scorecard_book(tmp_path / f"{name}.xlsx")
+        path = scorecard_book(folder / f"{name}.xlsx")
         change(path)
         refresh(path)
         files.append(path)
-    outdir = tmp_path / "pdf"
-    result = subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{tmp_path}/lo_profile", "--headless", "--convert-to", "pdf",
-         "--outdir", str(outdir), *map(str, files)], capture_output=True, text=True, timeout=180)
+    return files
+
+
+@renders(odd_packages_to_render)
+def test_libreoffice_opens_every_odd_package_after_a_refresh(rendered):
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed, so the PDF check cannot run")
+    files, outdir, result = rendered.files, rendered.outdir, rendered  # one conversion for every such test
     assert result.returncode == 0, result.stderr
     for file in files:
         pdf = outdir / (file.stem + ".pdf")

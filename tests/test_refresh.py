@@ -1,5 +1,6 @@
 """`scorecard refresh`: the user's workbook keeps everything, the Scorecard is regenerated."""
 
+import datetime as dt
 import hashlib
 import os
 import shutil
@@ -13,11 +14,13 @@ from openpyxl.cell.text import InlineFont
 from python_calamine import CalamineWorkbook
 
 from preservation_book import DEFAULT_INDICATORS, SHEET_PART, build_preservation_book, zip_parts
+from rendering import renders
 from scorecard_xl.backends.xlsx_file import read_sheet_cells
 from scorecard_xl.cli import main
 from scorecard_xl.update.manual import HISTORY_SHEET
 from scorecard_xl.problems import InputProblems, WorkbookError
 from scorecard_xl.update.refresh import refresh
+from scorecard_xl.update.saving import backup
 from scorecard_xl.starter import write_starter
 from workbooks import indicator, make_workbook, monthly_series, type_commentary
 
@@ -190,11 +193,16 @@ class TestSafety:
         assert not [n for n in os.listdir(tmp_path) if ".tmp" in n]
 
     def test_backups_keep_the_last_five(self, tmp_path):
-        path = sample_book(tmp_path)
-        for _ in range(7):
-            refresh(path)
+        path = sample_book(tmp_path)  # its refresh kept the first backup
+        older = []  # six versions backed up as a refresh backs them up, written on the days they say
+        for day in range(1, 7):
+            written = dt.datetime(2021, 1, day, 12)
+            older.append(backup(path, now=written))
+            os.utime(older[-1], (written.timestamp(), written.timestamp()))
+        refresh(path)  # the eighth backup, and the refresh prunes
         backups = list((tmp_path / "scorecard backups").iterdir())
         assert len(backups) == 5
+        assert not set(older[:3]) & set(backups)  # the three versions written first are the ones gone
 
     def test_out_writes_elsewhere_and_leaves_the_source(self, tmp_path):
         path = tmp_path / "source.xlsx"
@@ -262,11 +270,17 @@ def test_formula_like_text_is_written_as_text(tmp_path):
         assert text in values
 
 
-def test_libreoffice_renders_the_refreshed_workbook(tmp_path):
-    from scorecard_xl.send.render import soffice, to_pdf
+def refreshed_sample_to_render(folder: Path) -> list[Path]:
+    return [sample_book(folder, name="refreshed sample.xlsx")]
+
+
+@renders(refreshed_sample_to_render)
+def test_libreoffice_renders_the_refreshed_workbook(rendered):
+    from scorecard_xl.send.render import soffice
     assert soffice(), "LibreOffice is needed: apt-get install -y libreoffice-calc-nogui"
-    path = sample_book(tmp_path)
-    pdf = to_pdf(path, tmp_path / "pdf")
+    (path,) = rendered.files  # converted with the other tests' workbooks (tests/rendering.py)
+    assert rendered.returncode == 0, rendered.stderr
+    pdf = rendered.pdf(path)
     assert pdf.stat().st_size > 10_000
     import subprocess
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout

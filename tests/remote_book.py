@@ -75,29 +75,36 @@ def open_remote(path: Path):
 
 
 def apply_actions(book_data: dict, actions: list[dict]) -> dict[str, dict]:
-    """Replay values and fills: {sheet name: {"values": {(r, c): v}, "fills": {(r, c): "#RRGGBB"}}}."""
+    """Replay actions as Excel would: {sheet name: state}, each state holding "values" and "fills"
+    ({(r, c): v}, {(r, c): "#RRGGBB"}), "formats" ({(r, c): {property: value}}: number_format,
+    bold, italic, size, color, horizontal, vertical, wrap, indent, and border_<edge> as (line
+    style, colour)), "widths" and "heights" ({index: the size sent}), "merges" (areas), "freeze"
+    (the cell), "gridlines", "print_area" and "names" ({name: formula})."""
     names = [s["name"] for s in book_data["sheets"]]
     state = {}
     for sheet in book_data["sheets"]:
         values = {(r, c): v for r, row in enumerate(sheet["values"]) for c, v in enumerate(row) if v is not None}
-        state[sheet["name"]] = {"values": values, "fills": {}}
+        state[sheet["name"]] = _new_state(values, sheet.get("show_gridlines", True), sheet.get("print_area"))
     for action in actions:
         func = action["func"]
         if func == "addSheet":
             position, name = action["args"]
             names.insert(position, name)
-            state[name] = {"values": {}, "fills": {}}
+            state[name] = _new_state({}, True, None)
             continue
         if action.get("sheet_position") is None:
             continue
         target = state[names[action["sheet_position"]]]
         r0, c0 = action["start_row"], action["start_column"]
         cells = [(r0 + r, c0 + c) for r in range(action["row_count"] or 0) for c in range(action["column_count"] or 0)]
+        args = action["args"]
         if func in ("rangeClear", "rangeClearContents"):
             for cell in cells:
                 target["values"].pop(cell, None)
-                if func == "rangeClear":
-                    target["fills"].pop(cell, None)
+        if func in ("rangeClear", "rangeClearFormats"):
+            for cell in cells:
+                target["fills"].pop(cell, None)
+                target["formats"].pop(cell, None)
         elif func == "setValues":
             for r, row in enumerate(action["values"]):
                 for c, value in enumerate(row):
@@ -108,7 +115,7 @@ def apply_actions(book_data: dict, actions: list[dict]) -> dict[str, dict]:
                     else:
                         target["values"][(r0 + r, c0 + c)] = value
         elif func == "setRangeColors":
-            for r, row in enumerate(action["args"][0]):
+            for r, row in enumerate(args[0]):
                 for c, colour in enumerate(row):
                     if colour == "keep":
                         continue
@@ -118,5 +125,45 @@ def apply_actions(book_data: dict, actions: list[dict]) -> dict[str, dict]:
                         target["fills"][(r0 + r, c0 + c)] = colour.upper()
         elif func == "setRangeColor":
             for cell in cells:
-                target["fills"][cell] = action["args"].upper()
+                target["fills"][cell] = args.upper()
+        elif func in _CELL_FORMATS:
+            name, value = _CELL_FORMATS[func](args)
+            for cell in cells:
+                target["formats"].setdefault(cell, {})[name] = value
+        elif func == "rangeAdjustIndent":
+            for cell in cells:
+                formats = target["formats"].setdefault(cell, {})
+                formats["indent"] = formats.get("indent", 0) + int(args[0] if isinstance(args, list) else args)
+        elif func == "setColumnWidth":
+            target["widths"].update({c: args[0] for c in range(c0, c0 + action["column_count"])})
+        elif func == "setRowHeight":
+            target["heights"].update({r: args[0] for r in range(r0, r0 + action["row_count"])})
+        elif func == "rangeMerge":
+            target["merges"].append((r0, c0, r0 + action["row_count"] - 1, c0 + action["column_count"] - 1))
+        elif func in _SHEET_SETTINGS:
+            target[_SHEET_SETTINGS[func]] = args[0]
+        elif func == "namesAdd":
+            target["names"][args[0]] = args[1]
     return state
+
+
+def _new_state(values: dict, gridlines: bool, print_area: str | None) -> dict:
+    return {"values": values, "fills": {}, "formats": {}, "widths": {}, "heights": {}, "merges": [], "freeze": None,
+            "gridlines": gridlines, "print_area": print_area, "names": {}}
+
+
+def _border(args):
+    edge, attribute, value = args
+    return f"border_{edge}.{attribute}", value.upper() if attribute == "color" else value
+
+
+# Action -> the (property, value) it sets on each cell of its range.
+_CELL_FORMATS = {
+    "setNumberFormat": lambda args: ("number_format", args[0]),
+    "setFontProperty": lambda args: (args[0], args[1].upper() if args[0] == "color" else args[1]),
+    "setHorizontalAlignment": lambda args: ("horizontal", args[0].lower()),
+    "setVerticalAlignment": lambda args: ("vertical", args[0].lower()),
+    "setWrapText": lambda args: ("wrap", args[0]),
+    "setBorderProperty": _border,
+}
+_SHEET_SETTINGS = {"freezePaneAtRange": "freeze", "setShowGridlines": "gridlines", "setPrintArea": "print_area"}

@@ -108,8 +108,8 @@ def unrendered_notes(plans: list[SheetPlan], backend: "Backend") -> list[str]:
             continue
         words = ", ".join(FEATURES[feature] for feature in missing)
         note = f"The {plan.name} sheet was written without {words}: {backend.description} cannot set them."
-        if set(missing) <= SHEET_SETTINGS:
-            note += " Whatever the sheet had is left as it was; set them once in Excel (Page Layout, View) if needed."
+        if SHEET_SETTINGS & set(missing):
+            note += " Page and view settings stay as the sheet had them: set them once in Excel (Page Layout, View)."
         notes.append(note)
     return notes
 

@@ -57,7 +57,7 @@ def change_heading(bases: set[str], base_month: str) -> str:
 
 
 def number_format(unit: str, decimals) -> str:
-    """The display format for one indicator's figures (DESIGN 6); decimals None/NaN = the unit's default."""
+    """The display format for one indicator's figures (docs/design.md §6); decimals None/NaN = the unit's default."""
     decimals = None if decimals is None or (isinstance(decimals, float) and math.isnan(decimals)) else int(decimals)
     if unit == PERCENTAGE:
         places = 0 if decimals is None else decimals
@@ -276,7 +276,7 @@ def _indicator_row(plan: SheetPlan, row: int, col: dict, ref: str, info, figures
 
     judgement = figures["judgement"]
     if info["polarity"] in (rules.INFO, rules.WITHIN_LIMITS):
-        mark = figures["dot"]  # DESIGN 5.3: the direction of the numbers; the colour is the judgement
+        mark = figures["dot"]  # docs/design.md §5.3: the direction of the numbers; the colour is the judgement
     else:
         mark = rules.qualitative_mark(judgement)
     plan.put(row, col[keys.DOT], mark or "n/a", mark_style(JUDGEMENT_COLOURS.get(judgement, "7F7F7F")))

@@ -48,21 +48,26 @@ def book_json(path: Path) -> dict:
 
 
 def defined_names(path: Path, sheet_names: list[str]) -> list[dict]:
-    """The workbook's names as Excel's clients list them: those that refer to one range, hidden
-    ones too, sheet-scoped ones with their sheet; Excel's built-in names (the print area) are not
-    among them (the print area is reported with its sheet)."""
+    """The workbook's names as the Office.js client lists them (xlwings-server's named-items.js):
+    hidden ones too, sheet-scoped ones with their sheet, each with its formula ("refers_to") and
+    type; a range's sheet and address, a constant's neither. Excel's built-in names (the print
+    area) are not among them (the print area is reported with its sheet)."""
     positions = {name.casefold(): index for index, name in enumerate(sheet_names)}
     names = []
     with Package(path) as package:
         for element in package.workbook_root().iterfind(f"{{{MAIN}}}definedNames/{{{MAIN}}}definedName"):
-            name, scope = element.get("name", ""), element.get("localSheetId")
-            reference = parse_reference(element.text or "")
-            if name.startswith("_xlnm.") or reference is None or reference[0] not in positions:
+            name, scope, formula = element.get("name", ""), element.get("localSheetId"), element.text or ""
+            if name.startswith("_xlnm."):
                 continue
-            top, left, bottom, right = reference[1]
-            address = cell_name(top, left) + ("" if (top, left) == (bottom, right) else ":" + cell_name(bottom, right))
-            names.append({"name": name, "sheet_index": positions[reference[0]], "address": address,
-                          "book_scope": scope is None,
+            reference = parse_reference(formula)
+            sheet_index = address = None
+            if reference is not None and reference[0] in positions:
+                top, left, bottom, right = reference[1]
+                sheet_index = positions[reference[0]]
+                address = cell_name(top, left) + ("" if (top, left) == (bottom, right) else ":" + cell_name(bottom, right))
+            names.append({"name": name, "refers_to": "=" + formula,
+                          "type": "Range" if address else "String" if formula.startswith('"') else "Error",
+                          "sheet_index": sheet_index, "address": address, "book_scope": scope is None,
                           "scope_sheet_name": sheet_names[int(scope)] if scope is not None else None,
                           "scope_sheet_index": int(scope) if scope is not None else None})
     return names
@@ -85,6 +90,9 @@ def apply_actions(book_data: dict, actions: list[dict]) -> dict[str, dict]:
     for sheet in book_data["sheets"]:
         values = {(r, c): v for r, row in enumerate(sheet["values"]) for c, v in enumerate(row) if v is not None}
         state[sheet["name"]] = _new_state(values, sheet.get("show_gridlines", True), sheet.get("print_area"))
+    for name in book_data.get("names", []):
+        if name.get("scope_sheet_name") in state and "refers_to" in name:
+            state[name["scope_sheet_name"]]["names"][name["name"]] = name["refers_to"]
     for action in actions:
         func = action["func"]
         if func == "addSheet":
@@ -144,6 +152,10 @@ def apply_actions(book_data: dict, actions: list[dict]) -> dict[str, dict]:
             target[_SHEET_SETTINGS[func]] = args[0]
         elif func == "namesAdd":
             target["names"][args[0]] = args[1]
+        elif func == "setNameRefersTo":
+            target["names"][args[0]] = args[3]
+        elif func == "nameDelete":
+            target["names"].pop(args[2], None)
     return state
 
 

@@ -25,7 +25,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from ..problems import WorkbookError
-from .workbook import REPAIR, check_readable
+from .files import REPAIR, check_readable
 from .package_faults import ZIP_FAULTS, GuardedStream, PartBytes, size_text, xml_fault, zip_fault
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -15,7 +15,7 @@ from lxml import etree
 
 from ..addressing import LAST_COLUMN, LAST_ROW, cell_name, column_index
 from ..problems import WorkbookError
-from .workbook import REPAIR
+from .files import REPAIR
 from .ooxml_package import MAIN, Package, q
 from .package_faults import xml_fault
 from .ooxml_values import CellValues, MissingSharedString, string_text, style_kinds, uses_1904_dates

@@ -3,6 +3,7 @@
 import pytest
 
 from scorecard_xl.compute.engine import load_scorecard
+from scorecard_xl.pages.board import summary_page
 from scorecard_xl.pages.scorecard import monthly_layout
 from scorecard_xl.send.export import suppress_plan, suppression_mask
 from workbooks import indicator, make_workbook, monthly_series
@@ -65,3 +66,12 @@ def test_a_page_whose_columns_have_no_key_for_a_figure_leaves_it_alone(small):
     row = row_of(plan, "C1")
     plan.put(row, outcome, 3.0)
     assert suppress_plan(plan, small, suppression_mask(small)).cells[(row, outcome)].value == 3.0
+
+
+def test_the_summarys_kpi_table_keys_its_columns_too(small):
+    plan = summary_page(small)
+    assert list(plan.columns) == ["ref", "indicator", "month:2020-12", "month:2021-01", "month:2021-02", "target",
+                                  "benchmark", "change_prev_month", "dot", "rag"]
+    by_heading = headings(plan)
+    assert by_heading["Feb-21"] == plan.columns["month:2021-02"] and by_heading["RAG"] == plan.columns["rag"]
+    assert by_heading["Change on Jan-21"] == plan.columns["change_prev_month"]

@@ -18,7 +18,7 @@ from ..backends.record import Area, SheetRecord, record_for
 from ..backends.xlsx_file import XlsxFile
 from ..backends.xlwings_book import LiveBook, read_sheets
 from ..compute.engine import Scorecard, build_scorecard
-from ..compute.months import month_label
+from ..compute.months import month_key, month_label
 from ..compute.sheets import is_scorecard_sheet
 from ..pages.scorecard import monthly_layout, rag_counts
 from ..pages.sheetplan import SheetPlan
@@ -176,7 +176,10 @@ def run_refresh(backend: Backend, month: str | None = None, carry_commentary: bo
     history = backend.existing(HISTORY_SHEET)
     _refuse_protected([existing for _, existing in pages] + [history])
     decided = plan_refresh(pages, history, scorecard.reporting_month, carry_commentary)
-    writes = [SheetWrite(page.plan, record_for(page.plan), page.keep, page.previous_area) for page in decided.pages]
+    # The record says which month the pages show, so a copy made later need not read it from a heading.
+    month = month_key(scorecard.reporting_month)
+    writes = [SheetWrite(page.plan, record_for(page.plan, month), page.keep, page.previous_area)
+              for page in decided.pages]
     if decided.history is not None:
         writes.append(SheetWrite(decided.history, appends=True))
     notes = unrendered_notes([write.plan for write in writes], backend)

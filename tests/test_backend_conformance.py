@@ -11,6 +11,7 @@ not, the report's notes name it.
 from __future__ import annotations
 
 import re
+import zipfile
 
 import openpyxl
 import pytest
@@ -22,7 +23,7 @@ from scorecard_xl.backends.protocol import FEATURES, SheetWrite, plan_features, 
 from scorecard_xl.backends.record import record_for
 from scorecard_xl.backends.xlsx_file import XlsxFile
 from scorecard_xl.backends.xlwings_book import LiveBook
-from scorecard_xl.pages.sheetplan import PrintSetup, RichRun, RichText, SheetPlan, Style
+from scorecard_xl.pages.sheetplan import Chart, ChartSeries, PrintSetup, RichRun, RichText, SheetPlan, Style
 from workbooks import indicator, make_workbook
 
 SHEET = "Conformance"
@@ -55,7 +56,9 @@ def rich_plan() -> SheetPlan:
     plan.freeze = (2, 1)
     plan.print_setup = PrintSetup(landscape=True, fit_width=1, fit_height=0, repeat_rows=(1, 1),
                                   header='&C&"-,Bold"Conformance', footer="&CPage &P of &N", paper_size=8,
-                                  margins=(0.3, 0.35, 0.6, 0.65))
+                                  margins=(0.3, 0.35, 0.6, 0.65), area=(1, 0, 5, 3), page_breaks=(4,))
+    plan.charts.append(Chart("Counts =SUM(A1)", (ChartSeries(values=(2, 1, 5, 1), categories=(2, 0, 5, 0)),),
+                             "#,##0", anchor=(7, 0), width=480, height=288))
     return plan
 
 
@@ -66,7 +69,8 @@ EXPECTED = {
     "row_height": {0: 30, 1: 45, 3: 33},
     "merge": {(0, 0, 0, 3)},
     "freeze": "B3",
-    "print_area": (0, 0, 5, 3),
+    "print_area": (1, 0, 5, 3),
+    "page_breaks": [4],  # the 0-based row that starts a page is the 1-based last row of the one before
     "orientation": "landscape",
     "paper": 8,
     "fit": (1, 0),
@@ -78,6 +82,7 @@ EXPECTED = {
     "zoom": 85,
     "gridlines": False,
     "rich_text": {(3, 3): [("Bold", True), (" then plain", False)]},
+    "charts": [("Counts =SUM(A1)", "Conformance!$B$3:$B$6", "Conformance!$A$3:$A$6", (0, 7))],
 }
 
 
@@ -138,10 +143,36 @@ def file_view(path, plan: SheetPlan) -> dict:
     view["header"] = sheet.oddHeader.center.font and f'&C&"{sheet.oddHeader.center.font}"{sheet.oddHeader.center.text}'
     view["footer"] = f"&C{sheet.oddFooter.center.text}"
     view["repeat_rows"] = sheet.print_title_rows.replace("$", "")
+    view["page_breaks"] = [brk.id for brk in sheet.row_breaks.brk]
+    view["charts"] = charts_in(path)
     view["tab_color"] = sheet.sheet_properties.tabColor.rgb[-6:]
     view["zoom"] = sheet.sheet_view.zoomScale
     view["gridlines"] = sheet.sheet_view.showGridLines
     return view
+
+
+CHART_NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+            "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+            "xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"}
+
+
+def charts_in(path) -> list[tuple]:
+    """(title, values, categories, (column, row) of the top-left anchor) of each chart in the file,
+    read from its chart and drawing parts (openpyxl does not load charts)."""
+    from lxml import etree
+    found = []
+    with zipfile.ZipFile(path) as z:
+        charts = sorted(n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
+        drawings = sorted(n for n in z.namelist() if re.fullmatch(r"xl/drawings/drawing\d+\.xml", n))
+        anchors = [(int(a.findtext("xdr:col", namespaces=CHART_NS)), int(a.findtext("xdr:row", namespaces=CHART_NS)))
+                   for d in drawings for a in etree.fromstring(z.read(d)).iterfind(".//xdr:from", CHART_NS)]
+        for name, anchor in zip(charts, anchors):
+            chart = etree.fromstring(z.read(name))
+            title = "".join(chart.xpath("//c:title//a:t/text()", namespaces=CHART_NS))
+            series = chart.find(".//c:ser", CHART_NS)
+            found.append((title, series.findtext("c:val//c:f", namespaces=CHART_NS),
+                          series.findtext("c:cat//c:f", namespaces=CHART_NS), anchor))
+    return found
 
 
 def _rgb(colour) -> str | None:
@@ -212,8 +243,8 @@ def written_by(kind: str, workbook, tmp_path):
 BACKENDS = ["splice", "new file", "live (remote engine)"]
 
 
-def test_the_plan_uses_every_feature_but_charts():
-    assert plan_features(rich_plan()) == set(FEATURES) - {"charts"}
+def test_the_plan_uses_every_feature():
+    assert plan_features(rich_plan()) == set(FEATURES)
 
 
 @pytest.mark.parametrize("kind", BACKENDS)
@@ -248,12 +279,14 @@ def test_each_backend_names_what_it_leaves_out(kind, workbook, tmp_path):
 def test_what_the_live_writer_leaves_out_is_what_xlwings_has_no_call_for(workbook, tmp_path):
     backend, _, _ = written_by("live (remote engine)", workbook, tmp_path)
     assert plan_features(rich_plan()) - backend.capabilities == {
-        "rich_text", "orientation", "paper", "fit", "margins", "header", "footer", "repeat_rows", "tab_color", "zoom"}
+        "rich_text", "orientation", "paper", "fit", "margins", "header", "footer", "repeat_rows", "page_breaks",
+        "tab_color", "zoom", "charts"}
 
 
-def test_the_files_backends_leave_nothing_out(workbook, tmp_path):
-    for kind in ("splice", "new file"):
-        assert written_by(kind, workbook, tmp_path)[2] == []
+def test_the_splice_leaves_out_only_charts_and_the_new_file_nothing(workbook, tmp_path):
+    assert written_by("splice", workbook, tmp_path)[2] == [
+        f"The {SHEET} sheet was written without charts: the file writer cannot set them."]
+    assert written_by("new file", workbook, tmp_path)[2] == []
 
 
 def test_on_the_desktop_widths_go_in_characters_and_indents_are_named_as_left_out(workbook, monkeypatch):

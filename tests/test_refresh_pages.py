@@ -120,3 +120,37 @@ def test_the_live_path_refreshes_every_page_too(two_pages, tmp_path):
     assert state[WATCH]["values"][(0, 0)] == "Watch list, Feb-21"
     assert state[WATCH]["values"][(1, 1)] == "Commentary (Feb-21)" and (3, 1) not in state[WATCH]["values"]
     assert state[WATCH]["names"]["_scorecard_xl_area"] == f"='{WATCH}'!$A$1:$B$5"
+
+
+# --- the pages the Settings row Pages chooses (pages/registry.py) --------------------------------
+
+def board_pack(tmp_path):
+    """The sample workbook with a Settings row choosing the Scorecard and the Summary (with its charts)."""
+    path = tmp_path / "pack.xlsx"
+    write_starter(path, sample=True)
+    book = openpyxl.load_workbook(path)
+    book["Settings"].append(["Pages", "Scorecard, Summary"])
+    book.save(path)
+    return path
+
+
+def test_a_refresh_writes_the_pages_the_settings_choose_and_says_what_the_splice_cannot_draw(tmp_path):
+    path = board_pack(tmp_path)
+    report = refresh(path)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[-2:] == ["Scorecard", "Summary"]
+    assert book["Summary"].defined_names["_scorecard_xl_month"].attr_text == '"2021-02"'
+    assert report.unrendered == ["The Summary sheet was written without charts: the file writer cannot set them."]
+    again = refresh(path)  # each page's own record says the cells there are the tool's
+    assert again.unrendered == report.unrendered and openpyxl.load_workbook(path).sheetnames == book.sheetnames
+
+
+def test_the_live_path_writes_the_chosen_pages_too(tmp_path):
+    path = board_pack(tmp_path)
+    data = book_json(path)
+    book = xw.Book(json=data)
+    report = refresh_book(book)
+    state = apply_actions(data, book.json()["actions"])
+    assert state["Summary"]["values"] and state["Summary"]["names"]["_scorecard_xl_month"] == '="2021-02"'
+    assert any(note.startswith("The Summary sheet was written without ") and "charts" in note
+               for note in report.unrendered)

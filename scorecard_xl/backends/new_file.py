@@ -17,7 +17,7 @@ from .xlsxwriter_book import write_new_workbook
 
 class NewWorkbook:
     description = "the new-file writer (XlsxWriter)"
-    capabilities = EVERY_FEATURE - {"charts"}  # the board page's charts are drawn outside its plan
+    capabilities = EVERY_FEATURE
 
     def __init__(self, path: str | Path, properties: dict | None = None):
         self.path = Path(path)

@@ -300,6 +300,12 @@ def _print(setup: PrintSetup, old: OldSheet) -> str:
         if setup.footer:
             out += f"<oddFooter>{escape_text(setup.footer)}</oddFooter>"
         out += "</headerFooter>"
+    if setup.page_breaks:
+        # A break's id is the last row of a page (1-based), i.e. the 0-based row that starts the next;
+        # max is the last column, as Excel writes a break across the whole sheet.
+        breaks = sorted(set(setup.page_breaks))
+        out += (f'<rowBreaks count="{len(breaks)}" manualBreakCount="{len(breaks)}">'
+                + "".join(f'<brk id="{row}" max="16383" man="1"/>' for row in breaks) + "</rowBreaks>")
     return out
 
 

@@ -252,7 +252,7 @@ def _splice_plan(package: Package, editor: WorkbookEditor, stylesheet: StyleShee
     xml = render_sheet(plan, xf, old, kept, stylesheet.base_font, quoted, old_area)
     setup = plan.print_setup
     if setup is not None:
-        editor.set_sheet_name("Print_Area", sheet_name, area_reference(sheet_name, *plan.owned_area()))
+        editor.set_sheet_name("Print_Area", sheet_name, area_reference(sheet_name, *plan.print_area()))
     if record is not None:
         for name in RECORD_NAMES:
             area = record.names.get(name)
@@ -278,7 +278,7 @@ class XlsxFile:
     """
 
     description = "the file writer"
-    capabilities = EVERY_FEATURE - {"charts"}
+    capabilities = EVERY_FEATURE - {"charts"}  # a chart needs drawing and chart parts the splice does not make
 
     def __init__(self, path: str | Path, save: Callable[[Callable[[Path], None], list[str]], Path | None] | None = None,
                  name: str | None = None):

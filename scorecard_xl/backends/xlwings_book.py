@@ -202,7 +202,7 @@ def write_plan(xl_sheet, plan: SheetPlan, previous_area=None, record: SheetRecor
         xl_sheet.freeze_panes.freeze_at(cell_name(*plan.freeze))
     notes = [] if plan.show_gridlines else _hide_gridlines(xl_sheet)
     if plan.print_setup is not None:
-        top_row, left, bottom, right = area
+        top_row, left, bottom, right = plan.print_area()
         xl_sheet.page_setup.print_area = f"{cell_name(top_row, left)}:{cell_name(bottom, right)}"
     if record is not None:
         _record(xl_sheet, record)

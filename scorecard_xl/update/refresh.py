@@ -11,16 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .manual import (HISTORY_SHEET, Carried, carry_manual, history_entries, history_plan, read_manual,
-                     user_cells_to_keep)
+from .manual import (HISTORY_SHEET, Carried, ManualContent, carry_manual, history_entries, history_plan,
+                     read_manual, user_cells_to_keep)
 from ..backends.protocol import Backend, ExistingSheet, SheetWrite, unrendered_notes
-from ..backends.record import Area, SheetRecord, record_for
+from ..backends.record import MANUAL_COLUMN, Area, SheetRecord, record_for
 from ..backends.xlsx_file import XlsxFile
 from ..backends.xlwings_book import LiveBook, read_sheets
 from ..compute.engine import Scorecard, build_scorecard
 from ..compute.months import month_key, month_label
 from ..compute.sheets import is_scorecard_sheet
-from ..pages.scorecard import monthly_layout, rag_counts
+from ..pages import registry
+from ..pages.scorecard import rag_counts
 from ..pages.sheetplan import SheetPlan
 from ..problems import Problem, WorkbookError
 from ..read.sheet import Sheet
@@ -29,16 +30,18 @@ from .saving import atomic_write, refuse_if_encrypted, refuse_if_open, writing
 
 
 def page_plans(scorecard: Scorecard) -> list[SheetPlan]:
-    """The pages a refresh writes, in workbook order, each named by its sheet's usual name.
+    """The pages a refresh writes (pages/registry.py: those the Settings row Pages chooses, the
+    Scorecard alone by default), in workbook order, each named by its sheet's usual name.
 
-    A page the orchestrator refreshes is a SheetPlan with a print setup (the tool owns the
-    rectangle it writes there, recorded in the workbook); one that people type into names its
-    manual column in ``manual_columns`` (``"commentary"``), its rows' keys (Refs) in ``row_keys``
-    and its heading row in ``header_row``: that column is kept per Ref, and archived to the one
-    Commentary history when the reporting month moves on. Until pages are registered, the
-    monthly Scorecard is the only page.
+    What the orchestrator does with a page: the tool owns the rectangle it writes there
+    (``owned_area``), recorded in the workbook with the reporting month when the plan has a print
+    setup; anything a person put outside it is kept, anything in its way stops the refresh. A page
+    that people type into names its manual column in ``manual_columns`` (``"commentary"``), its
+    rows' keys (Refs) in ``row_keys`` and its heading row in ``header_row``, whose heading names
+    the month ("Commentary (Feb-21)"): that column is kept per Ref, and archived to the one
+    Commentary history when the reporting month moves on.
     """
-    return [monthly_layout(scorecard)]
+    return registry.plans_for(scorecard)
 
 
 @dataclass
@@ -90,7 +93,9 @@ def plan_refresh(pages: list[tuple[SheetPlan, ExistingSheet | None]], history: E
         record = existing.record if existing else None
         keep = user_cells_to_keep(values, record.area if record else None, plan, plan.name,
                                   existing.other_cells if existing else frozenset())
-        previous = read_manual(values, record or SheetRecord(), plan.name, plan.header_row)
+        # Only a page with a column people type into has commentary to find (and to look for by heading).
+        previous = read_manual(values, record or SheetRecord(), plan.name, plan.header_row) \
+            if MANUAL_COLUMN in plan.manual_columns else ManualContent()
         carried = carry_manual(plan, previous, reporting_month, carry_commentary, entries)
         decided.append(PageRefresh(plan, keep, record.area if record else None, carried))
     archive = history_plan(history.values if history else None,

@@ -34,8 +34,8 @@ def page_plans(scorecard: Scorecard) -> list[SheetPlan]:
     Scorecard alone by default), in workbook order, each named by its sheet's usual name.
 
     What the orchestrator does with a page: the tool owns the rectangle it writes there
-    (``owned_area``), recorded in the workbook with the reporting month when the plan has a print
-    setup; anything a person put outside it is kept, anything in its way stops the refresh. A page
+    (``owned_area``), recorded in the workbook with the reporting month the page shows; anything a
+    person put outside it is kept, anything in its way stops the refresh. A page
     that people type into names its manual column in ``manual_columns`` (``"commentary"``), its
     rows' keys (Refs) in ``row_keys`` and its heading row in ``header_row``, whose heading names
     the month ("Commentary (Feb-21)"): that column is kept per Ref, and archived to the one
@@ -182,8 +182,8 @@ def run_refresh(backend: Backend, month: str | None = None, carry_commentary: bo
     _refuse_protected([existing for _, existing in pages] + [history])
     decided = plan_refresh(pages, history, scorecard.reporting_month, carry_commentary)
     # The record says which month the pages show, so a copy made later need not read it from a heading.
-    month = month_key(scorecard.reporting_month)
-    writes = [SheetWrite(page.plan, record_for(page.plan, month), page.keep, page.previous_area)
+    shown = month_key(scorecard.reporting_month)
+    writes = [SheetWrite(page.plan, record_for(page.plan, shown), page.keep, page.previous_area)
               for page in decided.pages]
     if decided.history is not None:
         writes.append(SheetWrite(decided.history, appends=True))

@@ -1,6 +1,12 @@
 """Settings every test process needs before anything imports xlwings; the shared LibreOffice conversion."""
 
 import os
+import sys
+
+# pytest rewrites the asserts of every test module it imports, seconds of work in each test process,
+# and keeps the result only where Python may write bytecode; an environment that says it may not
+# (PYTHONDONTWRITEBYTECODE) would pay those seconds on every run. Test processes may.
+sys.dont_write_bytecode = False
 
 # xlwings' remote engine (the live path's tests) needs a key; this one is for non-commercial and
 # government use. Set here, first, so the order tests run in does not matter.

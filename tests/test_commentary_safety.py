@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
+from prepared import prepared
 from remote_book import apply_actions, book_json
 from scorecard_xl.cli import main
 from scorecard_xl.update.manual import HISTORY_SHEET
@@ -27,10 +28,12 @@ def digest(path: Path) -> str:
 
 
 def sample_book(tmp_path, month=None) -> Path:
-    path = tmp_path / "book.xlsx"
+    return prepared(tmp_path / "book.xlsx", refreshed_sample, month)  # made once, copied (tests/prepared.py)
+
+
+def refreshed_sample(path: Path, month: str | None) -> None:
     write_starter(path, sample=True)
     refresh(path, month=month)
-    return path
 
 
 def rows_of(path: Path, sheet: str) -> list[list]:

@@ -14,6 +14,7 @@ from openpyxl.cell.text import InlineFont
 from python_calamine import CalamineWorkbook
 
 from preservation_book import DEFAULT_INDICATORS, SHEET_PART, build_preservation_book, zip_parts
+from prepared import prepared
 from rendering import renders
 from scorecard_xl.backends.xlsx_file import read_sheet_cells
 from scorecard_xl.cli import main
@@ -104,10 +105,12 @@ def _default_rows():
 
 
 def sample_book(tmp_path, name="book.xlsx", month=None) -> Path:
-    path = tmp_path / name
+    return prepared(tmp_path / name, refreshed_sample, month)  # made once, copied (tests/prepared.py)
+
+
+def refreshed_sample(path: Path, month: str | None) -> None:
     write_starter(path, sample=True)
     refresh(path, month=month)
-    return path
 
 
 def commentary(path: Path) -> dict[str, object]:

@@ -7,6 +7,7 @@ the two modules together.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,7 @@ def imports_of(path: Path) -> set[str]:
     return {name for name in found if name != module}
 
 
+@functools.cache  # the package does not change while the tests run: read it once, not once per stage
 def graph() -> dict[str, set[str]]:
     return {module_name(path): imports_of(path) for path in PACKAGE.rglob("*.py")}
 

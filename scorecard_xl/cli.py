@@ -24,10 +24,11 @@ def _check(args) -> int:
     from .compute.engine import build_scorecard
     from .compute.months import month_label
     from .compute.sheets import scorecard_sheets
+    from .pages.registry import page_names
 
     sheets = scorecard_sheets(args.book)
     try:
-        scorecard = build_scorecard(sheets, args.month)
+        scorecard = build_scorecard(sheets, args.month, page_names())
     except InputProblems as failure:
         print(failure)
         return 1

@@ -3,6 +3,7 @@ through the one registry (docs/design.md §4, §6)."""
 
 from pathlib import Path
 
+import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
@@ -108,3 +109,15 @@ def test_the_demo_renders_the_registered_pages(tmp_path, monkeypatch):
     monkeypatch.setattr("scorecard_xl.send.render.to_pdf", to_pdf)
     run_demo(tmp_path / "demo")
     assert list(rendered) == ["Scorecard"] and rendered["Scorecard"][-1][0] == "Laid out by the registry"
+
+
+def test_scorecard_check_lists_an_unknown_page_with_every_other_problem(tmp_path, capsys):
+    from scorecard_xl.cli import main
+
+    path = book(tmp_path, "Scorecard, Sumary")
+    with_a_data_error = openpyxl.load_workbook(path)
+    with_a_data_error["Indicators"]["C2"] = "Upwards"  # a polarity there is none of
+    with_a_data_error.save(path)
+    assert main(["check", str(path)]) == 1
+    output = capsys.readouterr().out
+    assert "Settings!B2: Pages names 'Sumary'" in output and "Indicators!C2: Polarity is 'Upwards'" in output

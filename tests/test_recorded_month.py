@@ -103,3 +103,11 @@ def test_the_live_path_records_the_month_and_reads_it_back(tmp_path):
     actions = book.json()["actions"]
     assert not any(a["func"] == "namesAdd" and a["args"][0] == MONTH_NAME for a in actions)
     assert apply_actions(data, actions)["Scorecard"]["names"][MONTH_NAME] == '="2021-02"'
+
+
+def test_the_email_copy_is_for_the_month_the_sheet_was_refreshed_for_whatever_its_heading_says(tmp_path):
+    from scorecard_xl.send.export import export_copy
+
+    path = sample(tmp_path, "Jan-21")  # not the latest month with data (Feb-21)
+    edit_heading(path, "Notes")
+    assert export_copy(path, out=tmp_path / "copy.xlsx").reporting_month == parse_month("Jan-21")

@@ -7,6 +7,8 @@ errors.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from ..problems import InputProblems, Problems
 from .rawdata import check_against_indicators, read_raw_data
 from ..read.sheet import Sheet, find_sheet
 from .sheets import scorecard_sheets
-from .settings import Settings, parse_settings
+from .settings import Settings, check_pages, parse_settings
 
 
 COMMAND_LINE = "Command line"  # the "sheet" of a problem with the month asked for, not the workbook's
@@ -101,11 +103,18 @@ def choose_reporting_month(parsed: ParsedWorkbook, month: str | int | None) -> i
     return chosen
 
 
-def build_scorecard(sheets: list[Sheet], month: str | int | None = None) -> Scorecard:
-    """Every measure for every indicator; raises InputProblems listing all errors."""
+def build_scorecard(sheets: list[Sheet], month: str | int | None = None,
+                    page_names: Sequence[str] | None = None) -> Scorecard:
+    """Every measure for every indicator; raises InputProblems listing all errors.
+
+    ``page_names``: the pages there are (the page registry's), so that a Settings row Pages naming
+    another is listed with every other problem; None when no pages are made (``scorecard table``).
+    """
     parsed = parse_workbook(sheets)
     reporting = choose_reporting_month(parsed, month)
     problems = parsed.problems
+    if page_names is not None:
+        check_pages(parsed.settings, page_names, problems)
     if reporting is None and not problems.errors:
         problems.error("Data", "", "there are no figures to report on",
                        "Enter at least one month of figures in the Data sheet.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import re
 from dataclasses import dataclass, field
 
@@ -9,7 +11,7 @@ from ..addressing import cell_name
 from .cells import (NotANumber, checked_band, describe, normalise_header, read_number, single_line, text_of,
                     within)
 from .months import MONTH_FORMAT_HELP, financial_year_start, parse_financial_year, parse_month
-from ..problems import Problems
+from ..problems import Problem, Problems
 from ..read.sheet import Sheet
 from . import vocabulary
 
@@ -133,3 +135,23 @@ def _number(sheet: Sheet, cell: str, value, problems: Problems) -> float | None:
         problems.error(sheet.name, cell, f"found {describe(value)}{refused.detail or ' where a number belongs'}",
                        "Write a number.")
         return None
+
+
+def unknown_pages_problem(settings: Settings, known: Sequence[str]) -> Problem | None:
+    """The problem of a Settings row Pages naming a page there is none of (``known``: the page
+    registry's names), naming its cell; None when every name is known."""
+    names = {name.casefold() for name in known}
+    unknown = [name for name in settings.pages if name.casefold() not in names]
+    if not unknown:
+        return None
+    sheet, cell = settings.pages_cell
+    found = ", ".join(f"'{name}'" for name in unknown)
+    return Problem(sheet, cell, f"Pages names {found}, which {'is not a page' if len(unknown) == 1 else 'are not pages'}",
+                   f"Write the pages this workbook gets, separated by commas, from: {', '.join(known)} "
+                   "(or leave it empty for the Scorecard alone).")
+
+
+def check_pages(settings: Settings, known: Sequence[str], problems: Problems) -> None:
+    problem = unknown_pages_problem(settings, known)
+    if problem is not None:
+        problems.extend([problem])

@@ -1,4 +1,4 @@
-"""The ribbon's other buttons (macros/ScorecardButtons.bas): Check data and Export for email."""
+"""The ribbon's other buttons, Check data and Export for email (each its own add-in: excel/check_button.py, excel/export_button.py)."""
 
 from __future__ import annotations
 
@@ -19,10 +19,11 @@ def check_data() -> None:
 def _check(book) -> tuple[str, str, str]:
     from ..compute.engine import build_scorecard
     from ..compute.months import month_label
+    from ..pages.registry import page_names
     from ..update.refresh import read_book
 
     try:
-        scorecard = build_scorecard(read_book(book))
+        scorecard = build_scorecard(read_book(book), page_names=page_names())
     except InputProblems as failure:
         return boxed_problems(failure), "Scorecard data: problems to fix", "critical"
     notes = scorecard.problems.notes

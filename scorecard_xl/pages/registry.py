@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..compute.engine import Scorecard
-from ..compute.settings import Settings
-from ..problems import InputProblems, Problem
+from ..compute.settings import Settings, unknown_pages_problem
+from ..problems import InputProblems
 from . import board, scorecard
 from .sheetplan import SheetPlan
 
@@ -50,14 +50,9 @@ def page_names() -> list[str]:
 def chosen_pages(settings: Settings) -> list[Page]:
     """The pages the Settings row Pages names, in its order, each once; InputProblems naming the
     Settings cell when it names a page there is none of."""
-    unknown = [name for name in settings.pages if name.casefold() not in PAGES]
-    if unknown:
-        sheet, cell = settings.pages_cell
-        found = ", ".join(f"'{name}'" for name in unknown)
-        raise InputProblems([Problem(
-            sheet, cell, f"Pages names {found}, which {'is not a page' if len(unknown) == 1 else 'are not pages'}",
-            f"Write the pages this workbook gets, separated by commas, from: {', '.join(page_names())} "
-            "(or leave it empty for the Scorecard alone).")])
+    problem = unknown_pages_problem(settings, page_names())
+    if problem is not None:
+        raise InputProblems([problem])
     return list({name.casefold(): PAGES[name.casefold()] for name in settings.pages}.values())
 
 

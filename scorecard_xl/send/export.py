@@ -21,6 +21,7 @@ import numpy as np
 
 from ..backends.xlsx_file import read_sheet_cells, sheet_record
 from ..backends.xlsxwriter_book import write_new_workbook
+from ..update.recorded import recorded_month
 from ..update.manual import HISTORY_SHEET, carry_manual, history_copy_plan, history_entries, read_manual
 from .email_draft import build_draft, check_addresses, draft_body, draft_subject, write_draft
 from ..compute.engine import Scorecard, build_scorecard
@@ -245,7 +246,8 @@ def export_copy(book, out=None, pdf: bool = False, eml=None, suppress: bool = Fa
     existing = (read_sheet_cells(path, found.name) if found else None) or {}
     manual = read_manual(existing, sheet_record(path, found.name) if found else None,
                          found.name if found else SHEET_NAME)
-    scorecard = build_scorecard(sheets, month if month is not None else manual.month)
+    shown = recorded_month(path, found.name) if found else None  # the month the sheet was refreshed for
+    scorecard = build_scorecard(sheets, month if month is not None else shown, registry.page_names())
     # The copy opens on the Summary, whichever pages the workbook itself gets.
     pages = [registry.page(board.SHEET_NAME)] + [p for p in registry.pages_for(scorecard)
                                                  if p.name != board.SHEET_NAME]
@@ -261,7 +263,7 @@ def export_copy(book, out=None, pdf: bool = False, eml=None, suppress: bool = Fa
         plan = page.layout(scorecard)
         if plan.name == SHEET_NAME:  # the sheet the commentary and the reporting month were read from
             # An earlier --month is a different page from the sheet's, so only the sheet's own month is compared.
-            if manual.month in (None, scorecard.reporting_month) and _differs(existing, plan):
+            if shown in (None, scorecard.reporting_month) and _differs(existing, plan):
                 notes.append(f"the Scorecard sheet in {path.name} does not show the figures its data gives for "
                              f"{month_label(scorecard.reporting_month)}; the copy shows them as they are now. "
                              "Refresh the workbook too, so the two agree.")

@@ -176,7 +176,8 @@ def refresh_file(path: Path, month: str | None = None, out: Path | None = None,
 
 def run_refresh(backend: Backend, month: str | None = None, carry_commentary: bool = False) -> RefreshReport:
     """Read, build, lay out, decide, write: the refresh, whatever ``backend`` writes into."""
-    scorecard = build_scorecard(backend.read_sheets(is_scorecard_sheet), month)  # InputProblems: nothing written
+    scorecard = build_scorecard(backend.read_sheets(is_scorecard_sheet), month,  # InputProblems: nothing written
+                                registry.page_names())
     pages = [(plan, backend.existing(plan.name)) for plan in page_plans(scorecard)]
     history = backend.existing(HISTORY_SHEET)
     _refuse_protected([existing for _, existing in pages] + [history])

@@ -3,7 +3,7 @@
     python benchmarks/excel_functions.py            # full run
     python benchmarks/excel_functions.py --quick    # fewer repeats, for a smoke test
 
-Targets (DESIGN 8 / udfs): one =DOT(...) call under 100 µs; =DOTS(...) over a block of
+Targets (docs/design.md §8 and the worksheet functions): one =DOT(...) call under 100 µs; =DOTS(...) over a block of
 10,000 indicators x 7 months under 50 ms. Inputs are what xlwings hands a function: lists of
 Python floats with None for blanks and the odd placeholder, number stored as text and error.
 Times are medians over repeats (timeit), so a stray pause on the machine does not count.

@@ -1,4 +1,4 @@
-"""Every error of DESIGN 3: reported all at once, each naming its sheet and cell."""
+"""Every error of docs/design.md §3: reported all at once, each naming its sheet and cell."""
 
 import hashlib
 

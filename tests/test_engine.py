@@ -1,4 +1,4 @@
-"""The measures of DESIGN 5, computed end to end from workbooks built by code."""
+"""The measures of docs/design.md §5, computed end to end from workbooks built by code."""
 
 import math
 

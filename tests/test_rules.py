@@ -1,4 +1,4 @@
-"""One test per arithmetic rule of DESIGN 5 (the NHSRplotthedots habit: each rule alone)."""
+"""One test per arithmetic rule of docs/design.md §5 (the NHSRplotthedots habit: each rule alone)."""
 
 import math
 
@@ -55,7 +55,7 @@ class TestMovementArrow:
         assert rules.movement_arrow(-0.10) == DOWN
 
     def test_as_displayed_minus_9_7_percent_is_down(self):
-        # DESIGN 5.2: -9.7% displays as -10% and gets ↓
+        # docs/design.md §5.2: -9.7% displays as -10% and gets ↓
         assert rules.movement_arrow(-0.097) == DOWN
 
     def test_just_inside_the_band(self):

@@ -1,4 +1,4 @@
-"""RAG tolerances (DESIGN 5.4), checked against the notation of reference 001's Performance Summary."""
+"""RAG tolerances (docs/design.md §5.4), checked against the notation of reference 001's Performance Summary."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Raw monthly data, in any of three shapes, -> one tidy frame (DESIGN 3).
+"""Raw monthly data, in any of three shapes, -> one tidy frame (docs/design.md §3).
 
 Shapes: one sheet per month (named by the month; Ref, Value[, Numerator, Denominator]);
 a long ``Data`` sheet (Ref, Month, Value[, Numerator, Denominator]); a wide ``Data`` sheet

@@ -1,4 +1,4 @@
-"""The scorecard's arithmetic rules, one small named function each (DESIGN 5).
+"""The scorecard's arithmetic rules, one small named function each (docs/design.md §5).
 
 Every function takes scalars or numpy arrays (broadcasting) and returns the same shape.
 Missing values are NaN in and NaN / "" out; no rule raises on missing data.

@@ -1,6 +1,6 @@
 """Worksheet functions for analysts: =DOT(B4:H4,"High"), =RAG(H4,"High","<92%","92%>","95%+"), ...
 
-Thin wrappers (DESIGN 4): every figure and arrow comes from ``rules``, ``measures`` or
+Thin wrappers (docs/design.md §4): every figure and arrow comes from ``rules``, ``measures`` or
 ``tolerances``; this module only cleans what Excel hands over and turns "cannot be computed"
 into the text a cell should show.
 

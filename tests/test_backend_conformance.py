@@ -10,11 +10,13 @@ not, the report's notes name it.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 
 import openpyxl
 import pytest
+from lxml import etree
 from python_calamine import CalamineWorkbook
 
 from remote_book import apply_actions, book_json
@@ -23,10 +25,12 @@ from scorecard_xl.backends.protocol import FEATURES, SheetWrite, plan_features, 
 from scorecard_xl.backends.record import record_for
 from scorecard_xl.backends.xlsx_file import XlsxFile
 from scorecard_xl.backends.xlwings_book import LiveBook
-from scorecard_xl.pages.sheetplan import Chart, ChartSeries, PrintSetup, RichRun, RichText, SheetPlan, Style
+from scorecard_xl.pages.sheetplan import (Chart, ChartSeries, MarkedPoint, PrintSetup, RichRun, RichText, SheetPlan,
+                                          Style)
 from workbooks import indicator, make_workbook
 
 SHEET = "Conformance"
+CHART_TITLE = "Shares =SUM(A1) +cmd|' /C calc'!A0, a title longer than the chart is wide, shown whole"
 GREY = "A6A6A6"
 TITLE = Style("title", bold=True, font_size=14, font_color="1F3864", vertical="center")
 HEADING = Style("heading", bold=True, fill="1F3864", font_color="FFFFFF", horizontal="center", vertical="center",
@@ -35,6 +39,7 @@ COUNT = Style("count", num_format="#,##0", horizontal="right", border="thin", bo
 RED_SHARE = Style("red share", num_format="0.0%", fill="C00000", font_color="FFFFFF", border="thin",
                   border_color=GREY)
 NOTE = Style("note", italic=True, indent=2, vertical="top", wrap=True)
+SHARE = Style("share", num_format="0%")
 RICH = RichText((RichRun("Bold", (("bold", True),)), RichRun(" then plain")))
 
 
@@ -57,8 +62,20 @@ def rich_plan() -> SheetPlan:
     plan.print_setup = PrintSetup(landscape=True, fit_width=1, fit_height=0, repeat_rows=(1, 1),
                                   header='&C&"-,Bold"Conformance', footer="&CPage &P of &N", paper_size=8,
                                   margins=(0.3, 0.35, 0.6, 0.65), area=(1, 0, 5, 3), page_breaks=(4,))
-    plan.charts.append(Chart("Counts =SUM(A1)", (ChartSeries(values=(2, 1, 5, 1), categories=(2, 0, 5, 0)),),
-                             "#,##0", anchor=(7, 0), width=480, height=288))
+    # The chart's figures, side by side right of the table: a month, a constant target line, and a
+    # benchmark with a month missing (an empty cell, to be a gap).
+    for r, (actual, benchmark) in enumerate([(0.41, 0.4), (0.45, None), (0.62, 0.45), (0.58, 0.5)], start=2):
+        plan.put(r, 5, actual, SHARE)
+        plan.put(r, 6, 0.5, SHARE)
+        if benchmark is not None:
+            plan.put(r, 7, benchmark, SHARE)
+    months = (2, 0, 5, 0)
+    plan.charts.append(Chart(CHART_TITLE, (
+        ChartSeries((2, 5, 5, 5), months, name='=HYPERLINK("http://example.com","x")',
+                    marked=(MarkedPoint(2, "ED8B00", "square", 9),)),
+        ChartSeries((2, 6, 5, 6), months, color="00863D", name="Target", dash="dash", width=1.5, markers=False),
+        ChartSeries((2, 7, 5, 7), months, color="7F7F7F", name="Sheet1!A1", dash="dash", width=1.25, markers=False)),
+        "0%", anchor=(7, 0), width=480, height=288, axis_min=-0.25, axis_max=1.0, legend="bottom"))
     return plan
 
 
@@ -82,7 +99,15 @@ EXPECTED = {
     "zoom": 85,
     "gridlines": False,
     "rich_text": {(3, 3): [("Bold", True), (" then plain", False)]},
-    "charts": [("Counts =SUM(A1)", "Conformance!$B$3:$B$6", "Conformance!$A$3:$A$6", (0, 7))],
+    # (title, (column, row) of the top-left corner, each series' figures, the labels, empty cells shown
+    # as, the value axis's minimum, maximum and number format, the legend's place)
+    "charts": [(CHART_TITLE, (0, 7), ("Conformance!$F$3:$F$6", "Conformance!$G$3:$G$6", "Conformance!$H$3:$H$6"),
+                "Conformance!$A$3:$A$6", "gap", -0.25, 1.0, "0%", "b")],
+    # each series' (literal name, colour, dash, width in points, markers, marked points as (index, colour,
+    # symbol, size)), chart by chart
+    "chart_series": [(('=HYPERLINK("http://example.com","x")', "1F3864", "solid", 2.0, "circle", ((2, "ED8B00", "square", 9),)),
+                      ("Target", "00863D", "dash", 1.5, "none", ()),
+                      ("Sheet1!A1", "7F7F7F", "dash", 1.25, "none", ()))],
 }
 
 
@@ -144,7 +169,7 @@ def file_view(path, plan: SheetPlan) -> dict:
     view["footer"] = f"&C{sheet.oddFooter.center.text}"
     view["repeat_rows"] = sheet.print_title_rows.replace("$", "")
     view["page_breaks"] = [brk.id for brk in sheet.row_breaks.brk]
-    view["charts"] = charts_in(path)
+    view["charts"], view["chart_series"] = charts_in(path)
     view["tab_color"] = sheet.sheet_properties.tabColor.rgb[-6:]
     view["zoom"] = sheet.sheet_view.zoomScale
     view["gridlines"] = sheet.sheet_view.showGridLines
@@ -153,26 +178,57 @@ def file_view(path, plan: SheetPlan) -> dict:
 
 CHART_NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
             "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-            "xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"}
+            "xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
+            "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
 
 
-def charts_in(path) -> list[tuple]:
-    """(title, values, categories, (column, row) of the top-left anchor) of each chart in the file,
-    read from its chart and drawing parts (openpyxl does not load charts)."""
-    from lxml import etree
-    found = []
+def charts_in(path) -> tuple[list[tuple], list[tuple]]:
+    """The chart view and the chart series view (as EXPECTED writes them) of every chart in the file,
+    read from its drawing and chart parts by following their relationships (openpyxl does not load
+    charts)."""
+    charts, series = [], []
     with zipfile.ZipFile(path) as z:
-        charts = sorted(n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
-        drawings = sorted(n for n in z.namelist() if re.fullmatch(r"xl/drawings/drawing\d+\.xml", n))
-        anchors = [(int(a.findtext("xdr:col", namespaces=CHART_NS)), int(a.findtext("xdr:row", namespaces=CHART_NS)))
-                   for d in drawings for a in etree.fromstring(z.read(d)).iterfind(".//xdr:from", CHART_NS)]
-        for name, anchor in zip(charts, anchors):
-            chart = etree.fromstring(z.read(name))
-            title = "".join(chart.xpath("//c:title//a:t/text()", namespaces=CHART_NS))
-            series = chart.find(".//c:ser", CHART_NS)
-            found.append((title, series.findtext("c:val//c:f", namespaces=CHART_NS),
-                          series.findtext("c:cat//c:f", namespaces=CHART_NS), anchor))
-    return found
+        for drawing in sorted(n for n in z.namelist() if re.fullmatch(r"xl/drawings/drawing\d+\.xml", n)):
+            targets = _rel_targets(z, drawing)
+            for anchor in etree.fromstring(z.read(drawing)).iterfind("xdr:twoCellAnchor", CHART_NS):
+                start = anchor.find("xdr:from", CHART_NS)
+                part = targets[anchor.find(".//c:chart", CHART_NS).get(f"{{{CHART_NS['r']}}}id")]
+                chart = etree.fromstring(z.read(part))
+                charts.append(_chart_view(chart, (int(start.findtext("xdr:col", namespaces=CHART_NS)),
+                                                  int(start.findtext("xdr:row", namespaces=CHART_NS)))))
+                series.append(tuple(_series_view(ser) for ser in chart.iterfind(".//c:ser", CHART_NS)))
+    return charts, series
+
+
+def _rel_targets(z: zipfile.ZipFile, part: str) -> dict[str, str]:
+    folder, name = part.rsplit("/", 1)
+    rels = etree.fromstring(z.read(f"{folder}/_rels/{name}.rels"))
+    return {rel.get("Id"): posixpath.normpath(posixpath.join(folder, rel.get("Target"))) for rel in rels}
+
+
+def _chart_view(chart, anchor) -> tuple:
+    value_axis = chart.find(".//c:valAx", CHART_NS)
+    return ("".join(chart.xpath("//c:title//a:t/text()", namespaces=CHART_NS)), anchor,
+            tuple(ser.findtext("c:val//c:f", namespaces=CHART_NS) for ser in chart.iterfind(".//c:ser", CHART_NS)),
+            chart.findtext(".//c:ser/c:cat//c:f", namespaces=CHART_NS),
+            chart.find(".//c:dispBlanksAs", CHART_NS).get("val"),
+            float(value_axis.find("c:scaling/c:min", CHART_NS).get("val")),
+            float(value_axis.find("c:scaling/c:max", CHART_NS).get("val")),
+            value_axis.find("c:numFmt", CHART_NS).get("formatCode"),
+            chart.find(".//c:legend/c:legendPos", CHART_NS).get("val"))
+
+
+def _series_view(ser) -> tuple:
+    assert ser.find("c:tx/c:strRef", CHART_NS) is None  # a name is literal text, never a reference
+    line = ser.find("c:spPr/a:ln", CHART_NS)
+    dash = line.find("a:prstDash", CHART_NS)
+    marks = tuple((int(point.find("c:idx", CHART_NS).get("val")),
+                   point.find("c:marker/c:spPr/a:solidFill/a:srgbClr", CHART_NS).get("val"),
+                   point.find("c:marker/c:symbol", CHART_NS).get("val"),
+                   int(point.find("c:marker/c:size", CHART_NS).get("val"))) for point in ser.iterfind("c:dPt", CHART_NS))
+    return (ser.findtext("c:tx/c:v", namespaces=CHART_NS), line.find("a:solidFill/a:srgbClr", CHART_NS).get("val"),
+            "solid" if dash is None else dash.get("val"), int(line.get("w")) / 12700,
+            ser.find("c:marker/c:symbol", CHART_NS).get("val"), marks)
 
 
 def _rgb(colour) -> str | None:
@@ -280,12 +336,11 @@ def test_what_the_live_writer_leaves_out_is_what_xlwings_has_no_call_for(workboo
     backend, _, _ = written_by("live (remote engine)", workbook, tmp_path)
     assert plan_features(rich_plan()) - backend.capabilities == {
         "rich_text", "orientation", "paper", "fit", "margins", "header", "footer", "repeat_rows", "page_breaks",
-        "tab_color", "zoom", "charts"}
+        "tab_color", "zoom", "charts", "chart_series"}
 
 
-def test_the_splice_leaves_out_only_charts_and_the_new_file_nothing(workbook, tmp_path):
-    assert written_by("splice", workbook, tmp_path)[2] == [
-        f"The {SHEET} sheet was written without charts: the file writer cannot set them."]
+def test_the_splice_and_the_new_file_leave_out_nothing(workbook, tmp_path):
+    assert written_by("splice", workbook, tmp_path)[2] == []
     assert written_by("new file", workbook, tmp_path)[2] == []
 
 

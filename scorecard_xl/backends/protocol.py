@@ -50,6 +50,7 @@ FEATURES = {
     "zoom": "the zoom",
     "gridlines": "hidden gridlines",
     "charts": "charts",
+    "chart_series": "the names, colours, line styles and marked points of chart lines",
 }
 EVERY_FEATURE = frozenset(FEATURES)
 # Settings of the sheet or its page rather than of cells: a writer that leaves them alone leaves
@@ -81,7 +82,7 @@ def plan_features(plan: SheetPlan) -> set[str]:
     for feature, present in (("column_width", plan.column_widths), ("row_height", plan.row_heights),
                              ("merge", plan.merges), ("freeze", plan.freeze), ("tab_color", plan.tab_color),
                              ("zoom", plan.zoom), ("gridlines", not plan.show_gridlines),
-                             ("charts", plan.charts)):
+                             ("charts", plan.charts), ("chart_series", plan.charts)):
         if present:
             used.add(feature)
     setup = plan.print_setup

@@ -25,6 +25,10 @@ RECORD_NAMES = (OWNED_AREA_NAME, REFS_NAME, COMMENTARY_NAME)
 # made later is for, without reading it back from a heading a person may have reworded.
 MONTH_NAME = "_scorecard_xl_month"
 MANUAL_COLUMN = "commentary"  # the plan's manual column whose position is recorded
+# Each chart the tool draws on a sheet has a name of this shape (its drawing object's name in the
+# file, the chart's name to Excel), so a refresh replaces the tool's charts and no one else's.
+CHART_NAME = "scorecard_xl chart {}"
+_CHART_NAME = re.compile(r"scorecard_xl chart \d+")
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,16 @@ class SheetRecord:
     def area(self) -> Area | None:
         """The rectangle the tool wrote last time, None if it has no record of one."""
         return self.names.get(OWNED_AREA_NAME)
+
+
+def chart_name(number: int) -> str:
+    """The name of the tool's ``number``-th chart (from 1) on a sheet."""
+    return CHART_NAME.format(number)
+
+
+def is_tool_chart(name: str | None) -> bool:
+    """Whether a chart (or other drawing object) called ``name`` is one the tool drew."""
+    return bool(name) and _CHART_NAME.fullmatch(name) is not None
 
 
 def recorded_areas(plan: SheetPlan) -> dict[str, Area]:

@@ -2,9 +2,12 @@
 
 Only the parts that must change are rewritten: the plan's worksheet part, styles.xml (append
 only), and — when a sheet is added, its print names or the tool's record names change, or calcChain
-entries go — workbook.xml, its .rels, [Content_Types].xml and calcChain.xml. Every other member (drawings,
-charts, comments, tables, vbaProject.bin, customUI, sharedStrings, docProps, ...) is copied as
-it is. docProps/app.xml is left alone even when a sheet is added (Excel does not check it).
+entries go — workbook.xml, its .rels, [Content_Types].xml and calcChain.xml. A plan's charts, and
+the tool's earlier charts on the sheet, change the sheet's drawing part, its chart parts and their
+relationships (ooxml_drawing.py), where a person's own shapes, pictures and charts stay as they are.
+Every other member (other sheets' drawings and charts, comments, tables, vbaProject.bin, customUI,
+sharedStrings, docProps, ...) is copied as it is. docProps/app.xml is left alone even when a sheet
+is added (Excel does not check it).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from ..read.ooxml_cells import (cell_value, detach_orphan_shared_formulas, has_c
 from ..read.ooxml_package import MAIN, Package, SheetEntry, parse_xml, q
 from ..read.sheet import Sheet
 from ..read.workbook import read_workbook
+from .ooxml_charts import lift_charts
+from .ooxml_drawing import KEEP, DrawingEditor, set_drawing_element
 from .ooxml_sheet import looks_like_formula, read_old_sheet, render_sheet
 from .ooxml_styles import BUILTIN_FORMATS, StyleSheet
 from ..addressing import area_reference, parse_area, rows_reference
@@ -211,22 +216,28 @@ def write_plans(source_path: str | Path, plans: list[SheetPlan], target_path: st
             raise WorkbookError(f"{package.path.name} has no styles part; open it in Excel, save it, and try again.")
         stylesheet = StyleSheet(package.read(styles_rel.part))
         editor = WorkbookEditor(package)
+        drawings = DrawingEditor(package, editor.types)
         changed: dict[str, bytes] = {}
         for plan in plans:
             record = _lookup(records, plan.name, None) if _named(records, plan.name) else \
                 record_for(plan) if plan.print_setup is not None else None
-            part, xml = _splice_plan(package, editor, stylesheet, plan, _lookup(keep_cells, plan.name), record)
+            part, xml = _splice_plan(package, editor, stylesheet, plan, _lookup(keep_cells, plan.name), record,
+                                     drawings)
             changed[part] = xml
+        drawings.finish()
+        changed.update(drawings.changed)
         if stylesheet.changed:
             changed[styles_rel.part] = stylesheet.to_bytes()
         changed.update(editor.outputs())
-        package.write(target_path, changed, editor.removed)
+        # A part given a new version under an old name is written, not removed.
+        package.write(target_path, changed, (editor.removed | drawings.removed) - changed.keys())
 
 
 def _splice_plan(package: Package, editor: WorkbookEditor, stylesheet: StyleSheet, plan: SheetPlan,
-                 keep: dict[tuple[int, int], bytes], record: SheetRecord | None) -> tuple[str, bytes]:
-    """(part name, new worksheet XML) for one plan; registers the sheet, its print names and the
-    tool's record."""
+                 keep: dict[tuple[int, int], bytes], record: SheetRecord | None,
+                 drawings: DrawingEditor) -> tuple[str, bytes]:
+    """(part name, new worksheet XML) for one plan; registers the sheet, its print names, the
+    tool's record and its charts."""
     xf = {name: stylesheet.xf_index(style) for name, style in plan.styles.items()}
     quoted = {}
     for cell in plan.cells.values():
@@ -250,6 +261,9 @@ def _splice_plan(package: Package, editor: WorkbookEditor, stylesheet: StyleShee
         old_area = _local_name_area(package, entry, OWNED_AREA_NAME)  # a print area is no record of ours
         editor.drop_calc_entries(entry.sheet_id, {_ref(raw) for raw in kept.values() if has_formula(raw)})
     xml = render_sheet(plan, xf, old, kept, stylesheet.base_font, quoted, old_area)
+    link = drawings.splice(part, lift_charts(plan, sheet_name))
+    if link != KEEP:
+        xml = set_drawing_element(xml, link)
     setup = plan.print_setup
     if setup is not None:
         editor.set_sheet_name("Print_Area", sheet_name, area_reference(sheet_name, *plan.print_area()))
@@ -278,7 +292,7 @@ class XlsxFile:
     """
 
     description = "the file writer"
-    capabilities = EVERY_FEATURE - {"charts"}  # a chart needs drawing and chart parts the splice does not make
+    capabilities = EVERY_FEATURE
 
     def __init__(self, path: str | Path, save: Callable[[Callable[[Path], None], list[str]], Path | None] | None = None,
                  name: str | None = None):

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..pages.sheetplan import CellRange, Chart, RichRun, RichText, SheetPlan, Style
+from ..pages.sheetplan import CellRange, Chart, ChartSeries, RichRun, RichText, SheetPlan, Style
+from .record import chart_name
 
 _ALIGN = {"left": "left", "center": "center", "right": "right"}
 _VALIGN = {"top": "top", "center": "vcenter", "bottom": "bottom"}
@@ -134,36 +135,80 @@ def write_plan(book: xlsxwriter.Workbook, plan: SheetPlan, formats: dict[str, ob
         sheet.print_area(*plan.print_area())
         if setup.page_breaks:
             sheet.set_h_pagebreaks(list(setup.page_breaks))
-    for chart in plan.charts:
-        add_chart(book, sheet, chart)
+    for number, chart in enumerate(plan.charts, start=1):
+        add_chart(book, sheet, chart, number)
 
 
-LINE_WIDTH, MARKER_SIZE = 2, 5  # points: a line series is drawn this wide, with round markers this big
+MARKER_SIZE = 5  # points: the round marker at each figure of a series that has markers
 
 
-def _cells(sheet, area: CellRange) -> list:
-    return [sheet.name, *area]
+def _cells(sheet_name: str, area: CellRange) -> list:
+    return [sheet_name, *area]
 
 
-def add_chart(book, sheet, spec: Chart) -> None:
-    """``spec`` as a native Excel chart over ``sheet``; its figures are cells of the same sheet."""
-    chart = book.add_chart({"type": "line"})
+def add_chart(book, sheet, spec: Chart, number: int = 1) -> None:
+    """``spec`` as a native Excel line chart over ``sheet``; its figures are cells of the same sheet.
+    ``number`` names it among the tool's charts on the sheet (record.chart_name)."""
+    chart = book.add_chart({"type": "line", "name": chart_name(number)})
+    say_what_excel_assumes(chart)
     for series in spec.series:
-        if series.kind != "line":
-            raise ValueError(f"a chart series of kind {series.kind!r} cannot be drawn; only 'line'")
-        colour = {"color": "#" + series.color}
-        chart.add_series({"categories": _cells(sheet, series.categories), "values": _cells(sheet, series.values),
-                          "line": {**colour, "width": LINE_WIDTH},
-                          "marker": {"type": "circle", "size": MARKER_SIZE, "fill": colour, "border": colour}})
+        add_series(chart, sheet.name, series)
     literal_title(chart, spec.title, {"size": 10, "bold": True})
-    chart.set_legend({"none": True})
-    chart.set_y_axis({"num_format": spec.num_format, "num_font": {"size": 8},
-                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    chart.set_x_axis({"num_font": {"size": 8, "rotation": -45}})
-    chart.show_blanks_as("gap")
+    chart.set_legend({"position": spec.legend} if spec.legend else {"none": True})
+    ticks = {"major_tick_mark": "outside", "minor_tick_mark": "none"}  # as Excel's defaults, written out
+    chart.set_y_axis({"num_format": spec.num_format, "num_font": {"size": 8}, "min": spec.axis_min,
+                      "max": spec.axis_max, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}} | ticks)
+    chart.set_x_axis({"num_font": {"size": 8, "rotation": -45}} | ticks)
+    chart.show_blanks_as("gap")  # an empty cell is a missing month: a gap in the line, never a zero
     chart.set_size({"width": spec.width, "height": spec.height})
     x_offset, y_offset = spec.offset
-    sheet.insert_chart(*spec.anchor, chart, {"x_offset": x_offset, "y_offset": y_offset})
+    sheet.insert_chart(*spec.anchor, chart, {"x_offset": x_offset, "y_offset": y_offset, "description": spec.title})
+
+
+def add_series(chart, sheet_name: str, series: ChartSeries) -> None:
+    if series.kind != "line":
+        raise ValueError(f"a chart series of kind {series.kind!r} cannot be drawn; only 'line'")
+    colour = "#" + series.color
+    line = {"color": colour, "width": series.width} | ({"dash_type": "dash"} if series.dash == "dash" else {})
+    marker = {"type": "circle", "size": MARKER_SIZE, "fill": {"color": colour}, "border": {"color": colour}} \
+        if series.markers else {"type": "none"}
+    chart.add_series({"categories": _cells(sheet_name, series.categories), "values": _cells(sheet_name, series.values),
+                      "line": line, "marker": marker})
+    added = chart.series[-1]
+    # The name is set on the series itself: XlsxWriter's ``name`` option takes text shaped like a
+    # reference (Sheet1!A1) or a formula for one, and a series name is literal text (docs/design.md §7).
+    added["name"], added["name_formula"], added["name_id"] = (series.name or None), None, None
+    if series.marked:
+        mark_points(chart, added, series.marked)
+
+
+def mark_points(chart, series: dict, marked) -> None:
+    """Each marked point's own marker: symbol, size and colours (CT_DPt's c:marker). XlsxWriter's
+    ``points`` option colours a point's marker but keeps the series' symbol and size, so its own
+    marker writer (the one the series uses) writes the point's marker instead."""
+    points = [None] * (max(point.index for point in marked) + 1)
+    for point in marked:
+        points[point.index] = {"marker": chart._get_marker_properties(
+            {"type": point.symbol, "size": point.size, "fill": {"color": "#" + point.color},
+             "border": {"color": "#" + point.color}})}
+    series["points"] = points
+
+    def write_point(index, point):
+        chart._xml_start_tag("c:dPt")
+        chart._write_idx(index)
+        chart._write_marker(point["marker"])
+        chart._xml_end_tag("c:dPt")
+
+    chart._write_d_pt_point = write_point
+
+
+def say_what_excel_assumes(chart) -> None:
+    """Write out the settings XlsxWriter leaves out where they are Excel's defaults: a line is not
+    smoothed (<c:smooth val="0"/>) and an empty cell is a gap (<c:dispBlanksAs val="gap"/>). The
+    schema's defaults for missing ones are the opposite, and a reader that follows it (LibreOffice,
+    for a workbook last saved by a recent Excel, as a spliced one is) draws curves and zeros."""
+    chart._write_c_smooth = lambda smooth: chart._xml_empty_tag("c:smooth", [("val", 1 if smooth else 0)])
+    chart._write_disp_blanks_as = lambda: chart._xml_empty_tag("c:dispBlanksAs", [("val", chart.show_blanks)])
 
 
 def literal_title(chart, text: str, font: dict) -> None:
@@ -174,10 +219,15 @@ def literal_title(chart, text: str, font: dict) -> None:
     chart.title.name = text
 
 
+def new_book(target) -> xlsxwriter.Workbook:
+    """A workbook that writes every string as text: never a formula, a link or a number."""
+    return xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_urls": False,
+                                        "strings_to_numbers": False, "in_memory": not isinstance(target, str)})
+
+
 def write_new_workbook(path: str | Path, plans: list[SheetPlan], properties: dict | None = None) -> Path:
     """A new .xlsx holding exactly ``plans``, values only (no formulas, no macros)."""
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                           "strings_to_numbers": False})
+    book = new_book(str(path))
     if properties is not None:
         book.set_properties(properties)
     formats: dict = {}

@@ -62,28 +62,75 @@ class PrintSetup:
     page_breaks: tuple[int, ...] = ()  # rows that start a new printed page
 
 
+MARKER_SYMBOLS = ("circle", "square", "diamond", "triangle")
+LINE_DASHES = ("solid", "dash")
+LEGEND_POSITIONS = ("bottom", "top", "right", "left")
+
+
+@dataclass(frozen=True)
+class MarkedPoint:
+    """One figure of a series drawn with a marker of its own (a special-cause point of an SPC
+    chart). A shape other than the series' own keeps the mark readable in black and white."""
+
+    index: int  # 0-based position among the series' values
+    color: str  # 'RRGGBB'
+    symbol: str = "diamond"  # one of MARKER_SYMBOLS
+    size: int = 8  # points
+
+    def __post_init__(self):
+        _one_of("marker symbol", self.symbol, MARKER_SYMBOLS)
+
+
 @dataclass(frozen=True)
 class ChartSeries:
-    """One series of a chart: its figures and their labels, both cells of the same plan, so the
-    chart shows what the sheet holds whichever backend writes it."""
+    """One line of a chart: its figures and their labels, both cells of the same plan, so the
+    chart shows what the sheet holds whichever backend writes it. An empty cell is a gap in the
+    line, never a zero. A constant line (a target, a benchmark) is a series whose cells all hold
+    the same figure, so readers can see it in the sheet too."""
 
     values: CellRange
     categories: CellRange
-    kind: str = "line"  # a line with a round marker at each figure; a gap where one is missing
+    kind: str = "line"  # the only kind backends draw (they refuse any other)
     color: str = "1F3864"
+    name: str = ""  # literal text in the legend, never read as a reference or a formula
+    dash: str = "solid"  # one of LINE_DASHES
+    width: float = 2.0  # points
+    markers: bool = True  # a round marker at each figure
+    marked: tuple[MarkedPoint, ...] = ()
+
+    def __post_init__(self):
+        _one_of("line dash", self.dash, LINE_DASHES)
+        count = self.values[3] - self.values[1] + 1 if self.values[0] == self.values[2] else \
+            self.values[2] - self.values[0] + 1
+        outside = [point.index for point in self.marked if not 0 <= point.index < count]
+        if outside:
+            raise ValueError(f"marked points {outside} lie outside the series' {count} figures")
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A native chart floating over the sheet."""
+    """A native line chart floating over the sheet. Its title is literal text (docs/design.md §7),
+    shown whole: a chart program wraps a long title over lines, the plan never shortens it."""
 
-    title: str  # literal text, never read as a reference or a formula (docs/design.md §7)
+    title: str
     series: tuple[ChartSeries, ...]
     num_format: str  # the value axis's number format, as the figures' cells show them
     anchor: tuple[int, int]  # the row and column whose top-left corner the chart starts from
     width: int  # pixels
     height: int
     offset: tuple[int, int] = (0, 0)  # pixels right and down from that corner
+    axis_min: float | None = None  # the value axis's ends; None: as the chart program chooses
+    axis_max: float | None = None
+    legend: str | None = None  # where the series' names are listed (LEGEND_POSITIONS); None: no legend
+
+    def __post_init__(self):
+        if self.legend is not None:
+            _one_of("legend position", self.legend, LEGEND_POSITIONS)
+
+
+def _one_of(what: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ValueError(f"a {what} of {value!r} cannot be drawn; use one of {', '.join(allowed)}")
 
 
 @dataclass

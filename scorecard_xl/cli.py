@@ -31,6 +31,7 @@ def _check(args) -> int:
         scorecard = build_scorecard(sheets, args.month, page_names())
     except InputProblems as failure:
         print(failure)
+        _explain(args, sheets)
         return 1
     notes = scorecard.problems.notes
     print(f"{Path(args.book).name}: no errors. {len(scorecard.indicators)} indicators, "
@@ -39,7 +40,21 @@ def _check(args) -> int:
         print(f"{len(notes)} data-quality note{'s' if len(notes) != 1 else ''}:")
         for note in notes:
             print(f"  - {note}")
+    _explain(args, sheets)
     return 0
+
+
+def _explain(args, sheets) -> None:
+    """With --explain, what each indicator was read as (errors or not: the reading is what an
+    officer needs to see then)."""
+    if not args.explain:
+        return
+    from .compute.engine import parse_workbook
+    from .compute.explain import explain
+
+    print("How each indicator is read:")
+    for line in explain(parse_workbook(sheets)):
+        print(f"  {line}")
 
 
 def _new(args) -> int:
@@ -170,6 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="list every problem and data-quality note")
     check.add_argument("book", type=Path)
     check.add_argument("--month")
+    check.add_argument("--explain", action="store_true", help="also say, for each indicator, its kind, year-to-date "
+                       "rule, decimals, percent reading and DoT band, and whether each was typed or inferred")
     check.set_defaults(run=_check)
 
     new = commands.add_parser("new", help="write a starter workbook")

@@ -1,4 +1,5 @@
-"""`scorecard new`: a starter workbook (Indicators, Data, Settings, an empty Scorecard).
+"""`scorecard new`: a starter workbook (Indicators, Data, Settings, an empty Scorecard, and the hidden
+sheet Lists holding the choices of the Indicators sheet's drop-downs).
 
 Built with XlsxWriter from the CSV files in workbook_templates/, so the sample is plain,
 reviewable text in the repository and the workbook is always regenerated, never hand-edited.
@@ -13,20 +14,25 @@ from pathlib import Path
 
 import xlsxwriter
 
+from .addressing import area_reference
 from .pages.scorecard import wrapped_lines
 from .compute.indicators import COLUMNS as INDICATOR_COLUMNS  # noqa: F401  (documents the contract)
-from .compute.vocabulary import CHANGE_BASES, KINDS, POLARITIES, UNITS, YTD_RULES
+from .compute.vocabulary import CHANGE_BASES, DOT_BAND, KINDS, POLARITIES, UNITS, YTD_RULES
 from .compute.months import parse_month, month_start
 from .pages.sheetplan import OWNED_AREA_NAME
 
 INDICATOR_HEADERS = ["Ref", "Indicator", "Polarity", "Unit", "Section", "Owner", "Reporter", "Outcome",
                      "Kind", "YTD", "Numerator", "Denominator", "Red", "Amber", "Green", "Target", "SN",
-                     "England", "Region", "Best SN", "Top quartile", "Change", "Band", "Decimals"]
+                     "England", "Region", "Best SN", "Top quartile", "Change", "Band", DOT_BAND, "Decimals"]
 DATA_HEADERS = ["Ref", "Month", "Value", "Numerator", "Denominator"]
 DEFAULT_SETTINGS = [("Title", "Children's Services Performance Scorecard"), ("Organisation", ""),
                     ("Region name", "Region"), ("Reporting month", ""), ("Months shown", 7),
                     ("Population 0-17 2020/21", ""), ("Band", 0.1)]
 ROW_LINE_HEIGHT = 15  # points per line of 11pt text, Excel's default row
+# The choices of the Indicators sheet's drop-downs, one column each on a hidden sheet: a list typed
+# into a validation is split at its commas, which would make 'Rate per 10,000' two choices.
+LISTS_SHEET = "Lists"
+CHOICES = (("Polarity", POLARITIES), ("Unit", UNITS), ("Kind", KINDS), ("YTD", YTD_RULES), ("Change", CHANGE_BASES))
 _WIDTHS = {"Ref": 9, "Indicator": 60, "Outcome": 40, "Owner": 22, "Reporter": 22, "Section": 24}
 
 
@@ -102,10 +108,10 @@ def write_starter(path: str | Path, sample: bool = False) -> Path:
             else:
                 sheet.write_number(r, c, value, cell_format)
     rows = max(len(indicators) + 200, 500)
-    for name, choices in (("Polarity", POLARITIES), ("Unit", UNITS), ("Kind", KINDS), ("YTD", YTD_RULES),
-                          ("Change", CHANGE_BASES)):
+    for list_column, (name, choices) in enumerate(CHOICES):
         c = INDICATOR_HEADERS.index(name)
-        sheet.data_validation(1, c, rows, c, {"validate": "list", "source": list(choices),
+        source = "=" + area_reference(LISTS_SHEET, 1, list_column, len(choices), list_column)
+        sheet.data_validation(1, c, rows, c, {"validate": "list", "source": source,
                                               "error_message": f"Choose one of: {', '.join(choices)}"})
     sheet.freeze_panes(1, 2)
     sheet.autofilter(0, 0, max(len(indicators), 1), len(INDICATOR_HEADERS) - 1)
@@ -145,6 +151,11 @@ def write_starter(path: str | Path, sample: bool = False) -> Path:
             sheet.write_string(r, 1, value)
         elif value is not None:
             sheet.write_number(r, 1, value)
+
+    sheet = book.add_worksheet(LISTS_SHEET)
+    for list_column, (name, choices) in enumerate(CHOICES):
+        sheet.write_column(0, list_column, [name, *choices])
+    sheet.hide()
 
     sheet = book.add_worksheet("Scorecard")
     write_placeholder(book, sheet)

@@ -98,7 +98,7 @@ class TestDot:
     def test_within_limits_spacing_and_case(self):
         assert DOT([2, 1], "within  LIMITS") == DOWN
 
-    @pytest.mark.parametrize("polarity", ["Hgh", "", None, 1, True, "Within limits (low)"])
+    @pytest.mark.parametrize("polarity", ["Hgh", "", None, 1, True, "Within limits (middle)"])
     def test_unknown_polarity_says_what_is_allowed(self, polarity):
         assert DOT([1, 2], polarity) == POLARITY_HELP == "polarity must be High, Low, Info or Within limits"
 
@@ -132,7 +132,7 @@ class TestDot:
 # Reference 001: the 98 published DOT arrows of the Performance Summary (Dec-20)
 
 # The report's "Within limits (low)" (row 39) means low is good (tests/test_reference_001_dot.py
-# explains why); DOT accepts only the four polarities, so that one is passed as Low.
+# explains why); it is passed as Low here, and as itself in tests/test_polarities_and_units.py.
 REF001_POLARITY = {"Within limits (low)": "Low"}
 # Row 32, S47 outcome "Not Recorded" (Low, 0.0% -> 0.8%): the report prints "-" although both
 # months have data; the rule gives ↓.

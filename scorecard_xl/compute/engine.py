@@ -18,7 +18,7 @@ import pandas as pd
 from .indicators import lists_indicators, parse_indicators
 from .measures import compute_measures
 from .months import MONTH_FORMAT_HELP, month_label, parse_month
-from .panel import Panel, build_panel, derive_from_parts, population_by_month
+from .panel import Panel, build_panel, derive_indicators, population_by_month
 from ..problems import InputProblems, Problems
 from .rawdata import check_against_indicators, read_raw_data
 from ..read.sheet import Sheet, find_sheet
@@ -56,7 +56,7 @@ def parse_workbook(sheets: list[Sheet]) -> ParsedWorkbook:
     problems = Problems()
     settings = parse_settings(find_sheet(sheets, "Settings"), problems)
     indicator_sheet = find_sheet(sheets, "Indicators")
-    indicators = parse_indicators(indicator_sheet, problems, settings.band)
+    indicators = parse_indicators(indicator_sheet, problems, settings.band, settings.dot_band)
     data = read_raw_data(sheets, problems)
     if lists_indicators(indicator_sheet):  # even with no rows: then every Ref in the data is unknown
         data = check_against_indicators(data, indicators, problems)
@@ -125,7 +125,7 @@ def build_scorecard(sheets: list[Sheet], month: str | int | None = None,
     last = max(int(data["month"].max()) if len(data) else reporting, reporting)
     panel = build_panel(data, indicators.index, first, last)
     population = population_by_month(settings, first, last - first + 1)
-    derive_from_parts(panel, indicators["numerator"], indicators["denominator"], population)
+    derive_indicators(panel, indicators, population, data, problems)
     measures = compute_measures(panel, indicators, reporting, settings.months_shown, population)
     _note_gaps(measures, indicators, reporting, problems, settings)
     return Scorecard(settings, indicators, panel, measures, reporting, problems)

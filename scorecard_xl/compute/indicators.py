@@ -11,9 +11,9 @@ from .cells import NotANumber, checked_band, describe, header_map, read_number, 
 from ..problems import Problems
 from ..read.sheet import Sheet
 from .tolerances import NO_RULE, ToleranceError, green_limits, rag_rule
-from .vocabulary import (COUNT, FLOW, INFO, KINDS, LOCAL, PERCENTAGE, POLARITIES, POPULATION, RELATIVE,
-                         SNAPSHOT, UNITS, YTD_RULES, CHANGE_BASES, change_basis_of, is_placeholder, kind_of,
-                         polarity_of, unit_of, ytd_rule_of)
+from .vocabulary import (COUNT, DEFAULT_DOT_BAND, FLOW, INFO, KINDS, LOCAL, PERCENTAGE, POLARITIES, POPULATION,
+                         RELATIVE, SNAPSHOT, UNITS, YTD_RULES, CHANGE_BASES, change_basis_of, is_placeholder, kind_of,
+                         polarity_of, snapshot_wording, unit_of, ytd_rule_of)
 
 BENCHMARKS = ("sn", "england", "region", "best_sn", "top_quartile")
 TOLERANCES = ("red", "amber", "green")
@@ -43,6 +43,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "top_quartile": ("top quartile", "nat top qtile threshold"),
     "change": ("change",),
     "band": ("band",),
+    "dot_band": ("dot band",),
     "decimals": ("decimals",),
 }
 REQUIRED = ("ref", "indicator", "polarity", "unit", "section")
@@ -62,9 +63,23 @@ def _choice(raw, word_of, allowed: tuple[str, ...], what: str, sheet: Sheet,
     return default
 
 
+# How an indicator's Kind was decided (the column kind_basis), for notes and `scorecard check --explain`.
+KIND_TYPED, KIND_FROM_NAME, KIND_FROM_UNIT = "typed", "name", "unit"
+
+
 def default_kind(unit: str) -> str:
     """Counts of events in a month are flows; everything else is a state at month end."""
     return FLOW if unit == COUNT else SNAPSHOT
+
+
+def inferred_kind(unit: str, name: str) -> tuple[str, str, tuple[str, ...]]:
+    """(kind, basis, words) for a Kind left empty: a count whose name says it is counted at month
+    end ('at end of', 'open', 'caseload', ...) is a snapshot, whose year to date is its latest
+    month rather than the months added up; otherwise the unit's default."""
+    words = snapshot_wording(name) if unit == COUNT else ()
+    if words:
+        return SNAPSHOT, KIND_FROM_NAME, words
+    return default_kind(unit), KIND_FROM_UNIT, ()
 
 
 def default_ytd(unit: str, kind: str, has_parts: bool) -> str:
@@ -75,8 +90,12 @@ def default_ytd(unit: str, kind: str, has_parts: bool) -> str:
     return "none"
 
 
-def parse_indicators(sheet: Sheet | None, problems: Problems, default_band: float) -> pd.DataFrame:
-    """One row per indicator, indexed by Ref; problems collected, never raised."""
+def parse_indicators(sheet: Sheet | None, problems: Problems, default_band: float,
+                     default_dot_band: float = DEFAULT_DOT_BAND) -> pd.DataFrame:
+    """One row per indicator, indexed by Ref; problems collected, never raised.
+
+    ``default_band`` and ``default_dot_band`` serve indicators without a Band or DoT band of their own.
+    """
     if sheet is None:
         problems.error("Indicators", "", "the workbook has no sheet called Indicators",
                        "Add a sheet named Indicators with the headers Ref, Indicator, Polarity, "
@@ -107,7 +126,7 @@ def parse_indicators(sheet: Sheet | None, problems: Problems, default_band: floa
                            "Give every indicator its own Ref.")
             continue
         seen[ref] = cell["ref"]
-        records.append(_parse_row(sheet, ref, cells, cell, problems, default_band))
+        records.append(_parse_row(sheet, ref, cells, cell, problems, default_band, default_dot_band))
     if not rows_typed:
         problems.error(sheet.name, "A2", "the Indicators sheet has headings but no indicators",
                        "Add one row per indicator below the headings (Ref, Indicator, Polarity, Unit, Section), "
@@ -129,7 +148,7 @@ def lists_indicators(sheet: Sheet | None) -> bool:
     return sheet is not None and all(name in _headings(sheet) for name in REQUIRED)
 
 
-def _parse_row(sheet, ref, cells, cell, problems, default_band) -> dict:
+def _parse_row(sheet, ref, cells, cell, problems, default_band, default_dot_band) -> dict:
     get = cells.get
     polarity = _choice(get("polarity"), polarity_of, POLARITIES, "Polarity", sheet,
                        cell["polarity"], problems)
@@ -145,17 +164,21 @@ def _parse_row(sheet, ref, cells, cell, problems, default_band) -> dict:
     denominator = text_of(get("denominator"))
     if denominator.casefold() == POPULATION:
         denominator = POPULATION
-    kind = _choice(get("kind"), kind_of, KINDS, "Kind", sheet,
-                   cell.get("kind", ""), problems, default_kind(unit))
-    ytd = _choice(get("ytd"), ytd_rule_of, YTD_RULES, "YTD", sheet, cell.get("ytd", ""),
-                  problems, default_ytd(unit, kind, bool(numerator and denominator)))
+    kind = _choice(get("kind"), kind_of, KINDS, "Kind", sheet, cell.get("kind", ""), problems)
+    kind, kind_basis, kind_words = (kind, KIND_TYPED, ()) if kind else inferred_kind(unit, text_of(get("indicator")))
+    ytd = _choice(get("ytd"), ytd_rule_of, YTD_RULES, "YTD", sheet, cell.get("ytd", ""), problems)
+    ytd_typed = ytd is not None
+    ytd = ytd or default_ytd(unit, kind, bool(numerator and denominator))
+    if unit == COUNT and kind_basis == KIND_FROM_UNIT and not ytd_typed and ytd == "sum":
+        problems.note(sheet.name, cell["ref"], f"{ref} is a count with no Kind, and its name does not say it is "
+                      "counted at month end, so it is read as a flow: its year to date adds the months up",
+                      "Write flow in its Kind column if it counts events in the month (contacts, referrals), or "
+                      "snapshot if it counts what is there at month end (children looked after, open cases): "
+                      "a snapshot's year to date is its latest month.")
     change = _choice(get("change"), change_basis_of, CHANGE_BASES, "Change", sheet, cell.get("change", ""), problems, RELATIVE)
     number = lambda name: _optional_number(sheet, cell.get(name, ""), get(name), name, problems)  # noqa: E731
-    band = number("band")
-    if band is not None:
-        typed, (band, fix) = band, checked_band(band)
-        if fix:
-            problems.error(sheet.name, cell.get("band", ""), f"{ref} has Band {text_of(typed)}", fix)
+    band = _band(sheet, ref, cell, "band", "Band", number("band"), problems)
+    dot_band = _band(sheet, ref, cell, "dot_band", "DoT band", number("dot_band"), problems)
     decimals = number("decimals")
     if decimals is not None and not within(decimals, 0, MOST_DECIMALS, whole=True):
         problems.error(sheet.name, cell.get("decimals", ""), f"{ref} has Decimals {text_of(decimals)}",
@@ -169,7 +192,11 @@ def _parse_row(sheet, ref, cells, cell, problems, default_band) -> dict:
         "outcome": text_of(get("outcome")), "polarity": polarity, "unit": unit, "kind": kind,
         "ytd_rule": ytd, "numerator": numerator, "denominator": denominator, "change": change,
         "band": default_band if band is None else band,
+        "dot_band": default_dot_band if dot_band is None else dot_band,
         "decimals": None if decimals is None else int(decimals), "target": target,
+        # how each was decided, for `scorecard check --explain`; percent_numbers is set by the data's reader
+        "kind_basis": kind_basis, "kind_words": kind_words, "ytd_typed": ytd_typed,
+        "dot_band_typed": dot_band is not None, "percent_numbers": False,
     }
     for name in BENCHMARKS:
         raw = get(name)
@@ -193,6 +220,16 @@ def _parse_row(sheet, ref, cells, cell, problems, default_band) -> dict:
     return record
 
 
+def _band(sheet, ref, cell, name, heading, typed, problems) -> float | None:
+    """A typed band as a fraction (0.1, 10% and 10 are all 10%); None when empty or refused."""
+    if typed is None:
+        return None
+    band, fix = checked_band(typed)
+    if fix:
+        problems.error(sheet.name, cell.get(name, ""), f"{ref} has {heading} {text_of(typed)}", fix)
+    return band
+
+
 def _benchmark_value(number, get, name, unit):
     value = number(name)
     if value is None:
@@ -208,7 +245,8 @@ def _optional_number(sheet, cell, raw, name, problems):
     try:
         return read_number(raw)
     except NotANumber as refused:
-        problems.error(sheet.name, cell, f"{name.replace('_', ' ').title()} is {describe(raw)}{refused.detail}",
+        heading = "DoT band" if name == "dot_band" else name.replace("_", " ").title()
+        problems.error(sheet.name, cell, f"{heading} is {describe(raw)}{refused.detail}",
                        "Write a number, or leave the cell empty.")
         return None
 
@@ -293,6 +331,7 @@ def _row_of(sheet: Sheet, ref_column: int, ref: str) -> int:
 
 def empty_indicator_table() -> pd.DataFrame:
     columns = ["ref", "indicator", "section", "polarity", "unit", "kind", "ytd_rule", "numerator",
-               "denominator", "change", "band", "decimals", "target", "rag_rule", "green_low", "green_high"]
+               "denominator", "change", "band", "dot_band", "decimals", "target", "rag_rule", "green_low",
+               "green_high", "kind_basis", "kind_words", "ytd_typed", "dot_band_typed", "percent_numbers"]
     columns += list(BENCHMARKS) + [f"{b}_text" for b in BENCHMARKS] + [f"{t}_text" for t in TOLERANCES]
     return pd.DataFrame({c: pd.Series(dtype=object) for c in columns}).set_index("ref", drop=False)

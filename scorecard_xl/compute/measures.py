@@ -99,11 +99,13 @@ def year_to_date(panel: Panel, ytd_rules: np.ndarray, end: int) -> np.ndarray:
 
 
 def worse_run(values: np.ndarray, end: int, polarity: np.ndarray, lower: np.ndarray, upper: np.ndarray,
-              moves: int = WORSE_RUN_MOVES) -> np.ndarray:
+              moves: int = WORSE_RUN_MOVES, dot_band=rules.DEFAULT_DOT_BAND) -> np.ndarray:
     """True where each of the ``moves`` month-on-month moves ending at ``end`` was judged worse
-    (rules.judgement, as the DoT colour judges one move); a missing month breaks the run."""
+    (rules.judgement, as the DoT colour judges one move, within the same band); a missing month
+    breaks the run."""
     block = window(values, end, moves + 1)
-    verdicts = rules.judgement(block[:, 1:], block[:, :-1], polarity[:, None], lower=lower[:, None],
+    band = np.broadcast_to(np.asarray(dot_band, dtype=float), (len(values),))[:, None]
+    verdicts = rules.judgement(block[:, 1:], block[:, :-1], polarity[:, None], band, lower=lower[:, None],
                                upper=upper[:, None])
     return (np.asarray(verdicts) == rules.WORSE).all(axis=1)
 
@@ -156,9 +158,12 @@ def compute_measures(panel: Panel, params: pd.DataFrame, reporting_month: int, m
     out["change_prev_year"] = change_between(now, year_ago, basis)
     out["arrow_prev_year"] = rules.movement_arrow(out["change_prev_year"], band)
     green_low, green_high = params["green_low"].to_numpy(dtype=float), params["green_high"].to_numpy(dtype=float)
-    out["dot"] = rules.direction_of_travel(now, previous, polarity)
-    out["judgement"] = rules.judgement(now, previous, polarity, lower=green_low, upper=green_high)
-    out["worse_run"] = worse_run(values, r, polarity, green_low, green_high)
+    # The DoT's own "similar" band (docs/design.md §5.3), 0 unless the workbook gives one.
+    dot_band = (params["dot_band"].to_numpy(dtype=float) if "dot_band" in params
+                else np.full(len(polarity), rules.DEFAULT_DOT_BAND))
+    out["dot"] = rules.direction_of_travel(now, previous, polarity, dot_band)
+    out["judgement"] = rules.judgement(now, previous, polarity, dot_band, lower=green_low, upper=green_high)
+    out["worse_run"] = worse_run(values, r, polarity, green_low, green_high, dot_band=dot_band)
     out["rag"] = rag_status(now, list(params["rag_rule"]))
     out["avg_12m"] = average_12m(values, r)
     out["max_12m"] = maximum_12m(values, r)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..addressing import cell_name
 from .cells import NotANumber, PLACEHOLDER_HELP, describe, header_map, read_number, text_of
-from .vocabulary import COUNT, PERCENTAGE, RATE
+from .vocabulary import COUNT, PERCENTAGE, RATE_SCALES
 from .months import MONTH_FORMAT_HELP, month_index, month_key, month_label, parse_month, sheet_month
 from ..addressing import cell_reference
 from ..problems import Problems
@@ -26,7 +26,7 @@ TIDY_COLUMNS = ["ref", "month", "value", "numerator", "denominator", "sheet", "c
 FUTURE_MONTHS_ALLOWED = 12  # a month further ahead of today than this is a mistyped year
 EARLIEST_YEAR = 1990  # before it, a mistyped year (0201 for 2021), which would stretch every series over centuries
 # Units whose figures cannot go below zero (a Days or Average indicator may measure a difference).
-NEVER_NEGATIVE = {COUNT: "count", PERCENTAGE: "percentage", RATE: "rate per 10,000"}
+NEVER_NEGATIVE = {COUNT: "count", PERCENTAGE: "percentage"} | {rate: rate.casefold() for rate in RATE_SCALES}
 _PARTS = {"ref": ("ref", "reference"), "month": ("month", "period", "date"), "value": ("value",),
           "numerator": ("numerator",), "denominator": ("denominator",)}
 
@@ -140,17 +140,22 @@ def _read_long(sheet: Sheet, headers: dict[str, int], collect: _Collector) -> No
 
 def _read_wide(sheet: Sheet, ref_column: int, collect: _Collector) -> None:
     header = sheet.rows[0]
-    month_columns = []
+    month_columns, label_columns = [], []
     for c, raw in enumerate(header):
         if c == ref_column or raw is None:
             continue
         month = parse_month(raw)
+        if month is None and not looks_like_month(raw) and not _holds_figures(sheet, c):
+            label_columns.append((c, raw))  # the indicator's name, unit or owner kept beside its Ref
+            continue
         if month is None:
             collect.problems.error(sheet.name, cell_name(0, c), f"the column heading {describe(raw)} is not a month",
-                                   f"Head each column after Ref with {MONTH_FORMAT_HELP}.")
+                                   f"Head each column of figures with {MONTH_FORMAT_HELP}.")
             continue
         if collect.plausible(sheet, cell_name(0, c), "", month):
             month_columns.append((c, month))
+    if label_columns:
+        _note_label_columns(sheet, label_columns, collect.problems)
     for r, _ in sheet.body_rows():
         ref = text_of(sheet.value(r, ref_column))
         if not ref:
@@ -160,6 +165,36 @@ def _read_wide(sheet: Sheet, ref_column: int, collect: _Collector) -> None:
             # A wide row may start late or stop early; only a gap inside its run is worth a note.
             gap = bool(filled) and filled[0] < c < filled[-1]
             collect.add(sheet, r, c, ref, month, None, None, note_blank=gap)
+
+
+def _note_label_columns(sheet: Sheet, columns: list[tuple[int, object]], problems: Problems) -> None:
+    """One note naming every column of the wide sheet left out as a label."""
+    names = ", ".join(describe(raw) for _, raw in columns)
+    if len(columns) == 1:
+        found, holds = f"the column headed {names} is not a month and holds no figures, so it is left out", "it holds"
+    else:
+        found, holds = f"the columns headed {names} are not months and hold no figures, so they are left out", \
+            "they hold"
+    problems.note(sheet.name, cell_name(0, columns[0][0]), found,
+                  f"Nothing to do if {holds} names or notes; for a month's figures, head the column with "
+                  f"{MONTH_FORMAT_HELP}.")
+
+
+def looks_like_month(heading) -> bool:
+    """Whether a heading that is no readable month was still meant as one: a number or date, or text
+    with a digit in it (Q4 2020, 2021-13, Febuary 21). 'Indicator', 'Unit' or 'Owner' has none."""
+    return not isinstance(heading, str) or any(ch.isdigit() for ch in heading)
+
+
+def _holds_figures(sheet: Sheet, column: int) -> bool:
+    """Whether any cell below the heading is a number (or a number typed as text)."""
+    for r, _ in sheet.body_rows():
+        try:
+            if read_number(sheet.value(r, column)) is not None:
+                return True
+        except NotANumber:
+            continue
+    return False
 
 
 def _read_data_sheet(data: Sheet, beside_month_sheets: bool, collect: _Collector) -> None:
@@ -239,7 +274,8 @@ def check_against_indicators(frame: pd.DataFrame, indicators: pd.DataFrame, prob
 
     A percentage series is read as percent numbers (58.3 = 58.3%) only when every figure in it
     is above 1 (a 0 reads the same either way); figures above 1 among fractions are errors, each
-    naming its cell, since one of the two notations is a typing mistake.
+    naming its cell, since one of the two notations is a typing mistake. The indicators read as
+    percent numbers are marked so in ``indicators`` (its column percent_numbers).
     """
     known = frame["ref"].isin(indicators.index)
     for ref, group in frame[~known].groupby("ref", sort=False):
@@ -258,6 +294,8 @@ def check_against_indicators(frame: pd.DataFrame, indicators: pd.DataFrame, prob
     for ref in series.index[series["above"] & ~series["fraction"]]:
         rows = (frame["ref"] == ref).to_numpy()
         frame.loc[rows, "value"] = frame.loc[rows, "value"] / 100
+        if "percent_numbers" in indicators:
+            indicators.loc[ref, "percent_numbers"] = True  # the reading `scorecard check --explain` reports
         first = frame[rows].iloc[0]
         problems.note(first["sheet"], first["cell"],
                       f"{ref} is a percentage but its figures go above 1, so they are read as percent numbers (58.3 = 58.3%)",

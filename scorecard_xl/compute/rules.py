@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from .vocabulary import DEFAULT_BAND as DEFAULT_MOVEMENT_BAND
-from .vocabulary import DEFAULT_DOT_BAND, HIGH, INFO, LOW, POLARITIES, WITHIN_LIMITS, band_fraction  # noqa: F401
+from .vocabulary import (DEFAULT_DOT_BAND, HIGH, INFO, JUDGED_AS, LOW, POLARITIES, WITHIN_LIMITS,  # noqa: F401
+                         WITHIN_LIMITS_HIGH, WITHIN_LIMITS_LOW, band_fraction)
 
 UP, SAME, DOWN = "\u2191", "\u2192", "\u2193"  # ↑ → ↓
 BETTER_MARK, SIMILAR_MARK, WORSE_MARK = "\u25b2", "\u25cf", "\u25bc"  # ▲ ● ▼
@@ -87,14 +88,22 @@ def _polarity_array(polarity, shape) -> np.ndarray:
     return np.broadcast_to(np.asarray(polarity, dtype=object), shape)
 
 
+def _judged_as(polarity: np.ndarray) -> np.ndarray:
+    """vocabulary.judged_as over an array: Within limits (low) -> Low, (high) -> High."""
+    for variant, base in JUDGED_AS.items():
+        polarity = np.where(polarity == variant, base, polarity)
+    return polarity
+
+
 def direction_of_travel(now, previous, polarity, band=DEFAULT_DOT_BAND):
     """Reference 001's DOT: ↑ performance improved, ↓ worse, → no change.
 
-    High: up is better; Low: down is better. Info and Within limits: the arrow shows the
-    direction of the numbers (the judgement carries whether that is good). "" when missing.
+    High and Within limits (high): up is better; Low and Within limits (low): down is better
+    (001 prints ↑ for its row 5.3 falling from 116.5 to 116.1). Info and Within limits: the arrow
+    shows the direction of the numbers (the judgement carries whether that is good). "" when missing.
     """
     sign = _movement_sign(now, previous, band)
-    polarity = _polarity_array(polarity, sign.shape)
+    polarity = _judged_as(_polarity_array(polarity, sign.shape))
     performance = np.where(polarity == LOW, -sign, sign)
     with np.errstate(invalid="ignore"):
         arrows = np.where(performance > 0, UP, np.where(performance < 0, DOWN, SAME))
@@ -116,17 +125,21 @@ def judgement(now, previous, polarity, band=DEFAULT_DOT_BAND, lower=np.nan, uppe
     """better / worse / similar / neutral, the colour behind the DoT arrow.
 
     Info is always neutral. Within limits is judged by the distance from the range
-    [lower, upper] (closer is better), and is neutral when no range is known.
-    "" when a value is missing.
+    [lower, upper] (closer is better), and is neutral when no range is known. Within limits
+    (low) and (high) are judged as Low and High, except that two figures both within the limits
+    are similar: inside them a figure is where it should be. "" when a value is missing.
     """
     sign = _movement_sign(now, previous, band)
     polarity = _polarity_array(polarity, sign.shape)
-    performance = np.where(polarity == LOW, -sign, sign)
+    performance = np.where(_judged_as(polarity) == LOW, -sign, sign)
     now_off = distance_outside(now, lower, upper)
     previous_off = distance_outside(previous, lower, upper)
     limits_known = ~np.isnan(now_off) & ~np.isnan(previous_off)
     limit_performance = np.sign(np.where(limits_known, previous_off - now_off, 0.0))
     performance = np.where(polarity == WITHIN_LIMITS, limit_performance, performance)
+    both_within = limits_known & (now_off == 0) & (previous_off == 0)
+    variant = (polarity == WITHIN_LIMITS_LOW) | (polarity == WITHIN_LIMITS_HIGH)
+    performance = np.where(variant & both_within, 0.0, performance)
     with np.errstate(invalid="ignore"):
         verdict = np.where(performance > 0, BETTER, np.where(performance < 0, WORSE, SIMILAR))
     neutral = (polarity == INFO) | ((polarity == WITHIN_LIMITS) & ~limits_known)

@@ -31,6 +31,8 @@ class Settings:
     organisation: str = ""
     region_name: str = "Region"
     band: float = vocabulary.DEFAULT_BAND
+    dot_band: float = vocabulary.DEFAULT_DOT_BAND  # the direction of travel's "similar" band
+    dot_band_cell: tuple[str, str] = ("Settings", "")  # where it was typed; no cell: the default
     # The pages the workbook gets, as named in the row Pages; which names there are is the page
     # registry's to say (pages/registry.py), so it checks them and names ``pages_cell``.
     pages: tuple[str, ...] = DEFAULT_PAGES
@@ -100,13 +102,15 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
             names = tuple(dict.fromkeys(single_line(name) for name in text_of(value).split(",") if name.strip()))
             if names:  # an empty cell means the default, as for every setting
                 settings.pages, settings.pages_cell = names, (sheet.name, cell)
-        elif key == "band":
+        elif key in ("band", "dot band"):
             typed = _number(sheet, cell, value, problems)
             band, fix = (None, None) if typed is None else checked_band(typed)
             if fix:
-                problems.error(sheet.name, cell, f"Band is {describe(value)}", fix)
-            elif band is not None:
+                problems.error(sheet.name, cell, f"{'Band' if key == 'band' else 'DoT band'} is {describe(value)}", fix)
+            elif band is not None and key == "band":
                 settings.band = band
+            elif band is not None:
+                settings.dot_band, settings.dot_band_cell = band, (sheet.name, cell)
         elif _POPULATION_KEY.match(key):
             year_text = _POPULATION_KEY.match(key).group(1)
             start = None

@@ -18,7 +18,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .vocabulary import DEFAULT_BAND, HIGH, LOW, is_placeholder, polarity_of
+from .vocabulary import (DEFAULT_BAND, HIGH, LOW, POLARITY_HELP, TWO_SIDED_POLARITIES, is_placeholder, judged_as,
+                         polarity_of)
 
 GREEN, AMBER, RED, NOT_RATED = "Green", "Amber", "Red", "Grey"
 RELATIVE_TOLERANCE = 1e-9  # "95%" typed (0.95) and 0.95 computed must compare equal
@@ -170,8 +171,13 @@ def _close(a: float, b: float) -> bool:
 def _polarity(polarity) -> str:
     known = polarity_of(polarity)
     if known is None:
-        raise ValueError(f"unknown polarity {polarity!r}: write one of High, Low, Info, Within limits")
+        raise ValueError(f"unknown polarity {polarity!r}: {POLARITY_HELP}")
     return known
+
+
+def _direction(polarity: str) -> int:
+    """+1 where higher is better (High, Within limits (high)), -1 where lower is, else 0."""
+    return {HIGH: 1, LOW: -1}.get(judged_as(polarity), 0)
 
 
 def _target_rule(target: float, direction: int, band: float, description: str, inclusive: bool = True,
@@ -189,13 +195,14 @@ def _target_rule(target: float, direction: int, band: float, description: str, i
 
 
 def rule_from_target(target: float, polarity: str, band: float = DEFAULT_BAND) -> RagRule:
-    """High: green at or above target, amber down to target*(1-band); Low mirrored; else ±band."""
+    """High: green at or above target, amber down to target*(1-band); Low mirrored (and Within
+    limits (high) and (low) as they); else ±band."""
     polarity = _polarity(polarity)
     if not (isinstance(band, Real) and math.isfinite(band) and band >= 0):
         raise ValueError(f"band {band!r} must be a fraction of 0 or more, such as 0.10")
     if target is None or not math.isfinite(float(target)):
         return NO_RULE
-    return _target_rule(float(target), {HIGH: 1, LOW: -1}.get(polarity, 0), float(band),
+    return _target_rule(float(target), _direction(polarity), float(band),
                         f"target {float(target):.10g}, amber within {band:.0%}")
 
 
@@ -213,9 +220,9 @@ def parse_tolerances(red, amber, green, polarity: str, is_percentage: bool = Fal
         return NO_RULE
     if g.kind == "step" or (g.kind == "around" and (math.isnan(g.value) or g.beyond)):
         _fail("Green", g.text, "is not a green form", "+/-5 of 158.8, 14-20 or 95%+")
-    direction = {HIGH: 1, LOW: -1}.get(polarity, 0)
+    direction = _direction(polarity)
     two_sided = g.kind in ("around", "range")
-    if two_sided and direction:
+    if two_sided and polarity not in TWO_SIDED_POLARITIES:
         _fail("Green", g.text, f"is a {g.kind}, which suits Within limits or Info, not {polarity} polarity",
               ONE_SIDED_EXAMPLE)
     if r.kind == "blank":

@@ -18,7 +18,7 @@ from ..compute import rules
 from ..compute.cells import NotANumber, read_number
 from ..compute.months import parse_month
 from ..compute.tolerances import ToleranceError
-from ..compute.vocabulary import BAND_CELL_HELP, POLARITY_HELP, band_fraction, polarity_of
+from ..compute.vocabulary import BAND_CELL_HELP, POLARITY_HELP, band_fraction, judged_as, polarity_of
 from ..compute.vocabulary import YTD_RULES as VOCABULARY_YTD_RULES
 
 NOT_AVAILABLE = "n/a"
@@ -210,7 +210,7 @@ def _tolerance_message(error: ToleranceError, polarity: str) -> str:
         problem = "not understood"
     if error.column == "Target":
         return f"Target: '{text}' {problem}; write like {_TARGET_EXAMPLE}"
-    examples = _TOLERANCE_EXAMPLES[polarity]
+    examples = _TOLERANCE_EXAMPLES[judged_as(polarity)]  # Within limits (low) is written as Low is
     missing = re.search(r"without a (Red|Green) boundary", problem)
     if missing:  # the fault is the empty cell: say what to put in it
         return f"{error.column}: '{text}' {problem}; write {missing.group(1)} like {examples[missing.group(1)]}"

@@ -52,9 +52,9 @@ _VALUES_DOC = "The monthly values, one row or one column, oldest first. Blanks, 
         "counts as no change (→): 0.05, 5% and 5 all mean 5%. Default 0: any change counts.")
 @_worksheet_function
 def DOT(values, polarity, band=None):
-    """Direction of travel: compares the latest value with the previous one (blanks skipped).
-    ↑ performance improved, ↓ worse, → no change; for Info and Within limits the arrow follows
-    the numbers. n/a when fewer than two values."""
+    """Direction of travel: the last value against the one before (blanks skipped). ↑ performance
+    improved, ↓ worse, → no change; for Info and Within limits the arrow follows the numbers
+    (Within limits (low) and (high): as Low and High). n/a under two values."""
     polarity = _polarity(polarity)
     band = _band(band, rules.DEFAULT_DOT_BAND)
     series = _series(values)

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..compute import rules
 from ..compute.engine import Scorecard
-from ..compute.vocabulary import AVERAGE, COUNT, DAYS, PERCENTAGE, RATE
+from ..compute.vocabulary import COUNT, NUMBERS_DIRECTION_POLARITIES, PERCENTAGE, default_decimals
 from ..compute.months import month_key, month_label
 from . import columns as keys
 from .sheetplan import PrintSetup, RichRun, RichText, SheetPlan, Style
@@ -65,7 +65,7 @@ def number_format(unit: str, decimals) -> str:
     if unit == COUNT:
         places = 0 if decimals is None else decimals
         return "#,##0" if places == 0 else "#,##0." + "0" * places
-    places = 1 if decimals is None and unit in (RATE, DAYS, AVERAGE) else (decimals or 0)
+    places = default_decimals(unit) if decimals is None else decimals
     return "0" if places == 0 else "0." + "0" * places
 
 
@@ -275,7 +275,7 @@ def _indicator_row(plan: SheetPlan, row: int, col: dict, ref: str, info, figures
         plan.put(row, col[keys.CHANGE_PREV_YEAR], "n/a", NOT_AVAILABLE)
 
     judgement = figures["judgement"]
-    if info["polarity"] in (rules.INFO, rules.WITHIN_LIMITS):
+    if info["polarity"] in NUMBERS_DIRECTION_POLARITIES:
         mark = figures["dot"]  # docs/design.md §5.3: the direction of the numbers; the colour is the judgement
     else:
         mark = rules.qualitative_mark(judgement)

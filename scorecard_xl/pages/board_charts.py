@@ -1,17 +1,18 @@
 """The Summary's charts: a line chart of the last 12 months of each "to do better" indicator.
 
 Each chart is a plan element (sheetplan.Chart) whose figures are cells of the plan itself, in a
-small table right of the print area, so any backend can draw it from what the sheet holds.
+small table right of the print area, so any backend can draw it from what the sheet holds
+(chart_data.py): a missing month is a gap, counts and percentages are drawn from zero, and the
+title is the indicator's whole name.
 """
 
 from __future__ import annotations
-
-import numpy as np
 
 from ..compute.engine import Scorecard
 from ..compute.measures import column
 from ..compute.months import month_label
 from .board_text import HEADING, LAST, NONE_LINE, SUPPRESSED, WIDTHS, wrapped_line
+from .chart_data import axis_minimum, figure_row
 from .scorecard import HEADER, REF, figure_style, number_format
 from .sheetplan import Chart, ChartSeries, SheetPlan
 
@@ -19,11 +20,11 @@ CHART_SLOTS = ((0, 1), (2, LAST))  # two charts a row, each over whole columns (
 CHART_GAP = 6  # pixels left of each chart
 CHART_DATA_COLUMN, CHART_HEADER_ROW, CHART_MONTHS = LAST + 2, 3, 12  # the charts' figures, right of the print area
 CHART_HEIGHT, BAND_ROWS, BANDS_A_PAGE = 190, 10, 3  # pixels; rows a band of two charts takes; bands a printed page
-TITLE_LENGTH = 80
 
 
 def chart_title(ref: str, name: str) -> str:
-    return ref + " " + (name if len(name) <= TITLE_LENGTH else name[:TITLE_LENGTH - 2].rstrip() + "\u2026")
+    """The Ref and the indicator's whole name: a long one wraps over lines in the chart, never cut."""
+    return f"{ref} {name}"
 
 
 def chart_width(first: int, last: int) -> int:
@@ -55,18 +56,17 @@ def chart_section(plan: SheetPlan, row: int, scorecard: Scorecard, flagged: list
         i = info.index.get_loc(ref)
         data_row, fmt = CHART_HEADER_ROW + 1 + plotted, number_format(info.at[ref, "unit"], info.at[ref, "decimals"])
         plan.put(data_row, CHART_DATA_COLUMN, ref, REF)
-        for k, m in enumerate(months, start=1):
-            value = column(panel.values, panel.column(m))[i]
-            plan.put(data_row, CHART_DATA_COLUMN + k, None if np.isnan(value) else float(value), figure_style(fmt))
+        figures = [float(column(panel.values, panel.column(m))[i]) for m in months]
+        values = figure_row(plan, data_row, first_figure, figures, figure_style(fmt))
         band, slot = divmod(plotted, len(CHART_SLOTS))
         if slot == 0 and band and band % BANDS_A_PAGE == 0:
             breaks.append(row + band * BAND_ROWS)
         first, last = CHART_SLOTS[slot]
-        series = ChartSeries(values=(data_row, first_figure, data_row, last_figure),
-                             categories=(CHART_HEADER_ROW, first_figure, CHART_HEADER_ROW, last_figure))
+        series = ChartSeries(values=values, categories=(CHART_HEADER_ROW, first_figure, CHART_HEADER_ROW, last_figure))
         plan.charts.append(Chart(chart_title(ref, info.at[ref, "indicator"]), (series,), fmt,
                                  anchor=(row + band * BAND_ROWS, first), width=chart_width(first, last),
-                                 height=CHART_HEIGHT, offset=(CHART_GAP, 4)))
+                                 height=CHART_HEIGHT, offset=(CHART_GAP, 4),
+                                 axis_min=axis_minimum(info.at[ref, "unit"], figures)))
         plotted += 1
     bands = -(-plotted // len(CHART_SLOTS))
     for r in range(row, row + bands * BAND_ROWS):

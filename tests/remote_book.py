@@ -1,8 +1,8 @@
 """Open a workbook file as an xlwings remote-engine Book (the JSON an Excel client would send).
 
 xlwings' remote engine records every write as an action instead of calling Excel, so the
-live-workbook backend can be tested on Linux; ``apply_actions`` replays the value and fill
-actions onto plain grids, as Excel would.
+live-workbook backend can be tested on Linux; ``apply_actions`` replays the value, format and
+chart actions onto plain state, as Excel would.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # allowed for non
 
 from python_calamine import CalamineWorkbook  # noqa: E402
 
-from scorecard_xl.read.ooxml_package import MAIN, Package  # noqa: E402
+from scorecard_xl.read.ooxml_package import MAIN, Package, local_name, parse_xml  # noqa: E402
 from scorecard_xl.addressing import cell_name, parse_reference  # noqa: E402
 from scorecard_xl.backends.xlsx_file import sheet_print_area  # noqa: E402
 
@@ -38,7 +38,7 @@ def book_json(path: Path) -> dict:
         values = source.get_sheet_by_name(name).to_python(skip_empty_area=False) or [[]]
         area = sheet_print_area(path, name)
         sheets.append({"name": name, "values": [[_json_value(v) for v in row] for row in values],
-                       "pictures": [], "tables": [], "shapes": [], "charts": [], "notes": [],
+                       "pictures": [], "tables": [], "shapes": [], "charts": charts_on(path, name), "notes": [],
                        "show_gridlines": True, "pivot_tables": [],
                        "print_area": f"{cell_name(*area[:2])}:{cell_name(*area[2:])}" if area else None})
     # The Office.js client (Excel's add-in platform) supports every call the writer makes.
@@ -73,6 +73,29 @@ def defined_names(path: Path, sheet_names: list[str]) -> list[dict]:
     return names
 
 
+DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
+CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+CHART_TYPES = {"lineChart": "Line", "barChart": "ColumnClustered", "pieChart": "Pie", "areaChart": "Area"}
+
+
+def charts_on(path: Path, sheet_name: str) -> list[dict]:
+    """The charts floating over a sheet as the Office.js client lists them: each one's name (its
+    drawing object's name), type and place."""
+    found = []
+    with Package(path) as package:
+        entry = package.find_sheet(sheet_name)
+        for drawing in [rel.part for rel in package.relationships(entry.part) if rel.type.endswith("/drawing")]:
+            charts = {rel.id: rel.part for rel in package.relationships(drawing) if rel.type.endswith("/chart")}
+            for frame in parse_xml(package.read(drawing)).iter(f"{DRAWING}graphicFrame"):
+                chart = frame.find(f".//{CHART}chart")
+                plot = parse_xml(package.read(charts[chart.get(RELATIONSHIP_ID)])).find(f".//{CHART}plotArea")
+                kind = next(local_name(e) for e in plot if local_name(e).endswith("Chart"))
+                found.append({"name": frame.find(f"{DRAWING}nvGraphicFramePr/{DRAWING}cNvPr").get("name"),
+                              "chart_type": CHART_TYPES.get(kind, kind), "left": 0, "top": 0, "width": 0, "height": 0})
+    return found
+
+
 def open_remote(path: Path):
     import xlwings as xw
 
@@ -90,6 +113,7 @@ def apply_actions(book_data: dict, actions: list[dict]) -> dict[str, dict]:
     for sheet in book_data["sheets"]:
         values = {(r, c): v for r, row in enumerate(sheet["values"]) for c, v in enumerate(row) if v is not None}
         state[sheet["name"]] = _new_state(values, sheet.get("show_gridlines", True), sheet.get("print_area"))
+        state[sheet["name"]]["charts"] = [dict(chart) for chart in sheet.get("charts", [])]
     for name in book_data.get("names", []):
         if name.get("scope_sheet_name") in state and "refers_to" in name:
             state[name["scope_sheet_name"]]["names"][name["name"]] = name["refers_to"]
@@ -156,12 +180,37 @@ def apply_actions(book_data: dict, actions: list[dict]) -> dict[str, dict]:
             target["names"][args[0]] = args[3]
         elif func == "nameDelete":
             target["names"].pop(args[2], None)
+        elif func in _CHART_ACTIONS:
+            _CHART_ACTIONS[func](target["charts"], args)
     return state
 
 
 def _new_state(values: dict, gridlines: bool, print_area: str | None) -> dict:
     return {"values": values, "fills": {}, "formats": {}, "widths": {}, "heights": {}, "merges": [], "freeze": None,
-            "gridlines": gridlines, "print_area": print_area, "names": {}}
+            "gridlines": gridlines, "print_area": print_area, "names": {}, "charts": []}
+
+
+def _add_chart(charts: list, args) -> None:
+    name, chart_type, sheet, source, left, top, width, height, plot_by, anchor, style = args
+    charts.append({"name": name, "chart_type": chart_type, "source": f"{sheet}!{source}", "plot_by": plot_by,
+                   "anchor": anchor, "width": width, "height": height, "axis": {}, "legend_visible": True})
+
+
+def _set_legend(charts: list, args) -> None:
+    index, what, value = args
+    charts[index]["legend_visible" if what == "visible" else "legend_position"] = value
+
+
+# Chart action -> how Excel applies it to the sheet's charts (a list, indexed as Excel indexes them).
+_CHART_ACTIONS = {
+    "addChart": _add_chart,
+    "deleteChart": lambda charts, args: charts.pop(args[0]),
+    "setChartName": lambda charts, args: charts[args[0]].update(name=args[1]),
+    "setChartTitle": lambda charts, args: charts[args[0]].update(title=args[1]),
+    "setChartXAxisValues": lambda charts, args: charts[args[0]].update(categories=f"{args[1]}!{args[2]}"),
+    "setChartAxis": lambda charts, args: charts[args[0]]["axis"].setdefault(args[1], {}).update(args[2]),
+    "setChartLegend": _set_legend,
+}
 
 
 def _border(args):

@@ -99,15 +99,16 @@ EXPECTED = {
     "zoom": 85,
     "gridlines": False,
     "rich_text": {(3, 3): [("Bold", True), (" then plain", False)]},
-    # (title, (column, row) of the top-left corner, each series' figures, the labels, empty cells shown
-    # as, the value axis's minimum, maximum and number format, the legend's place)
+    # (title, (column, row) of the top-left corner, each line's figures, the labels, empty cells shown as,
+    # the value axis's minimum, maximum and number format)
     "charts": [(CHART_TITLE, (0, 7), ("Conformance!$F$3:$F$6", "Conformance!$G$3:$G$6", "Conformance!$H$3:$H$6"),
-                "Conformance!$A$3:$A$6", "gap", -0.25, 1.0, "0%", "b")],
-    # each series' (literal name, colour, dash, width in points, markers, marked points as (index, colour,
-    # symbol, size)), chart by chart
-    "chart_series": [(('=HYPERLINK("http://example.com","x")', "1F3864", "solid", 2.0, "circle", ((2, "ED8B00", "square", 9),)),
-                      ("Target", "00863D", "dash", 1.5, "none", ()),
-                      ("Sheet1!A1", "7F7F7F", "dash", 1.25, "none", ()))],
+                "Conformance!$A$3:$A$6", "gap", -0.25, 1.0, "0%")],
+    # (the legend's place, and each line's literal name, colour, dash, width in points, marker, and
+    # marked points as (index, colour, symbol, size)), chart by chart
+    "chart_series": [("b", (('=HYPERLINK("http://example.com","x")', "1F3864", "solid", 2.0, "circle",
+                             ((2, "ED8B00", "square", 9),)),
+                            ("Target", "00863D", "dash", 1.5, "none", ()),
+                            ("Sheet1!A1", "7F7F7F", "dash", 1.25, "none", ())))],
 }
 
 
@@ -196,7 +197,8 @@ def charts_in(path) -> tuple[list[tuple], list[tuple]]:
                 chart = etree.fromstring(z.read(part))
                 charts.append(_chart_view(chart, (int(start.findtext("xdr:col", namespaces=CHART_NS)),
                                                   int(start.findtext("xdr:row", namespaces=CHART_NS)))))
-                series.append(tuple(_series_view(ser) for ser in chart.iterfind(".//c:ser", CHART_NS)))
+                series.append((chart.find(".//c:legend/c:legendPos", CHART_NS).get("val"),
+                               tuple(_series_view(ser) for ser in chart.iterfind(".//c:ser", CHART_NS))))
     return charts, series
 
 
@@ -214,8 +216,7 @@ def _chart_view(chart, anchor) -> tuple:
             chart.find(".//c:dispBlanksAs", CHART_NS).get("val"),
             float(value_axis.find("c:scaling/c:min", CHART_NS).get("val")),
             float(value_axis.find("c:scaling/c:max", CHART_NS).get("val")),
-            value_axis.find("c:numFmt", CHART_NS).get("formatCode"),
-            chart.find(".//c:legend/c:legendPos", CHART_NS).get("val"))
+            value_axis.find("c:numFmt", CHART_NS).get("formatCode"))
 
 
 def _series_view(ser) -> tuple:
@@ -261,7 +262,29 @@ def live_view(state: dict, plan: SheetPlan) -> dict:
     top_left, bottom_right = state["print_area"].split(":")
     view["print_area"] = (*_cell(top_left), *_cell(bottom_right))
     view["gridlines"] = state["gridlines"]
+    view["charts"] = [_live_chart(chart) for chart in state["charts"]]
     return view
+
+
+def _live_chart(chart: dict) -> tuple:
+    """A chart the replayed actions made, as the file view reads one. Its lines are the source's
+    rows or columns; empty cells are gaps, Excel's own setting for a new line chart."""
+    sheet, area = chart["source"].split("!")
+    first, last = area.replace("$", "").split(":")
+    top, left, bottom, right = (*_cell(first), *_cell(last))
+    lines = [(top, c, bottom, c) for c in range(left, right + 1)] if chart["plot_by"] == "Columns" else \
+        [(r, left, r, right) for r in range(top, bottom + 1)]
+    axis = chart["axis"]["value"]
+    row, column = _cell(chart["anchor"].replace("$", ""))
+    return (chart["title"], (column, row), tuple(f"{sheet}!{absolute(line)}" for line in lines),
+            chart["categories"], "gap", axis.get("minimum_scale"),
+            axis.get("maximum_scale"), axis["number_format"])
+
+
+def absolute(area) -> str:
+    first, last = (openpyxl.utils.get_column_letter(area[1] + 1), area[0] + 1), \
+        (openpyxl.utils.get_column_letter(area[3] + 1), area[2] + 1)
+    return f"${first[0]}${first[1]}:${last[0]}${last[1]}"
 
 
 def _cell(name: str) -> tuple[int, int]:
@@ -336,7 +359,7 @@ def test_what_the_live_writer_leaves_out_is_what_xlwings_has_no_call_for(workboo
     backend, _, _ = written_by("live (remote engine)", workbook, tmp_path)
     assert plan_features(rich_plan()) - backend.capabilities == {
         "rich_text", "orientation", "paper", "fit", "margins", "header", "footer", "repeat_rows", "page_breaks",
-        "tab_color", "zoom", "charts", "chart_series"}
+        "tab_color", "zoom", "chart_series"}
 
 
 def test_the_splice_and_the_new_file_leave_out_nothing(workbook, tmp_path):

@@ -9,6 +9,7 @@ formulas or references stay literal text. LibreOffice draws what the splice wrot
 
 from __future__ import annotations
 
+import copy
 import io
 import posixpath
 import re
@@ -24,9 +25,12 @@ import xlsxwriter
 from lxml import etree
 
 from preservation_book import tiny_png
+from remote_book import apply_actions, book_json
 from rendering import renders
+from scorecard_xl.backends.protocol import FEATURES, SheetWrite, unrendered_notes
 from scorecard_xl.backends.record import record_for
 from scorecard_xl.backends.xlsx_file import write_plans
+from scorecard_xl.backends.xlwings_book import LiveBook
 from scorecard_xl.pages.sheetplan import Chart, ChartSeries, MarkedPoint, SheetPlan
 
 PAGE = "Page"
@@ -247,6 +251,40 @@ def test_a_refreshed_sheet_points_at_its_drawing_where_the_schema_puts_it(tmp_pa
     order = [etree.QName(child).localname for child in etree.fromstring(package[sheet])]
     assert order.count("drawing") == 1
     assert order.index("drawing") > order.index("pageMargins")
+
+
+# --- the live writer (xlwings' remote engine, its actions replayed) ----------------------------------
+
+def live_write(path: Path, plan: SheetPlan) -> tuple[dict, list[str]]:
+    import xlwings as xw
+    data = book_json(path)
+    backend = LiveBook(xw.Book(json=copy.deepcopy(data)))  # the engine edits its payload as it goes
+    written = backend.write([SheetWrite(plan, record_for(plan))])
+    return apply_actions(data, backend.book.json()["actions"])[PAGE], unrendered_notes([plan], backend) + written.notes
+
+
+def test_a_live_refresh_replaces_the_tools_charts_and_keeps_a_persons(tmp_path):
+    spliced = refreshed(persons_workbook(tmp_path / "base.xlsx"), tmp_path / "one.xlsx", 3)
+    tool = [f"scorecard_xl chart {n}" for n in (1, 2, 3)]
+    assert [chart["name"] for chart in book_json(spliced)["sheets"][0]["charts"]] == ["Sales"] + tool
+    state, notes = live_write(spliced, page_plan(2))
+    assert [chart["name"] for chart in state["charts"]] == ["Sales"] + tool[:2]
+    first = state["charts"][1]
+    assert (first["source"], first["plot_by"], first["categories"]) == ("Page!$B$2:$G$4", "Rows", "Page!$B$1:$G$1")
+    assert first["title"] == TITLES[0] and first["anchor"] == "$A$6" and first["axis"]["value"]["minimum_scale"] == 0
+    assert notes == [f"The {PAGE} sheet was written without {FEATURES['chart_series']}: "
+                     "xlwings' connection to Excel cannot set them."]  # each line as Excel draws it by default
+
+
+def test_a_chart_whose_lines_are_not_side_by_side_is_left_out_live_and_said_so(tmp_path):
+    plan = page_plan(1)
+    apart = plan.charts[0]
+    plan.charts[0] = Chart(apart.title, (apart.series[0], apart.series[2]), apart.num_format, apart.anchor,
+                           apart.width, apart.height)  # rows 2 and 4: a row between them
+    state, notes = live_write(persons_workbook(tmp_path / "base.xlsx"), plan)
+    assert [chart["name"] for chart in state["charts"]] == ["Sales"]
+    assert any(note == f"The {PAGE} sheet's chart {apart.title!r} was left out: xlwings draws a chart from one "
+                       "block of cells, and its lines' figures are not side by side." for note in notes)
 
 
 # --- LibreOffice draws them --------------------------------------------------------------------------

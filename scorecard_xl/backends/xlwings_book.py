@@ -11,7 +11,8 @@ engine of xlwings Lite and xlwings Server, which queues each write as an action 
 platform. They differ in what xlwings' API offers: the remote engine can indent cells and takes
 column widths in points; neither can set the tab colour, the zoom or the page setup beyond the
 print area (xlwings has no call for them; ``sheet.api`` reaches them on Windows alone), so those are
-declared missing and the refresh report says so (protocol.py).
+declared missing and the refresh report says so (protocol.py). Charts are drawn on both, their
+lines as Excel draws them by default (xlwings_charts.py).
 """
 
 from __future__ import annotations
@@ -27,10 +28,11 @@ from ..pages.sheetplan import RichText, SheetPlan
 from .protocol import ExistingSheet, SheetWrite, Written
 from .record import MONTH_NAME, RECORD_NAMES, SheetRecord, constant_text, text_constant
 from .units import column_points
+from .xlwings_charts import write_charts
 
 # What xlwings' API renders on every engine (protocol.FEATURES); LiveBook adds what one engine adds.
 EXCEL_FEATURES = frozenset({"values", "number_format", "fill", "font", "alignment", "border", "column_width",
-                            "row_height", "merge", "freeze", "print_area", "gridlines"})
+                            "row_height", "merge", "freeze", "print_area", "gridlines", "charts"})
 MAX_COLOUR_CELLS = 10_000  # xlwings' limit for one set_colors call
 
 # Style attribute -> how xlwings sets it on a Range; a None/False value means "leave as default".
@@ -204,6 +206,7 @@ def write_plan(xl_sheet, plan: SheetPlan, previous_area=None, record: SheetRecor
     if plan.print_setup is not None:
         top_row, left, bottom, right = plan.print_area()
         xl_sheet.page_setup.print_area = f"{cell_name(top_row, left)}:{cell_name(bottom, right)}"
+    notes += write_charts(xl_sheet, plan)
     if record is not None:
         _record(xl_sheet, record)
     return notes

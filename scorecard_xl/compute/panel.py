@@ -15,7 +15,7 @@ import pandas as pd
 from ..problems import Problems
 from .months import month_label
 from .rules import round_half_away
-from .vocabulary import PERCENTAGE, POPULATION, RATE, RATE_SCALES, default_decimals, population_scale
+from .vocabulary import PERCENTAGE, POPULATION, RATE, default_decimals, population_scale
 
 
 @dataclass
@@ -76,7 +76,7 @@ def derive_from_parts(panel: Panel, numerator_refs, denominator_refs, population
     positions = ref_positions if ref_positions is not None else panel.keys
     numerator_refs = np.asarray(numerator_refs, dtype=object)
     denominator_refs = np.asarray(denominator_refs, dtype=object)
-    scales = np.full(len(numerator_refs), RATE_SCALES[RATE], dtype=float) if scales is None else np.asarray(scales, float)
+    scales = np.full(len(numerator_refs), population_scale(RATE)) if scales is None else np.asarray(scales, float)
     pending = [i for i, (n, d) in enumerate(zip(numerator_refs, denominator_refs)) if n and d]
     done: set[int] = set()
     beside: list[tuple[int, int, float, float, float]] = []

@@ -2,8 +2,8 @@
 
 Polarities (and how each is judged), units (and a rate's scale, the decimals shown), kinds (and the
 wording of a name that makes a count a snapshot), YTD rules, change bases, the placeholders that
-mean "missing", and the "similar" bands with their defaults and help text. Parsers, rules, pages and the worksheet functions
-all take them from here, so a word is added or spelt in one place.
+mean "missing", and the "similar" bands with their defaults and help text. Parsers, rules, pages
+and the worksheet functions all take them from here, so a word is added or spelt in one place.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ import re
 # --- polarity: what good performance is ----------------------------------------------------------
 HIGH, LOW, INFO, WITHIN_LIMITS = "High", "Low", "Info", "Within limits"
 # Reference 001's "Within limits (low)": a figure inside its limits is where it should be; outside
-# them it is judged as Low (its tolerances 79+ / 79< / 74.1< say lower is better), as "(high)" as High.
+# them it is judged as Low (its tolerances 79+ / 79< / 74.1< say lower is better), and "(high)" as High.
 WITHIN_LIMITS_LOW, WITHIN_LIMITS_HIGH = "Within limits (low)", "Within limits (high)"
 POLARITIES = (HIGH, LOW, INFO, WITHIN_LIMITS, WITHIN_LIMITS_LOW, WITHIN_LIMITS_HIGH)
-_POLARITY_WORDS = {"high": HIGH, "low": LOW, "info": INFO, "within limits": WITHIN_LIMITS, "within limit": WITHIN_LIMITS,
+_POLARITY_WORDS = {"high": HIGH, "low": LOW, "info": INFO,
+                   "within limits": WITHIN_LIMITS, "within limit": WITHIN_LIMITS,
                    "within limits (low)": WITHIN_LIMITS_LOW, "within limit (low)": WITHIN_LIMITS_LOW,
                    "within limits (high)": WITHIN_LIMITS_HIGH, "within limit (high)": WITHIN_LIMITS_HIGH}
 POLARITY_HELP = "polarity must be High, Low, Info or Within limits"  # in a cell, where space is short

@@ -50,7 +50,7 @@ FEATURES = {
     "zoom": "the zoom",
     "gridlines": "hidden gridlines",
     "charts": "charts",
-    "chart_series": "chart legends and the names, colours, line styles and marked points of chart lines",
+    "chart_series": "the legends of charts and the names, colours, line styles and marked points of their lines",
 }
 EVERY_FEATURE = frozenset(FEATURES)
 # Settings of the sheet or its page rather than of cells: a writer that leaves them alone leaves

@@ -30,6 +30,7 @@ from rendering import renders
 from scorecard_xl.backends.protocol import FEATURES, SheetWrite, unrendered_notes
 from scorecard_xl.backends.record import record_for
 from scorecard_xl.backends.xlsx_file import write_plans
+from scorecard_xl.backends.xlsxwriter_book import write_new_workbook
 from scorecard_xl.backends.xlwings_book import LiveBook
 from scorecard_xl.pages.sheetplan import Chart, ChartSeries, MarkedPoint, SheetPlan
 
@@ -202,11 +203,18 @@ def test_a_persons_chart_and_picture_on_the_page_stay_byte_for_byte_through_refr
     assert parts(none)[their_drawing] == original[their_drawing]  # the tool's charts gone, theirs as they were
 
 
-def test_a_drawing_of_only_the_tools_charts_goes_with_them(tmp_path):
-    base = tmp_path / "plain.xlsx"
-    book = xlsxwriter.Workbook(str(base))
-    book.add_worksheet(PAGE).write(0, 0, "placeholder")
+def plain_workbook(path: Path) -> Path:
+    """A workbook whose Page sheet has no drawing, but a note (a comment, drawn by a legacy drawing)."""
+    book = xlsxwriter.Workbook(str(path))
+    page = book.add_worksheet(PAGE)
+    page.write(0, 0, "placeholder")
+    page.write_comment("K1", "their note")
     book.close()
+    return path
+
+
+def test_a_drawing_of_only_the_tools_charts_goes_with_them(tmp_path):
+    base = plain_workbook(tmp_path / "plain.xlsx")
     drawn = refreshed(base, tmp_path / "drawn.xlsx", 2)
     package = parts(drawn)
     check_package(package)
@@ -214,9 +222,9 @@ def test_a_drawing_of_only_the_tools_charts_goes_with_them(tmp_path):
     gone = parts(refreshed(drawn, tmp_path / "gone.xlsx", 0))
     check_package(gone)
     assert page_drawing(gone) is None
-    assert not [n for n in gone if "drawing" in n or "chart" in n]
+    assert [n for n in gone if "drawing" in n or "chart" in n] == ["xl/drawings/vmlDrawing1.vml"]  # the note's
     sheet = next(n for n in gone if n.startswith("xl/worksheets/sheet"))
-    assert b"<drawing" not in gone[sheet] and b"drawing" not in gone["[Content_Types].xml"]
+    assert b"<drawing" not in gone[sheet] and b"drawing+xml" not in gone["[Content_Types].xml"]
     assert gone == parts(refreshed(base, tmp_path / "never.xlsx", 0))  # as if the charts had never been
 
 
@@ -245,12 +253,19 @@ def test_names_and_titles_shaped_like_formulas_stay_literal_text(tmp_path):
     assert sheet["B1"].value == MONTHS[0]
 
 
-def test_a_refreshed_sheet_points_at_its_drawing_where_the_schema_puts_it(tmp_path):
-    package = parts(refreshed(persons_workbook(tmp_path / "base.xlsx"), tmp_path / "one.xlsx", 1))
-    sheet = next(part for kind, part in targets(package, "xl/workbook.xml").values() if kind == "worksheet")
-    order = [etree.QName(child).localname for child in etree.fromstring(package[sheet])]
-    assert order.count("drawing") == 1
-    assert order.index("drawing") > order.index("pageMargins")
+def test_the_spliced_drawing_and_charts_are_what_xlsxwriter_writes_for_a_new_file(tmp_path):
+    """The splice writes the parts Excel's own writer library writes for the same plan, and points
+    the sheet at its drawing before the note's legacy drawing, as CT_Worksheet's sequence wants."""
+    spliced = parts(refreshed(plain_workbook(tmp_path / "plain.xlsx"), tmp_path / "one.xlsx", 2))
+    new = parts(write_new_workbook(tmp_path / "new.xlsx", [page_plan(2)]))
+    drawing = page_drawing(spliced)
+    assert etree.tostring(etree.fromstring(spliced[drawing])) == \
+        etree.tostring(etree.fromstring(new["xl/drawings/drawing1.xml"]))
+    for chart in ("xl/charts/chart1.xml", "xl/charts/chart2.xml"):
+        assert spliced[chart] == new[chart]
+    sheet = next(part for kind, part in targets(spliced, "xl/workbook.xml").values() if kind == "worksheet")
+    order = [etree.QName(child).localname for child in etree.fromstring(spliced[sheet])]
+    assert order[-2:] == ["drawing", "legacyDrawing"]
 
 
 # --- the live writer (xlwings' remote engine, its actions replayed) ----------------------------------

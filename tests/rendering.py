@@ -45,13 +45,8 @@ class Rendering:
 
 
 def renders(build: Build):
-    """Mark a test as looking at LibreOffice's rendering of the workbooks ``build(folder)`` makes.
-
-    The xdist group keeps such tests in one process under ``--dist loadgroup``, so one process converts.
-    """
-    def mark(test):
-        return pytest.mark.xdist_group("libreoffice")(getattr(pytest.mark, MARK).with_args(build)(test))
-    return mark
+    """Mark a test as looking at LibreOffice's rendering of the workbooks ``build(folder)`` makes."""
+    return getattr(pytest.mark, MARK).with_args(build)
 
 
 def key(build: Build) -> str:

@@ -53,11 +53,13 @@ def test_table_columns_are_the_documented_ones(sample, capsys):
     assert header[:5] == ["ref", "section", "indicator", "polarity", "unit"]
     months = header[5:12]
     assert months == ["2020-07", "2020-08", "2020-09", "2020-10", "2020-11", "2020-12", "2021-01"]
-    assert header[12:26] == ["value", "change_prev_month", "arrow_prev_month", "change_prev_year",
+    assert header[12:30] == ["value", "change_prev_month", "arrow_prev_month", "change_prev_year",
                              "arrow_prev_year", "dot", "judgement", "rag", "avg_12m", "max_12m", "min_12m",
-                             "ytd", "rolling_12m", "rolling_12m_rate_10k"]
-    assert header[26:32] == ["target", "sn", "england", "region", "best_sn", "top_quartile"]
-    assert all(h.startswith("outturn_") for h in header[32:])
+                             "ytd", "ytd_numerator", "ytd_denominator", "ytd_target", "ytd_rag", "rolling_12m",
+                             "rolling_12m_rate_10k"]
+    assert header[30:40] == ["target", "annual_target", "red", "amber", "green", "sn", "england", "region",
+                             "best_sn", "top_quartile"]
+    assert all(h.startswith("outturn_") for h in header[40:])
 
 
 def test_table_json_has_nulls_for_missing(sample, capsys):

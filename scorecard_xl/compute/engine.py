@@ -17,6 +17,8 @@ import pandas as pd
 
 from .indicators import lists_indicators, parse_indicators
 from .measures import compute_measures
+from .outturns import outturn_table
+from .targets import year_target_table
 from .months import MONTH_FORMAT_HELP, month_label, parse_month
 from .panel import Panel, build_panel, derive_indicators, population_by_month
 from ..problems import InputProblems, Problems
@@ -127,6 +129,9 @@ def build_scorecard(sheets: list[Sheet], month: str | int | None = None,
     population = population_by_month(settings, first, last - first + 1)
     derive_indicators(panel, indicators, population, data, problems)
     measures = compute_measures(panel, indicators, reporting, settings.months_shown, population)
+    # The year's figures (docs/design.md §5.4, §5.5): targets for the year to date, then the outturns.
+    measures = pd.concat([measures, year_target_table(indicators, measures["ytd"].to_numpy(), reporting),
+                          outturn_table(panel, indicators, reporting, data, problems)], axis=1)
     _note_gaps(measures, indicators, reporting, problems, settings)
     return Scorecard(settings, indicators, panel, measures, reporting, problems)
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
 from ..addressing import cell_name
 from .cells import NotANumber, checked_band, describe, header_map, read_number, text_of, within
+from .outturns import TypedOutturn, outturn_columns
 from ..problems import Problems
 from ..read.sheet import Sheet
 from .tolerances import NO_RULE, ToleranceError, green_limits, rag_rule
@@ -36,6 +38,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "amber": ("amber",),
     "green": ("green", "target green"),
     "target": ("target",),
+    "annual_target": ("annual target", "yearly target", "target (annual)"),
+    "ytd_target": ("ytd target", "year to date target", "target (ytd)"),
     "sn": ("sn", "stat neigh", "statistical neighbours", "sn average"),
     "england": ("england", "eng", "national", "nat ave"),
     "region": ("region",),
@@ -111,6 +115,7 @@ def parse_indicators(sheet: Sheet | None, problems: Problems, default_band: floa
     records = []
     seen: dict[str, str] = {}
     rows_typed = False
+    outturns = outturn_columns(sheet.rows[0] if sheet.rows else [])  # April of each year -> column
     for r, row in sheet.body_rows():
         cells = {name: (row[c] if c < len(row) else None) for name, c in headers.items()}
         cell = {name: cell_name(r, c) for name, c in headers.items()}
@@ -126,7 +131,9 @@ def parse_indicators(sheet: Sheet | None, problems: Problems, default_band: floa
                            "Give every indicator its own Ref.")
             continue
         seen[ref] = cell["ref"]
-        records.append(_parse_row(sheet, ref, cells, cell, problems, default_band, default_dot_band))
+        record = _parse_row(sheet, ref, cells, cell, problems, default_band, default_dot_band)
+        record["outturns_typed"] = _typed_outturns(sheet, r, row, outturns, record["unit"], problems)
+        records.append(record)
     if not rows_typed:
         problems.error(sheet.name, "A2", "the Indicators sheet has headings but no indicators",
                        "Add one row per indicator below the headings (Ref, Indicator, Polarity, Unit, Section), "
@@ -188,12 +195,16 @@ def _parse_row(sheet, ref, cells, cell, problems, default_band, default_dot_band
     target = _benchmark_value(number, get, "target", unit)
     record = {
         "ref": ref, "indicator": text_of(get("indicator")), "section": text_of(get("section")),
+        "unit_text": text_of(get("unit")),  # as typed ("Average count"), for pages that show the data note
         "owner": text_of(get("owner")), "reporter": text_of(get("reporter")),
         "outcome": text_of(get("outcome")), "polarity": polarity, "unit": unit, "kind": kind,
         "ytd_rule": ytd, "numerator": numerator, "denominator": denominator, "change": change,
         "band": default_band if band is None else band,
         "dot_band": default_dot_band if dot_band is None else dot_band,
         "decimals": None if decimals is None else int(decimals), "target": target,
+        # for the financial year (compute/targets.py): the year's figure, and where the year to date should be now
+        "annual_target": _benchmark_value(number, get, "annual_target", unit),
+        "ytd_target_typed": _benchmark_value(number, get, "ytd_target", unit),
         # how each was decided, for `scorecard check --explain`; percent_numbers is set by the data's reader
         "kind_basis": kind_basis, "kind_words": kind_words, "ytd_typed": ytd_typed,
         "dot_band_typed": dot_band is not None, "percent_numbers": False,
@@ -203,8 +214,9 @@ def _parse_row(sheet, ref, cells, cell, problems, default_band, default_dot_band
         record[f"{name}_text"] = text_of(raw) if isinstance(raw, str) else ""
         if isinstance(raw, str) and raw.strip().casefold() == LOCAL:
             record[name] = math.nan  # "Local": this measure has no published comparator
-        else:
-            record[name] = _benchmark_value(number, get, name, unit)
+        else:  # "12.3% (2017)": the figure, with the year it is for kept in the text
+            record[name] = _scaled(_optional_number(sheet, cell.get(name, ""), _without_note(raw), name, problems),
+                                   unit)
     for name in TOLERANCES:  # as typed, for pages that show the tolerances themselves
         record[f"{name}_text"] = text_of(get(name))
     try:
@@ -231,12 +243,40 @@ def _band(sheet, ref, cell, name, heading, typed, problems) -> float | None:
 
 
 def _benchmark_value(number, get, name, unit):
-    value = number(name)
+    return _scaled(number(name), unit)
+
+
+def _scaled(value: float | None, unit: str) -> float:
+    """A typed figure as the indicator's own (NaN when none): 58.3 typed for a percentage means 58.3%."""
     if value is None:
         return math.nan
     if unit == PERCENTAGE and value > 1:
-        value /= 100  # 58.3 typed into a percentage indicator's column means 58.3%
+        value /= 100
     return value
+
+
+_NOTE = re.compile(r"^(.*?\S)\s*\([^()]*\)\s*$")
+
+
+def _without_note(raw):
+    """A benchmark typed with the year it is for in brackets ("12.3% (2017)") as its figure alone."""
+    match = _NOTE.match(raw) if isinstance(raw, str) else None
+    return match.group(1) if match else raw
+
+
+def _typed_outturns(sheet: Sheet, r: int, row: list, columns: dict[int, int], unit: str,
+                    problems: Problems) -> dict[int, TypedOutturn]:
+    """The published outturns typed in the row's `Outturn 2019/20` columns, by April of their year;
+    text that means no figure ("tbc", "-") is kept to be shown as typed."""
+    typed = {}
+    for april, c in columns.items():
+        raw = row[c] if c < len(row) else None
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            continue
+        heading = text_of(sheet.rows[0][c])
+        value = _optional_number(sheet, cell_name(r, c), raw, heading, problems)
+        typed[april] = TypedOutturn(_scaled(value, unit), text_of(raw), cell_name(r, c))
+    return typed
 
 
 def _optional_number(sheet, cell, raw, name, problems):
@@ -245,7 +285,7 @@ def _optional_number(sheet, cell, raw, name, problems):
     try:
         return read_number(raw)
     except NotANumber as refused:
-        heading = "DoT band" if name == "dot_band" else name.replace("_", " ").title()
+        heading = {"dot_band": "DoT band", "ytd_target": "YTD target"}.get(name, name.replace("_", " ").title())
         problems.error(sheet.name, cell, f"{heading} is {describe(raw)}{refused.detail}",
                        "Write a number, or leave the cell empty.")
         return None
@@ -330,8 +370,9 @@ def _row_of(sheet: Sheet, ref_column: int, ref: str) -> int:
 
 
 def empty_indicator_table() -> pd.DataFrame:
-    columns = ["ref", "indicator", "section", "polarity", "unit", "kind", "ytd_rule", "numerator",
-               "denominator", "change", "band", "dot_band", "decimals", "target", "rag_rule", "green_low",
-               "green_high", "kind_basis", "kind_words", "ytd_typed", "dot_band_typed", "percent_numbers"]
+    columns = ["ref", "indicator", "section", "polarity", "unit", "unit_text", "kind", "ytd_rule", "numerator",
+               "denominator", "change", "band", "dot_band", "decimals", "target", "annual_target", "ytd_target_typed",
+               "rag_rule", "green_low", "green_high", "kind_basis", "kind_words", "ytd_typed", "dot_band_typed",
+               "percent_numbers", "outturns_typed"]
     columns += list(BENCHMARKS) + [f"{b}_text" for b in BENCHMARKS] + [f"{t}_text" for t in TOLERANCES]
     return pd.DataFrame({c: pd.Series(dtype=object) for c in columns}).set_index("ref", drop=False)

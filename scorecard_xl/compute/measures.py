@@ -12,11 +12,10 @@ import numpy as np
 import pandas as pd
 
 from . import rules
-from .months import financial_year_label, financial_year_start, month_key
+from .months import financial_year_start, month_key
 from .panel import Panel
 from .tolerances import rag_status
 
-OUTTURN_YEARS = 5
 WORSE_RUN_MOVES = 3  # "worse three months running": three month-on-month moves, four months
 
 
@@ -98,6 +97,18 @@ def year_to_date(panel: Panel, ytd_rules: np.ndarray, end: int) -> np.ndarray:
     return result
 
 
+def year_to_date_parts(panel: Panel, ytd_rules: np.ndarray, end: int) -> tuple[np.ndarray, np.ndarray]:
+    """Σ numerators and Σ denominators of a ratio year to date at column ``end`` ("5639 of 9903"),
+    over the months where both are known, as ratio_of_sums takes them; NaN for other rules."""
+    start = financial_year_start(panel.first_month + end) - panel.first_month
+    length = end - start + 1
+    numerators, denominators = window(panel.numerators, end, length), window(panel.denominators, end, length)
+    both = ~np.isnan(numerators) & ~np.isnan(denominators)
+    ratio = (ytd_rules == "ratio") & both.any(axis=1)
+    return (np.where(ratio, np.where(both, numerators, 0.0).sum(axis=1), np.nan),
+            np.where(ratio, np.where(both, denominators, 0.0).sum(axis=1), np.nan))
+
+
 def worse_run(values: np.ndarray, end: int, polarity: np.ndarray, lower: np.ndarray, upper: np.ndarray,
               moves: int = WORSE_RUN_MOVES, dot_band=rules.DEFAULT_DOT_BAND) -> np.ndarray:
     """True where each of the ``moves`` month-on-month moves ending at ``end`` was judged worse
@@ -113,26 +124,6 @@ def worse_run(values: np.ndarray, end: int, polarity: np.ndarray, lower: np.ndar
 def change_between(now, base, basis: np.ndarray) -> np.ndarray:
     """Relative change, or percentage points where the indicator asks for points."""
     return np.where(basis == "points", rules.points_change(now, base), rules.relative_change(now, base))
-
-
-def complete_financial_years(panel: Panel, end: int) -> list[int]:
-    """Columns of the Marches closing the (up to 5) latest financial years with data throughout.
-
-    A year counts only when its March is at or before ``end`` and its April is at or after the
-    first month in which any row of the panel has a figure: a year the data starts part-way
-    through (data from Jul-19) would give a part-year total passed off as a full-year outturn.
-    """
-    with_data = np.flatnonzero((~np.isnan(panel.values)).any(axis=0))
-    if not len(with_data):
-        return []
-    first_april = int(with_data[0]) + 11  # the earliest March whose April has data
-    marches = []
-    for column_index in range(end, first_april - 1, -1):
-        if (panel.first_month + column_index) % 12 == 2:  # March
-            marches.append(column_index)
-        if len(marches) == OUTTURN_YEARS:
-            break
-    return sorted(marches)
 
 
 def compute_measures(panel: Panel, params: pd.DataFrame, reporting_month: int, months_shown: int,
@@ -168,14 +159,13 @@ def compute_measures(panel: Panel, params: pd.DataFrame, reporting_month: int, m
     out["avg_12m"] = average_12m(values, r)
     out["max_12m"] = maximum_12m(values, r)
     out["min_12m"] = minimum_12m(values, r)
-    out["ytd"] = year_to_date(panel, params["ytd_rule"].to_numpy(dtype=object), r)
+    ytd_rules = params["ytd_rule"].to_numpy(dtype=object)
+    out["ytd"] = year_to_date(panel, ytd_rules, r)
+    out["ytd_numerator"], out["ytd_denominator"] = year_to_date_parts(panel, ytd_rules, r)
     # Rolling totals add up events: only counts of events in the month (flows) have one.
     is_count_flow = (params["kind"].to_numpy(dtype=object) == "flow") & (params["unit"].to_numpy(dtype=object) == "Count")
     out["rolling_12m"] = np.where(is_count_flow, rolling_12m(values, r), np.nan)
     out["rolling_12m_rate_10k"] = np.where(is_count_flow,
                                            rules.rate_per_10k(out["rolling_12m"], column(population[None, :], r)),
                                            np.nan)
-    for march in complete_financial_years(panel, r):
-        label = financial_year_label(panel.first_month + march).replace("/", "-")
-        out[f"outturn_{label}"] = year_to_date(panel, params["ytd_rule"].to_numpy(dtype=object), march)
     return pd.DataFrame(out, index=panel.keys)

@@ -16,19 +16,22 @@ from ..compute.indicators import BENCHMARKS
 
 IDENTITY_COLUMNS = ["ref", "section", "indicator", "polarity", "unit"]
 MEASURE_COLUMNS = ["value", "change_prev_month", "arrow_prev_month", "change_prev_year", "arrow_prev_year",
-                   "dot", "judgement", "rag", "avg_12m", "max_12m", "min_12m", "ytd", "rolling_12m",
-                   "rolling_12m_rate_10k"]
-TARGET_COLUMNS = ["target", *BENCHMARKS]
+                   "dot", "judgement", "rag", "avg_12m", "max_12m", "min_12m", "ytd", "ytd_numerator",
+                   "ytd_denominator", "ytd_target", "ytd_rag", "rolling_12m", "rolling_12m_rate_10k"]
+# The targets as typed: the month's, the year's, and the tolerances' text ("<92%", "+/-5 of 158.8").
+TOLERANCE_TEXT = {"red_text": "red", "amber_text": "amber", "green_text": "green"}
+TARGET_COLUMNS = ["target", "annual_target", *TOLERANCE_TEXT.values(), *BENCHMARKS]
 
 
 def scorecard_table(scorecard: Scorecard) -> pd.DataFrame:
     """One row per indicator in workbook order: identity, shown months (YYYY-MM), measures,
-    target and benchmarks, then annual outturns (outturn_YYYY-YY)."""
+    targets (as typed) and benchmarks, then annual outturns (outturn_YYYY-YY)."""
     indicators, measures = scorecard.indicators, scorecard.measures
     month_columns = [c for c in measures.columns if c[:4].isdigit()]
     outturns = [c for c in measures.columns if c.startswith("outturn_")]
+    targets = indicators.rename(columns=TOLERANCE_TEXT)[TARGET_COLUMNS]
     table = pd.concat([indicators[IDENTITY_COLUMNS], measures[month_columns + MEASURE_COLUMNS],
-                       indicators[TARGET_COLUMNS], measures[outturns]], axis=1)
+                       targets, measures[outturns]], axis=1)
     return table.reset_index(drop=True)
 
 

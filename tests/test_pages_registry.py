@@ -66,8 +66,8 @@ def test_an_unknown_page_is_a_settings_problem_naming_the_cell_and_the_pages_the
     (problem,) = refused.value.problems
     assert problem.where == "Settings!B2"
     assert str(problem) == ("Settings!B2: Pages names 'Sumary', which is not a page. Write the pages this workbook "
-                            "gets, separated by commas, from: Scorecard, Summary (or leave it empty for the "
-                            "Scorecard alone).")
+                            "gets, separated by commas, from: Scorecard, Summary, Performance Summary, Indicator "
+                            "pages (or leave it empty for the Scorecard alone).")
     before = path.read_bytes()
     with pytest.raises(InputProblems, match="Settings!B2"):
         export_copy(path, out=tmp_path / "copy.xlsx")

@@ -16,7 +16,7 @@ import numpy as np
 from ..compute.engine import Scorecard
 from ..compute.settings import Settings, unknown_pages_problem
 from ..problems import InputProblems
-from . import board, scorecard
+from . import board, indicator_pages, performance_summary, scorecard
 from .sheetplan import SheetPlan
 
 
@@ -67,3 +67,6 @@ def plans_for(scorecard_: Scorecard) -> list[SheetPlan]:
 
 register(Page(scorecard.SHEET_NAME, scorecard.monthly_layout))
 register(Page(board.SHEET_NAME, board.summary_page, suppressed_layout=board.summary_page))
+register(Page(performance_summary.SHEET_NAME, performance_summary.performance_summary,
+              suppressed_layout=performance_summary.performance_summary))
+register(Page(indicator_pages.SHEET_NAME, indicator_pages.indicator_pages, suppressed_layout=indicator_pages.indicator_pages))

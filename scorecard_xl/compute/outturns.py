@@ -2,14 +2,17 @@
 
 Computed from the data for every financial year it covers: the whole year by the indicator's YTD
 rule (the months added up, Σ numerators / Σ denominators, their mean) when the indicator's figures
-start at or before that year's April, since a part year passed off as a year would mislead; or,
-where the year to date is the latest month or none (a count at month end, a rate, a rolling or
-typed percentage), the year's March figure, the position the year closed at.
+start at or before that year's April, since a part year passed off as a year would mislead; or the
+year's March figure, the position the year closed at, where the year to date is the latest month,
+or where there is none and the indicator is a position at month end (Kind snapshot: a caseload, a
+rate of children in care, a rolling figure). A share of the month's events (Kind flow) without its
+parts has no year's figure to compute.
 
 Typed by officers in Indicators columns headed ``Outturn 2019/20``, for the years before the data
-starts: what was published. A typed figure stands (as a typed ratio does, §5.5) and the computed
-one fills the years not typed; a typed figure further from the computed one than rounding to the
-indicator's decimals explains is a data-quality note naming the typed cell and the data's.
+starts: what was published. What is typed stands (a figure, as a typed ratio does, §5.5, or text
+such as ``-`` or ``tbc``, shown as typed) and the computed figure fills the years with nothing
+typed; a typed figure further from the computed one than rounding to the indicator's decimals
+explains is a data-quality note naming the typed cell and the data's.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from .measures import column, year_to_date
 from .months import financial_year_label, financial_year_start, month_label, parse_financial_year
 from .panel import Panel, _shown_apart, _places, rounding_tolerance
 from ..problems import Problems
+from .vocabulary import SNAPSHOT
 
 OUTTURN_YEARS = 5  # the years before the reporting month's, as published reports print them
 WHOLE_YEAR_RULES = ("sum", "ratio", "mean")  # rules that need the whole year's months
@@ -74,10 +78,11 @@ def first_figures(panel: Panel) -> np.ndarray:
     return panel.first_month + first
 
 
-def computed_outturns(panel: Panel, ytd_rules: np.ndarray, years: list[int]) -> dict[int, np.ndarray]:
+def computed_outturns(panel: Panel, ytd_rules: np.ndarray, kinds: np.ndarray, years: list[int]) -> dict[int, np.ndarray]:
     """April -> each row's outturn for that year from the data (NaN where it gives none)."""
     starts = first_figures(panel)
     whole = np.isin(ytd_rules, WHOLE_YEAR_RULES)
+    closing = (ytd_rules == "latest") | ((ytd_rules == "none") & (kinds == SNAPSHOT))
     result = {}
     for april in years:
         march = panel.column(april + 11)
@@ -85,7 +90,8 @@ def computed_outturns(panel: Panel, ytd_rules: np.ndarray, years: list[int]) -> 
             result[april] = np.full(len(ytd_rules), np.nan)
             continue
         by_rule = year_to_date(panel, ytd_rules, march)
-        result[april] = np.where(whole, np.where(starts <= april, by_rule, np.nan), column(panel.values, march))
+        result[april] = np.where(whole, np.where(starts <= april, by_rule, np.nan),
+                                 np.where(closing, column(panel.values, march), np.nan))
     return result
 
 
@@ -95,14 +101,17 @@ def outturn_table(panel: Panel, indicators: pd.DataFrame, reporting_month: int, 
     before it that has a figure for some indicator, typed figures standing, each difference noted."""
     years = shown_years(reporting_month)
     rules = indicators["ytd_rule"].to_numpy(dtype=object)
-    computed = computed_outturns(panel, rules, years)
+    computed = computed_outturns(panel, rules, indicators["kind"].to_numpy(dtype=object), years)
     typed = indicators["outturns_typed"] if "outturns_typed" in indicators else pd.Series([{}] * len(indicators))
     out = {}
     for april in years:
         figures = computed[april].copy()
         for i, entries in enumerate(typed):
             entry = entries.get(april) if isinstance(entries, dict) else None
-            if entry is None or np.isnan(entry.value):
+            if entry is None:
+                continue
+            if np.isnan(entry.value):  # typed as text ('-', 'tbc'): no figure was published, as typed
+                figures[i] = np.nan
                 continue
             info = indicators.iloc[i]
             if not np.isnan(figures[i]) and \

@@ -132,19 +132,18 @@ def _block(plan: SheetPlan, row: int, scorecard: Scorecard, ref: str, figures: _
                          f"Data note: {info.get('unit_text') or info['unit']}.", ABOUT)
     top = row + 3
     i = scorecard.indicators.index.get_loc(ref)
+    used = max(_panel(plan, top, scorecard, ref, figures), top + CHART_ROWS, top + chart_rows(info))
+    for r in range(top, used):
+        plan.row_heights.setdefault(r, CHART_ROW_POINTS)
+        plan.put(r, 0, None)  # the rows the chart floats over
     if figures.chart[i]:
         plan.put(top, 0, f"No chart: a month of the last {len(chart_months(scorecard))} is a small number "
                          f"({SUPPRESSED}).", NOTE)
         plan.merges.append((top, 0, top, CHART_COLUMNS - 1))
-    else:
+    else:  # as wide as columns A:F and as tall as the figures beside it
         width = sum(int(w * 7 + 5) for w in WIDTHS[:CHART_COLUMNS]) - 8
-        indicator_chart(plan, scorecard, ref, top, (top, 0), (width, int(CHART_ROWS * CHART_ROW_POINTS * 4 / 3) - 8))
-    end = _panel(plan, top, scorecard, ref, figures)
-    for r in range(top, top + CHART_ROWS):
-        plan.row_heights.setdefault(r, CHART_ROW_POINTS)
-        if (r, 0) not in plan.cells:
-            plan.put(r, 0, None)  # the rows the chart floats over
-    used = max(end, top + CHART_ROWS, top + chart_rows(info))
+        height = int(sum(plan.row_heights[r] for r in range(top, used)) * 4 / 3) - 8
+        indicator_chart(plan, scorecard, ref, top, (top, 0), (width, height))
     plan.put(used, 0, f"Commentary ({label})", COMMENT_LABEL)
     plan.merges.append((used, 0, used, LAST))
     comment = used + 1

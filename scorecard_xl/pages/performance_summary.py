@@ -45,7 +45,7 @@ RAG_KEY = ("RAG (in month): the month's figure against its Red, Amber and Target
            "amber or green (blank: no tolerance or target). A YTD filled the same way is rated against the year's "
            "target. - : no figure, or no year to date for this measure.  n/a : not enough months to judge.")
 WIDTHS = {keys.REF: 7, keys.INDICATOR: 38, POLARITY: 9, UNIT: 10, "month": 8, YTD: 9, YTD_PARTS: 10,
-          keys.DOT: 9, keys.RAG: 8, RED: 9, AMBER: 9, GREEN: 9, "outturn": 8, "benchmark": 9}
+          keys.DOT: 9, keys.RAG: 8, RED: 9, AMBER: 9, GREEN: 9, "outturn": 8, "benchmark": 11}
 WRAPPED = Style("ps.text", vertical="top", wrap=True, border="thin", border_color="BFBFBF")
 TYPED = Style("ps.typed", vertical="top", horizontal="center", wrap=True, border="thin", border_color="BFBFBF")
 KEY_WRAPPED = Style("ps.key", font_color="595959", wrap=True, vertical="top")
@@ -142,7 +142,7 @@ def _headings(plan: SheetPlan, row: int, columns: list[tuple[str, str, str]]) ->
                 plan.put(row, k, None, HEADER)
         plan.merges.append((row, c, row, end))
         c = end + 1
-    plan.row_heights[row], plan.row_heights[row + 1] = 30, 42
+    plan.row_heights[row], plan.row_heights[row + 1] = 30, 56  # "NAT TOP QTILE THRESHOLD" over four lines
 
 
 class _Hidden:

@@ -22,8 +22,9 @@ from .compute.months import parse_month, month_start
 from .pages.sheetplan import OWNED_AREA_NAME
 
 INDICATOR_HEADERS = ["Ref", "Indicator", "Polarity", "Unit", "Section", "Owner", "Reporter", "Outcome",
-                     "Kind", "YTD", "Numerator", "Denominator", "Red", "Amber", "Green", "Target", "SN",
-                     "England", "Region", "Best SN", "Top quartile", "Change", "Band", DOT_BAND, "Decimals"]
+                     "Kind", "YTD", "Numerator", "Denominator", "Red", "Amber", "Green", "Target", "Annual target",
+                     "YTD target", "SN", "England", "Region", "Best SN", "Top quartile", "Change", "Band", DOT_BAND,
+                     "Decimals"]
 DATA_HEADERS = ["Ref", "Month", "Value", "Numerator", "Denominator"]
 DEFAULT_SETTINGS = [("Title", "Children's Services Performance Scorecard"), ("Organisation", ""),
                     ("Region name", "Region"), ("Reporting month", ""), ("Months shown", 7),

@@ -143,3 +143,13 @@ def test_a_benchmark_typed_with_its_year_is_its_figure_and_keeps_the_year(tmp_pa
     sc = card(tmp_path, [indicator("P", unit="Percentage", sn="12.3% (2017)")], [("P", "2020-04", 0.5)])
     assert sc.indicators.loc["P", "sn"] == pytest.approx(0.123)
     assert sc.indicators.loc["P", "sn_text"] == "12.3% (2017)"
+
+
+def test_the_starter_has_columns_for_the_years_targets(tmp_path):
+    import openpyxl
+
+    from scorecard_xl.starter import write_starter
+
+    path = write_starter(tmp_path / "new.xlsx")
+    headings = [cell.value for cell in openpyxl.load_workbook(path)["Indicators"][1]]
+    assert headings[headings.index("Target") + 1:headings.index("Target") + 3] == ["Annual target", "YTD target"]

@@ -11,12 +11,13 @@ import pytest
 import xlwings as xw
 from python_calamine import CalamineWorkbook
 
+import scorecard_xl
 from remote_book import apply_actions, book_json
 from scorecard_xl.compute.engine import load_scorecard
 from scorecard_xl.pages.indicator_pages import indicator_pages
 from scorecard_xl.send.export import export_copy
 from scorecard_xl.update.manual import HISTORY_SHEET
-from scorecard_xl.update.refresh import refresh, refresh_book
+from scorecard_xl.update.refresh import refresh
 from workbooks import INDICATOR_HEADERS, indicator, make_workbook, monthly_series
 
 PAGE = "Indicator pages"
@@ -162,7 +163,7 @@ def test_the_ribbons_refresh_writes_the_same_pages_live(tmp_path):
     refresh(path, month="Nov-20")
     data = book_json(path)
     live = xw.Book(json=data)
-    report = refresh_book(live)  # what the Refresh scorecard button calls, through the same orchestrator
+    report = scorecard_xl.refresh(live)  # what the Refresh scorecard button calls on the open workbook
     state = apply_actions(data, live.json()["actions"])
     for sheet in ("Performance Summary", PAGE):
         assert state[sheet]["names"]["_scorecard_xl_month"] == '="2020-12"'

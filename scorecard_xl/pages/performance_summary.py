@@ -61,6 +61,9 @@ def performance_summary(scorecard: Scorecard, suppressed: np.ndarray | None = No
     col = {key: c for c, (key, _, _) in enumerate(columns)}
     last = len(columns) - 1
     plan = SheetPlan(SHEET_NAME, show_gridlines=False, zoom=85, tab_color="1F3864", columns=col)
+    for key, c in col.items():
+        plan.column_widths[c] = WIDTHS.get(key) or WIDTHS["month" if keys.column_month(key) else
+                                                           "outturn" if key.startswith("outturn_") else "benchmark"]
     title = settings.title + (f" \u2014 {settings.organisation}" if settings.organisation else "")
     plan.put(0, 0, "Performance Summary", TITLE)
     plan.put(1, 0, f"{title}.  As at Month End: {month_start(month):%B %Y}", SUBTITLE)
@@ -79,9 +82,6 @@ def performance_summary(scorecard: Scorecard, suppressed: np.ndarray | None = No
             plan.row_heights[row] = LINE_HEIGHT * wrapped_lines(info.at[ref, "indicator"],
                                                                 WIDTHS[keys.INDICATOR] * 1.2) + 3
             row += 1
-    for key, c in col.items():
-        plan.column_widths[c] = WIDTHS.get(key) or WIDTHS["month" if keys.column_month(key) else
-                                                           "outturn" if key.startswith("outturn_") else "benchmark"]
     plan.freeze = (header + HEADER_ROWS, 2)
     plan.print_setup = PrintSetup(landscape=True, fit_width=1, fit_height=0,
                                   repeat_rows=(header, header + HEADER_ROWS - 1),
@@ -107,7 +107,7 @@ def _columns(months: list[int], years: list[int]) -> list[tuple[str, str, str]]:
 
 def _key(plan: SheetPlan, row: int, last: int, suppressing: bool) -> int:
     """001's DOT key, the polarities' wording and the RAG key, each across the table; returns the next row."""
-    width = sum(WIDTHS.values()) + 2 * WIDTHS["month"] + 4 * WIDTHS["outturn"] + 3 * WIDTHS["benchmark"]
+    width = sum(plan.column_widths.values())
     lines = [(DOT_KEY, KEY_WRAPPED)]
     lines += [(f"{arrow} - {words}", Style(f"ps.key.{verdict}", bold=True, font_color=JUDGEMENT_COLOURS[verdict]))
               for arrow, words, verdict in DOT_LINES]

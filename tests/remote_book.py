@@ -107,7 +107,7 @@ def apply_actions(book_data: dict, actions: list[dict]) -> dict[str, dict]:
     ({(r, c): v}, {(r, c): "#RRGGBB"}), "formats" ({(r, c): {property: value}}: number_format,
     bold, italic, size, color, horizontal, vertical, wrap, indent, and border_<edge> as (line
     style, colour)), "widths" and "heights" ({index: the size sent}), "merges" (areas), "freeze"
-    (the cell), "gridlines", "print_area" and "names" ({name: formula})."""
+    (the cell), "gridlines", "print_area", "names" ({name: formula}) and "active" (the sheet Excel shows)."""
     names = [s["name"] for s in book_data["sheets"]]
     state = {}
     for sheet in book_data["sheets"]:
@@ -123,6 +123,10 @@ def apply_actions(book_data: dict, actions: list[dict]) -> dict[str, dict]:
             position, name = action["args"]
             names.insert(position, name)
             state[name] = _new_state({}, True, None)
+            continue
+        if func == "activateSheet":  # the one sheet Excel shows, whichever it showed before
+            for name, sheet_state in state.items():
+                sheet_state["active"] = name == names[action["args"][0]]
             continue
         if action.get("sheet_position") is None:
             continue
@@ -187,7 +191,7 @@ def apply_actions(book_data: dict, actions: list[dict]) -> dict[str, dict]:
 
 def _new_state(values: dict, gridlines: bool, print_area: str | None) -> dict:
     return {"values": values, "fills": {}, "formats": {}, "widths": {}, "heights": {}, "merges": [], "freeze": None,
-            "gridlines": gridlines, "print_area": print_area, "names": {}, "charts": []}
+            "gridlines": gridlines, "print_area": print_area, "names": {}, "charts": [], "active": False}
 
 
 def _add_chart(charts: list, args) -> None:

@@ -59,7 +59,9 @@ def rich_plan() -> SheetPlan:
     plan.column_widths.update({0: 9, 1: 12.5, 2: 8.43, 3: 60})
     plan.row_heights.update({0: 30, 1: 45, 3: 33})
     plan.freeze = (2, 1)
-    plan.print_setup = PrintSetup(landscape=True, fit_width=1, fit_height=0, repeat_rows=(1, 1),
+    plan.active = True
+    plan.print_setup = PrintSetup(landscape=True, fit_width=1, fit_height=0, scale=90, repeat_rows=(1, 1),
+                                  repeat_columns=(0, 0),
                                   header='&C&"-,Bold"Conformance', footer="&CPage &P of &N", paper_size=8,
                                   margins=(0.3, 0.35, 0.6, 0.65), area=(1, 0, 5, 3), page_breaks=(4,))
     # The chart's figures, side by side right of the table: a month, a constant target line, and a
@@ -95,6 +97,9 @@ EXPECTED = {
     "header": '&C&"-,Bold"Conformance',
     "footer": "&CPage &P of &N",
     "repeat_rows": "2:2",
+    "repeat_columns": "A:A",
+    "scale": 90,
+    "active": True,
     "tab_color": "00863D",
     "zoom": 85,
     "gridlines": False,
@@ -169,6 +174,10 @@ def file_view(path, plan: SheetPlan) -> dict:
     view["header"] = sheet.oddHeader.center.font and f'&C&"{sheet.oddHeader.center.font}"{sheet.oddHeader.center.text}'
     view["footer"] = f"&C{sheet.oddFooter.center.text}"
     view["repeat_rows"] = sheet.print_title_rows.replace("$", "")
+    view["repeat_columns"] = sheet.print_title_cols.replace("$", "")
+    view["scale"] = int(setup.scale)
+    book = openpyxl.load_workbook(path)  # the sheet it opens on, and no other tab selected with it
+    view["active"] = book.active.title == SHEET and [s.title for s in book if s.sheet_view.tabSelected] == [SHEET]
     view["page_breaks"] = [brk.id for brk in sheet.row_breaks.brk]
     view["charts"], view["chart_series"] = charts_in(path)
     view["tab_color"] = sheet.sheet_properties.tabColor.rgb[-6:]
@@ -262,6 +271,7 @@ def live_view(state: dict, plan: SheetPlan) -> dict:
     top_left, bottom_right = state["print_area"].split(":")
     view["print_area"] = (*_cell(top_left), *_cell(bottom_right))
     view["gridlines"] = state["gridlines"]
+    view["active"] = state["active"]
     view["charts"] = [_live_chart(chart) for chart in state["charts"]]
     return view
 
@@ -358,8 +368,8 @@ def test_each_backend_names_what_it_leaves_out(kind, workbook, tmp_path):
 def test_what_the_live_writer_leaves_out_is_what_xlwings_has_no_call_for(workbook, tmp_path):
     backend, _, _ = written_by("live (remote engine)", workbook, tmp_path)
     assert plan_features(rich_plan()) - backend.capabilities == {
-        "rich_text", "orientation", "paper", "fit", "margins", "header", "footer", "repeat_rows", "page_breaks",
-        "tab_color", "zoom", "chart_series"}
+        "rich_text", "orientation", "paper", "fit", "scale", "margins", "header", "footer", "repeat_rows",
+        "repeat_columns", "page_breaks", "tab_color", "zoom", "chart_series"}
 
 
 def test_the_splice_and_the_new_file_leave_out_nothing(workbook, tmp_path):
@@ -373,6 +383,8 @@ def test_on_the_desktop_widths_go_in_characters_and_indents_are_named_as_left_ou
     data = book_json(workbook)
     book = xw.Book(json=data)
     monkeypatch.setattr(type(book.app.engine), "name", property(lambda engine: "excel"))
+    # Bringing Excel to the front is the desktop's own business (xlwings refuses it on Linux).
+    monkeypatch.setattr(type(book.app), "activate", lambda app, steal_focus=False: None)
     backend = LiveBook(book)
     plan = rich_plan()
     backend.write([SheetWrite(plan, record_for(plan))])

@@ -76,7 +76,7 @@ def check_clean_package(path: Path, allowed: set[str]) -> None:
     workbook = etree.fromstring(members["xl/workbook.xml"])
     sheets = workbook.findall(f"{MAIN}sheets/{MAIN}sheet")
     names = [s.get("name") for s in sheets]
-    assert set(names) <= allowed and {"Summary", "Scorecard"} <= set(names)
+    assert set(names) <= allowed and {"Board summary", "Scorecard"} <= set(names)
     assert all(s.get("state") in (None, "visible") for s in sheets)
     assert not any(name.endswith("vbaProject.bin") for name in members)
     assert not any("externalLink" in name or "customUI" in name or "threaded" in name for name in members)
@@ -99,8 +99,8 @@ def check_clean_package(path: Path, allowed: set[str]) -> None:
 # --- What the copy holds ---------------------------------------------------------------------------
 
 def test_the_copy_holds_only_the_report_sheets_as_values(copy):
-    check_clean_package(copy.workbook, {"Summary", "Scorecard", "Commentary"})
-    assert copy.sheets == ["Summary", "Scorecard", "Commentary"]
+    check_clean_package(copy.workbook, {"Board summary", "Scorecard", "Commentary"})
+    assert copy.sheets == ["Board summary", "Scorecard", "Commentary"]
 
 
 def test_scorecard_values_equal_the_refreshed_sheet_cell_by_cell(sample, copy):
@@ -175,11 +175,11 @@ def test_commentary_can_be_left_out(sample, tmp_path):
     result = export_copy(sample, out=tmp_path / "bare.xlsx", include_commentary=False)
     header, rows = by_ref(grid(result.workbook, "Scorecard"))
     column = next(c for label, c in header.items() if str(label).startswith("Commentary"))
-    assert rows["M1"][column] == "" and result.sheets == ["Summary", "Scorecard"]
+    assert rows["M1"][column] == "" and result.sheets == ["Board summary", "Scorecard"]
 
 
 def test_summary_sheet_shows_the_three_lists_and_the_kpi_table(sample, copy):
-    rows = grid(copy.workbook, "Summary")
+    rows = grid(copy.workbook, "Board summary")
     first_column = [row[0] for row in rows]
     for name in (GOING_WELL, TO_WATCH, DO_BETTER):
         assert name in first_column
@@ -191,14 +191,15 @@ def test_summary_sheet_shows_the_three_lists_and_the_kpi_table(sample, copy):
     kpi = {row[0]: row for row in rows[rows.index(header) + 1:] if row[0]}
     assert kpi["M9"][9] == "Red" and kpi["M1"][9] == "Not rated"
     measures = load_scorecard(sample).measures
-    m9, m1 = measures.loc["M9"], measures.loc["M1"]
-    assert kpi["M9"][7] == pytest.approx((m9["2021-02"] - m9["2021-01"]) * 100)  # pp for percentages
+    m9, m1, eh4 = measures.loc["M9"], measures.loc["M1"], measures.loc["EH4-QL"]
+    assert kpi["EH4-QL"][7] == pytest.approx((eh4["2021-02"] - eh4["2021-01"]) * 100)  # pp for percentages
+    assert abs(m9["2021-02"] - m9["2021-01"]) * 100 < 0.05 and kpi["M9"][7] == 0  # 0.0pp, never -0.0pp
     assert kpi["M1"][7] == pytest.approx(m1["2021-02"] / m1["2021-01"] - 1)  # relative for counts
     assert kpi["M1"][2:5] == [m1["2020-12"], m1["2021-01"], m1["2021-02"]]
 
 
 def test_the_kpi_key_wraps_across_the_table_so_it_prints_within_the_page(copy):
-    sheet = openpyxl.load_workbook(copy.workbook)["Summary"]
+    sheet = openpyxl.load_workbook(copy.workbook)["Board summary"]
     (row,) = [r for r in range(1, sheet.max_row + 1) if str(sheet.cell(r, 1).value or "").startswith("Grey = not rated")]
     assert f"A{row}:J{row}" in {str(m) for m in sheet.merged_cells.ranges}
     assert sheet.cell(row, 1).alignment.wrap_text and sheet.row_dimensions[row].height >= 25  # two lines at least
@@ -220,7 +221,7 @@ def test_source_with_macros_and_hidden_sheets_exports_cleanly(tmp_path):
     refresh(book)
     result = export_copy(book)
     assert result.workbook == tmp_path / f"{TITLE} Feb-21.xlsx"
-    check_clean_package(result.workbook, {"Summary", "Scorecard"})
+    check_clean_package(result.workbook, {"Board summary", "Scorecard"})
     assert b"ReportingMonth" not in parts(result.workbook)["xl/workbook.xml"]
 
 
@@ -297,7 +298,7 @@ def test_change_column_is_suppressed_when_the_heading_mixes_percent_and_points(t
 
 def test_summary_suppresses_too(small_numbers):
     _, result, _ = small_numbers
-    rows = grid(result.workbook, "Summary")
+    rows = grid(result.workbook, "Board summary")
     header = next(row for row in rows if row[0] == "Ref")
     kpi = {row[0]: row for row in rows[rows.index(header) + 1:] if row[0]}
     assert kpi["C1"][2:5] == ["c", 8.0, "c"] and kpi["C1"][7] == "c"  # Dec-20 4, Jan-21 8, Feb-21 3

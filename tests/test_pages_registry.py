@@ -55,8 +55,8 @@ def test_a_workbook_gets_the_scorecard_alone_by_default(tmp_path):
 
 
 def test_the_settings_row_pages_chooses_them_in_its_order_in_any_case(tmp_path):
-    scorecard = load_scorecard(book(tmp_path, "summary,  SCORECARD, Summary"))
-    assert [plan.name for plan in plans_for(scorecard)] == ["Summary", "Scorecard"]
+    scorecard = load_scorecard(book(tmp_path, "board summary,  SCORECARD, Board Summary"))
+    assert [plan.name for plan in plans_for(scorecard)] == ["Board summary", "Scorecard"]
 
 
 def test_an_unknown_page_is_a_settings_problem_naming_the_cell_and_the_pages_there_are(tmp_path):
@@ -66,7 +66,7 @@ def test_an_unknown_page_is_a_settings_problem_naming_the_cell_and_the_pages_the
     (problem,) = refused.value.problems
     assert problem.where == "Settings!B2"
     assert str(problem) == ("Settings!B2: Pages names 'Sumary', which is not a page. Write the pages this workbook "
-                            "gets, separated by commas, from: Scorecard, Summary, Performance Summary, Indicator "
+                            "gets, separated by commas, from: Scorecard, Board summary, Performance Summary, Indicator "
                             "pages (or leave it empty for the Scorecard alone).")
     before = path.read_bytes()
     with pytest.raises(InputProblems, match="Settings!B2"):
@@ -77,15 +77,15 @@ def test_an_unknown_page_is_a_settings_problem_naming_the_cell_and_the_pages_the
 def test_a_page_registered_here_is_dispatched_by_export_and_suppressed_by_its_keys(tmp_path, extra):
     path = book(tmp_path, "Scorecard, Extra")
     result = export_copy(path, out=tmp_path / "copy.xlsx")
-    assert result.sheets == ["Summary", "Scorecard", "Extra"]
+    assert result.sheets == ["Board summary", "Scorecard", "Extra"]
     assert sheets(result.workbook)["Extra"] == [["Ref", "This month"], ["C1", 3.0]]
     hidden = export_copy(path, out=tmp_path / "hidden.xlsx", suppress=True)
     assert sheets(hidden.workbook)["Extra"][1] == ["C1", "c"]  # Feb-21 is 3
 
 
 def test_export_always_opens_on_the_summary_once(tmp_path):
-    result = export_copy(book(tmp_path, "Scorecard, Summary"), out=tmp_path / "copy.xlsx")
-    assert result.sheets == ["Summary", "Scorecard"]
+    result = export_copy(book(tmp_path, "Scorecard, Board summary"), out=tmp_path / "copy.xlsx")
+    assert result.sheets == ["Board summary", "Scorecard"]
 
 
 def test_the_demo_renders_the_registered_pages(tmp_path, monkeypatch):

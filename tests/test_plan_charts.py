@@ -46,7 +46,7 @@ def test_the_summarys_charts_are_in_its_plan_with_their_figures_as_plan_cells(sa
     assert plan.charts, "the sample has indicators to do better"
     months = [month_label(scorecard.reporting_month - k) for k in range(11, -1, -1)]
     for chart in plan.charts:
-        (series,) = chart.series
+        series = chart.series[0]  # the indicator's own figures; its target and benchmarks follow
         top, left, bottom, right = series.categories
         assert top == bottom and [plan.cells[(top, c)].value for c in range(left, right + 1)] == months
         top, left, bottom, right = series.values
@@ -63,11 +63,17 @@ def test_the_copys_charts_have_literal_titles_and_the_plans_series_ranges(sample
     plan = summary_page(load_scorecard(sample))
     charts = chart_parts(export_copy(sample, out=tmp_path / "copy.xlsx").workbook)
     assert len(charts) == len(plan.charts)
-    assert ranges(charts[0]) == ("Summary!$M$4:$X$4", "Summary!$M$5:$X$5")
-    assert ranges(charts[1]) == ("Summary!$M$4:$X$4", "Summary!$M$6:$X$6")
     for part, chart in zip(charts, plan.charts):
+        assert ranges(part) == tuple(f"'Board summary'!{absolute(area)}"
+                                     for area in (chart.series[0].categories, chart.series[0].values))
         assert "".join(part.find(".//c:title", NS).itertext()) == chart.title
         assert part.findall(".//c:title//c:f", NS) == []
+
+
+def absolute(area) -> str:
+    """'$M$4:$X$4' for a plan's (first row, first column, last row, last column)."""
+    letter = openpyxl.utils.get_column_letter
+    return f"${letter(area[1] + 1)}${area[0] + 1}:${letter(area[3] + 1)}${area[2] + 1}"
 
 
 def test_a_chart_on_any_plan_is_drawn_where_and_as_the_plan_says(tmp_path):

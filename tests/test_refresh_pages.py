@@ -1,7 +1,7 @@
 """The refresh orchestrator refreshes a list of pages, each in place with its own area and commentary.
 
 Until pages are registered the monthly Scorecard is the only one; here a second page with its own
-commentary column stands in for a registered one (update/refresh.py ``page_plans``), written both
+commentary column stands in for a registered one (update/refresh.py ``chosen_pages``), written both
 to a file and live, to show what the orchestrator does for every page it is given.
 """
 
@@ -16,6 +16,7 @@ from python_calamine import CalamineWorkbook
 
 from remote_book import apply_actions, book_json
 from scorecard_xl.compute.months import month_label
+from scorecard_xl.pages.registry import Page
 from scorecard_xl.pages.scorecard import monthly_layout
 from scorecard_xl.pages.sheetplan import PrintSetup, SheetPlan
 from scorecard_xl.starter import write_starter
@@ -41,8 +42,8 @@ def watch_list(scorecard) -> SheetPlan:
 
 @pytest.fixture
 def two_pages(monkeypatch):
-    monkeypatch.setattr("scorecard_xl.update.refresh.page_plans",
-                        lambda scorecard: [monthly_layout(scorecard), watch_list(scorecard)])
+    monkeypatch.setattr("scorecard_xl.update.refresh.chosen_pages",
+                        lambda scorecard: [Page("Scorecard", monthly_layout), Page(WATCH, watch_list)])
 
 
 def rows(path, sheet):
@@ -127,11 +128,11 @@ def test_the_live_path_refreshes_every_page_too(two_pages, tmp_path):
 # --- the pages the Settings row Pages chooses (pages/registry.py) --------------------------------
 
 def board_pack(tmp_path):
-    """The sample workbook with a Settings row choosing the Scorecard and the Summary (with its charts)."""
+    """The sample workbook with a Settings row choosing the Scorecard and the Board summary (with its charts)."""
     path = tmp_path / "pack.xlsx"
     write_starter(path, sample=True)
     book = openpyxl.load_workbook(path)
-    book["Settings"].append(["Pages", "Scorecard, Summary"])
+    book["Settings"].append(["Pages", "Scorecard, Board summary"])
     book.save(path)
     return path
 
@@ -140,9 +141,9 @@ def test_a_refresh_writes_the_pages_the_settings_choose_charts_included(tmp_path
     path = board_pack(tmp_path)
     report = refresh(path)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames[-2:] == ["Scorecard", "Summary"]
-    assert book["Summary"].defined_names["_scorecard_xl_month"].attr_text == '"2021-02"'
-    assert report.unrendered == []  # the splice draws the Summary's charts in place
+    assert book.sheetnames[-2:] == ["Scorecard", "Board summary"]
+    assert book["Board summary"].defined_names["_scorecard_xl_month"].attr_text == '"2021-02"'
+    assert report.unrendered == []  # the splice draws the Board summary's charts in place
     assert any(name.startswith("xl/charts/") for name in zipfile.ZipFile(path).namelist())
     again = refresh(path)  # each page's own record says the cells there are the tool's
     assert again.unrendered == report.unrendered and openpyxl.load_workbook(path).sheetnames == book.sheetnames
@@ -154,6 +155,6 @@ def test_the_live_path_writes_the_chosen_pages_too(tmp_path):
     book = xw.Book(json=data)
     report = refresh_book(book)
     state = apply_actions(data, book.json()["actions"])
-    assert state["Summary"]["values"] and state["Summary"]["names"]["_scorecard_xl_month"] == '="2021-02"'
-    assert any(note.startswith("The Summary sheet was written without ") and "charts" in note
+    assert state["Board summary"]["values"] and state["Board summary"]["names"]["_scorecard_xl_month"] == '="2021-02"'
+    assert any(note.startswith("The Board summary sheet was written without ") and "charts" in note
                for note in report.unrendered)

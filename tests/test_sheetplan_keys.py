@@ -71,7 +71,8 @@ def test_a_page_whose_columns_have_no_key_for_a_figure_leaves_it_alone(small):
 def test_the_summarys_kpi_table_keys_its_columns_too(small):
     plan = summary_page(small)
     assert list(plan.columns) == ["ref", "indicator", "month:2020-12", "month:2021-01", "month:2021-02", "target",
-                                  "benchmark", "change_prev_month", "dot", "rag"]
+                                  "benchmark", "change_prev_month", "dot", "rag", "override", "headline"]
     by_heading = headings(plan)
     assert by_heading["Feb-21"] == plan.columns["month:2021-02"] and by_heading["RAG"] == plan.columns["rag"]
-    assert by_heading["Change on Jan-21"] == plan.columns["change_prev_month"]
+    assert by_heading["Change on Jan-21 (pp or %)"] == plan.columns["change_prev_month"]
+    assert plan.manual_columns == {"override": plan.columns["override"], "headline": plan.columns["headline"]}

@@ -95,11 +95,11 @@ def export(folder: Path, name: str, indicators: list[dict], series: dict[str, li
 
 
 def summary_text(result) -> list[str]:
-    return [str(row[0]) for row in calamine_values(result.workbook)["Summary"] if row and row[0] not in ("", None)]
+    return [str(row[0]) for row in calamine_values(result.workbook)["Board summary"] if row and row[0] not in ("", None)]
 
 
 def kpi_rows(result) -> dict[str, list]:
-    rows = calamine_values(result.workbook)["Summary"]
+    rows = calamine_values(result.workbook)["Board summary"]
     header = next(row for row in rows if row[0] == "Ref")
     return {row[0]: row for row in rows[rows.index(header) + 1:] if row[0]}
 

@@ -234,11 +234,14 @@ def _sheet_pr(plan: SheetPlan, old: OldSheet) -> bytes:
     return fragment(element, old.nsmap)
 
 
-def _sheet_views(plan: SheetPlan, old: OldSheet) -> str:
+def _sheet_views(plan: SheetPlan, old: OldSheet, selected: bool | None = None) -> str:
+    """The sheet's view; ``selected``: whether its tab is selected (None: as the old sheet's was)."""
     previous = old.first("sheetViews")
     view = previous.find(q(MAIN, "sheetView")) if previous is not None else None
     attrs = ""
-    if view is not None and view.get("tabSelected") in ("1", "true"):
+    if selected is None:
+        selected = view is not None and view.get("tabSelected") in ("1", "true")
+    if selected:
         attrs += ' tabSelected="1"'
     if not plan.show_gridlines:
         attrs += ' showGridLines="0"'
@@ -286,6 +289,8 @@ def _print(setup: PrintSetup, old: OldSheet) -> str:
     out = (f'<pageMargins left="{_num(left)}" right="{_num(right)}" top="{_num(top)}" '
            f'bottom="{_num(bottom)}" header="0.3" footer="0.3"/>')
     attrs = f' paperSize="{int(setup.paper_size)}" orientation="{"landscape" if setup.landscape else "portrait"}"'
+    if setup.scale != 100:
+        attrs += f' scale="{int(setup.scale)}"'
     if setup.fit_width or setup.fit_height:
         attrs += f' fitToWidth="{int(setup.fit_width)}" fitToHeight="{int(setup.fit_height)}"'
     previous = old.first("pageSetup")
@@ -319,20 +324,22 @@ def _root_open(old: OldSheet) -> bytes:
 
 def render_sheet(plan: SheetPlan, xf: dict[str, int], old: OldSheet,
                  kept: dict[tuple[int, int], bytes] | None = None, base_font: dict | None = None,
-                 quoted: dict[str | None, int] | None = None, old_area: Area | None = None) -> bytes:
+                 quoted: dict[str | None, int] | None = None, old_area: Area | None = None,
+                 selected: bool | None = None) -> bytes:
     """The complete worksheet part for ``plan``; ``xf`` maps style names to cellXfs indexes,
     ``kept`` holds raw <c> elements to carry over, ``base_font`` the workbook's default font
     (name, size) for rich-text runs that do not say, ``quoted`` style name (None: no style) ->
     the index of its quotePrefix variant, for text that starts like a formula. ``old_area`` is
     the area the tool owned on the old sheet: merged ranges outside it and the plan's area, and
-    the <row> settings of rows below both, are carried over from the old sheet."""
+    the <row> settings of rows below both, are carried over from the old sheet. ``selected``:
+    whether the sheet's tab is selected (None: as it was)."""
     kept = kept or {}
     areas = [plan.owned_area()] + ([old_area] if old_area is not None else [])
     merges = list(plan.merges) + carried_merges(old, areas)
     ours: dict[str, bytes] = {
         "sheetPr": _sheet_pr(plan, old),
         "dimension": _dimension(plan, kept, merges).encode(),
-        "sheetViews": _sheet_views(plan, old).encode(),
+        "sheetViews": _sheet_views(plan, old, selected).encode(),
         "sheetFormatPr": fragment(old.first("sheetFormatPr"), old.nsmap) if old.first("sheetFormatPr") is not None
         else b'<sheetFormatPr defaultRowHeight="15"/>',
         "cols": _cols(plan, old),

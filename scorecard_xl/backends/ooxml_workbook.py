@@ -136,6 +136,24 @@ class WorkbookEditor:
                 return index, int(sheet.get("sheetId", "0"))
         raise KeyError(name)
 
+    def set_active_sheet(self, name: str) -> bool:
+        """Open the workbook on the sheet called ``name``: the first workbook view's active tab (and
+        its first visible tab, if that lay beyond it). Returns whether workbook.xml changed."""
+        index, _ = self.sheet_position(name)
+        views = self._child("bookViews")
+        view = views.find(q(MAIN, "workbookView"))
+        if view is None:
+            view = etree.SubElement(views, q(MAIN, "workbookView"))
+        changed = False
+        if view.get("activeTab", "0") != str(index):
+            view.set("activeTab", str(index))
+            changed = True
+        if int(view.get("firstSheet", "0") or 0) > index:
+            view.set("firstSheet", str(index))
+            changed = True
+        self.workbook.changed |= changed
+        return changed
+
     # --- defined names --------------------------------------------------------------------
     def set_sheet_name(self, builtin: str, sheet_name: str, formula: str | None) -> None:
         """Set (or with None remove) ``_xlnm.<builtin>`` local to the sheet; other names untouched."""
@@ -151,7 +169,7 @@ class WorkbookEditor:
         if names is not None:
             existing = [n for n in names if local_name(n) == "definedName" and n.get("name", "").casefold()
                         == full.casefold() and n.get("localSheetId") == str(index)]
-        if full.casefold() == "_xlnm.print_titles" and existing:
+        if full.casefold() == "_xlnm.print_titles" and existing and not _has_title_columns(formula):
             formula = _with_title_columns(existing[0].text or "", formula)
         if formula is None:
             for element in existing:
@@ -224,11 +242,21 @@ class WorkbookEditor:
         return changed
 
 
-def _with_title_columns(old: str, rows: str | None) -> str | None:
-    """The Print_Titles formula: the title columns a person set in ``old`` kept, the rows ours."""
+def _title_columns(formula: str) -> list[str]:
+    """The parts of a Print_Titles formula that are columns (not whole rows)."""
     columns = []
-    for part in split_areas(old):
+    for part in split_areas(formula):
         parsed = parse_reference(part)
         if parsed is not None and not is_whole_rows(parsed[1]):
             columns.append(part)
-    return ",".join(columns + ([rows] if rows else [])) or None
+    return columns
+
+
+def _has_title_columns(formula: str | None) -> bool:
+    return bool(formula) and bool(_title_columns(formula))
+
+
+def _with_title_columns(old: str, rows: str | None) -> str | None:
+    """The Print_Titles formula: the title columns a person set in ``old`` kept (a plan that
+    repeats no columns of its own), the rows ours."""
+    return ",".join(_title_columns(old) + ([rows] if rows else [])) or None

@@ -41,22 +41,26 @@ FEATURES = {
     "orientation": "the page orientation",
     "paper": "the paper size",
     "fit": "fit to page width",
+    "scale": "the print scale",
     "margins": "the margins",
     "header": "the page header",
     "footer": "the page footer",
     "repeat_rows": "the rows printed on every page",
+    "repeat_columns": "the columns printed on every page",
     "page_breaks": "page breaks",
     "tab_color": "the tab colour",
     "zoom": "the zoom",
     "gridlines": "hidden gridlines",
+    "active": "opening on this sheet",
     "charts": "charts",
     "chart_series": "the legends of charts and the names, colours, line styles and marked points of their lines",
 }
 EVERY_FEATURE = frozenset(FEATURES)
 # Settings of the sheet or its page rather than of cells: a writer that leaves them alone leaves
 # whatever the sheet has, so a person can set them once in Excel.
-SHEET_SETTINGS = frozenset({"orientation", "paper", "fit", "margins", "header", "footer", "repeat_rows",
-                            "page_breaks", "tab_color", "zoom", "gridlines", "print_area", "freeze"})
+SHEET_SETTINGS = frozenset({"orientation", "paper", "fit", "scale", "margins", "header", "footer", "repeat_rows",
+                            "repeat_columns", "page_breaks", "tab_color", "zoom", "gridlines", "print_area",
+                            "freeze"})
 
 _STYLE_FEATURES = {
     "number_format": ("num_format",),
@@ -82,14 +86,15 @@ def plan_features(plan: SheetPlan) -> set[str]:
     for feature, present in (("column_width", plan.column_widths), ("row_height", plan.row_heights),
                              ("merge", plan.merges), ("freeze", plan.freeze), ("tab_color", plan.tab_color),
                              ("zoom", plan.zoom), ("gridlines", not plan.show_gridlines),
-                             ("charts", plan.charts), ("chart_series", plan.charts)):
+                             ("charts", plan.charts), ("chart_series", plan.charts), ("active", plan.active)):
         if present:
             used.add(feature)
     setup = plan.print_setup
     if setup is not None:
         used |= {"print_area", "orientation", "paper", "margins"}
-        for feature, present in (("fit", setup.fit_width or setup.fit_height), ("header", setup.header),
-                                 ("footer", setup.footer), ("repeat_rows", setup.repeat_rows),
+        for feature, present in (("fit", setup.fit_width or setup.fit_height), ("scale", setup.scale != 100),
+                                 ("header", setup.header), ("footer", setup.footer),
+                                 ("repeat_rows", setup.repeat_rows), ("repeat_columns", setup.repeat_columns),
                                  ("page_breaks", setup.page_breaks)):
             if present:
                 used.add(feature)

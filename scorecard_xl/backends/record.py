@@ -2,10 +2,10 @@
 
 Every backend writes the record beside the cells and reads it back at the next refresh, so the
 names and their meaning live here, below the stage that decides what to keep (update/). The
-record says which rectangle the tool owns, where the Ref and commentary columns are, and which
-reporting month the sheet shows. Excel moves the area names with the cells when a person inserts
-or deletes rows or columns, so the next refresh finds commentary by position, whatever the
-headings say by then.
+record says which rectangle the tool owns, where the Ref column and each column people type into
+(commentary, the board's overrides and headlines) are, and which reporting month the sheet
+shows. Excel moves the area names with the cells when a person inserts or deletes rows or
+columns, so the next refresh finds what was typed by position, whatever the headings say by then.
 """
 
 from __future__ import annotations
@@ -18,13 +18,23 @@ from ..pages.sheetplan import OWNED_AREA_NAME, SheetPlan
 Area = tuple[int, int, int, int]  # 0-based top, left, bottom, right
 
 REFS_NAME = "_scorecard_xl_refs"
-COMMENTARY_NAME = "_scorecard_xl_commentary"
+MANUAL_COLUMN = "commentary"  # the manual column of the Scorecard (and of most pages)
+# The columns people type into, by their keys in a plan's ``manual_columns``: each is recorded
+# under a name of its own, so a refresh finds each by position, never by its heading alone.
+MANUAL_KEYS = (MANUAL_COLUMN, "override", "headline")
+
+
+def manual_name(key: str) -> str:
+    """The name recording where the manual column ``key`` is: ``_scorecard_xl_commentary``."""
+    return f"_scorecard_xl_{key}"
+
+
+COMMENTARY_NAME = manual_name(MANUAL_COLUMN)
 # The names that hold a rectangle, in the order backends write them.
-RECORD_NAMES = (OWNED_AREA_NAME, REFS_NAME, COMMENTARY_NAME)
+RECORD_NAMES = (OWNED_AREA_NAME, REFS_NAME) + tuple(manual_name(key) for key in MANUAL_KEYS)
 # A name holding a text constant, the reporting month the sheet shows as "YYYY-MM": what a copy
 # made later is for, without reading it back from a heading a person may have reworded.
 MONTH_NAME = "_scorecard_xl_month"
-MANUAL_COLUMN = "commentary"  # the plan's manual column whose position is recorded
 # Each chart the tool draws on a sheet has a name of this shape (its drawing object's name in the
 # file, the chart's name to Excel), so a refresh replaces the tool's charts and no one else's.
 CHART_NAME = "scorecard_xl chart {}"
@@ -67,12 +77,15 @@ def is_tool_chart(name: str | None) -> bool:
 def recorded_areas(plan: SheetPlan) -> dict[str, Area]:
     """The area names (and their rectangles) a backend records for ``plan``."""
     areas = {OWNED_AREA_NAME: plan.owned_area()}
-    column = plan.manual_columns.get(MANUAL_COLUMN)
-    if column is not None and plan.row_keys and plan.header_row is not None:
+    unknown = sorted(set(plan.manual_columns) - set(MANUAL_KEYS))
+    if unknown:
+        raise ValueError(f"manual columns {unknown} have no record name; add their keys to MANUAL_KEYS")
+    if plan.manual_columns and plan.row_keys and plan.header_row is not None:
         last = max(plan.row_keys)
         refs = _key_column(plan)
         areas[REFS_NAME] = (plan.header_row, refs, last, refs)
-        areas[COMMENTARY_NAME] = (plan.header_row, column, last, column)
+        for key, column in plan.manual_columns.items():
+            areas[manual_name(key)] = (plan.header_row, column, last, column)
     return areas
 
 

@@ -27,7 +27,7 @@ from .ooxml_charts import lift_charts
 from .ooxml_drawing import KEEP, DrawingEditor, set_drawing_element
 from .ooxml_sheet import looks_like_formula, read_old_sheet, render_sheet
 from .ooxml_styles import BUILTIN_FORMATS, StyleSheet
-from ..addressing import area_reference, parse_area, rows_reference
+from ..addressing import area_reference, column_letter, parse_area, quote_sheet, rows_reference
 from .ooxml_workbook import WorkbookEditor
 from .protocol import EVERY_FEATURE, ExistingSheet, SheetWrite, Written
 from .record import MONTH_NAME, RECORD_NAMES, SheetRecord, constant_text, record_for, text_constant
@@ -218,12 +218,16 @@ def write_plans(source_path: str | Path, plans: list[SheetPlan], target_path: st
         editor = WorkbookEditor(package)
         drawings = DrawingEditor(package, editor.types)
         changed: dict[str, bytes] = {}
+        active = next((plan.name for plan in plans if plan.active), None)
         for plan in plans:
             record = _lookup(records, plan.name, None) if _named(records, plan.name) else \
                 record_for(plan) if plan.print_setup is not None else None
             part, xml = _splice_plan(package, editor, stylesheet, plan, _lookup(keep_cells, plan.name), record,
-                                     drawings)
+                                     drawings, None if active is None else plan.active)
             changed[part] = xml
+        if active is not None:
+            editor.set_active_sheet(active)
+            changed.update(_deselected(package, {plan.name.strip().casefold() for plan in plans}))
         drawings.finish()
         changed.update(drawings.changed)
         if stylesheet.changed:
@@ -233,9 +237,37 @@ def write_plans(source_path: str | Path, plans: list[SheetPlan], target_path: st
         package.write(target_path, changed, (editor.removed | drawings.removed) - changed.keys())
 
 
+_TAB_SELECTED = re.compile(rb"""(<(?:[A-Za-z_][\w.-]*:)?sheetView\b[^>]*?)\s+tabSelected\s*=\s*["'](?:1|true)["']""")
+
+
+def _deselected(package: Package, written: set[str]) -> dict[str, bytes]:
+    """The parts of the sheets not ``written`` whose tab is selected, with only that mark removed:
+    a workbook opening on another sheet with two tabs selected would open with them grouped, where
+    whatever a person typed would go into both."""
+    changed = {}
+    for entry in package.sheets():
+        if entry.name.strip().casefold() in written or not entry.part or not package.has(entry.part):
+            continue
+        xml = package.read(entry.part)
+        if _TAB_SELECTED.search(xml):
+            changed[entry.part] = _TAB_SELECTED.sub(rb"\1", xml)
+    return changed
+
+
+def _print_titles(sheet_name: str, setup) -> str | None:
+    """Print_Titles: the repeated columns, then the repeated rows, as Excel writes them."""
+    parts = []
+    if setup.repeat_columns:
+        first, last = setup.repeat_columns
+        parts.append(f"{quote_sheet(sheet_name, always=True)}!${column_letter(first)}:${column_letter(last)}")
+    if setup.repeat_rows:
+        parts.append(rows_reference(sheet_name, *setup.repeat_rows))
+    return ",".join(parts) or None
+
+
 def _splice_plan(package: Package, editor: WorkbookEditor, stylesheet: StyleSheet, plan: SheetPlan,
                  keep: dict[tuple[int, int], bytes], record: SheetRecord | None,
-                 drawings: DrawingEditor) -> tuple[str, bytes]:
+                 drawings: DrawingEditor, selected: bool | None = None) -> tuple[str, bytes]:
     """(part name, new worksheet XML) for one plan; registers the sheet, its print names, the
     tool's record and its charts."""
     xf = {name: stylesheet.xf_index(style) for name, style in plan.styles.items()}
@@ -260,7 +292,7 @@ def _splice_plan(package: Package, editor: WorkbookEditor, stylesheet: StyleShee
         old = read_old_sheet(package.read(part))
         old_area = _local_name_area(package, entry, OWNED_AREA_NAME)  # a print area is no record of ours
         editor.drop_calc_entries(entry.sheet_id, {_ref(raw) for raw in kept.values() if has_formula(raw)})
-    xml = render_sheet(plan, xf, old, kept, stylesheet.base_font, quoted, old_area)
+    xml = render_sheet(plan, xf, old, kept, stylesheet.base_font, quoted, old_area, selected)
     link = drawings.splice(part, lift_charts(plan, sheet_name))
     if link != KEEP:
         xml = set_drawing_element(xml, link)
@@ -274,8 +306,7 @@ def _splice_plan(package: Package, editor: WorkbookEditor, stylesheet: StyleShee
         editor.set_local_name(MONTH_NAME, sheet_name, text_constant(record.month) if record.month else None,
                               hidden=True)
     if setup is not None:
-        titles = rows_reference(sheet_name, *setup.repeat_rows) if setup.repeat_rows else None
-        editor.set_sheet_name("Print_Titles", sheet_name, titles)
+        editor.set_sheet_name("Print_Titles", sheet_name, _print_titles(sheet_name, setup))
     return part, xml
 
 

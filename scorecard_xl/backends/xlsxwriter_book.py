@@ -118,14 +118,21 @@ def write_plan(book: xlsxwriter.Workbook, plan: SheetPlan, formats: dict[str, ob
         sheet.set_tab_color("#" + plan.tab_color)
     if plan.zoom:
         sheet.set_zoom(plan.zoom)
+    if plan.active:
+        sheet.activate()
     setup = plan.print_setup
     if setup:
         if setup.landscape:
             sheet.set_landscape()
         sheet.set_paper(setup.paper_size)
-        sheet.fit_to_pages(setup.fit_width, setup.fit_height)
+        if setup.scale != 100:
+            sheet.set_print_scale(setup.scale)
+        if setup.fit_width or setup.fit_height:
+            sheet.fit_to_pages(setup.fit_width, setup.fit_height)
         if setup.repeat_rows:
             sheet.repeat_rows(*setup.repeat_rows)
+        if setup.repeat_columns:
+            sheet.repeat_columns(*setup.repeat_columns)
         left, right, top, bottom = setup.margins
         sheet.set_margins(left=left, right=right, top=top, bottom=bottom)
         if setup.header:

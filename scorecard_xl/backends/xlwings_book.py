@@ -10,8 +10,9 @@ Two engines run this code: desktop Excel (COM on Windows, AppleScript on the Mac
 engine of xlwings Lite and xlwings Server, which queues each write as an action for Excel's add-in
 platform. They differ in what xlwings' API offers: the remote engine can indent cells and takes
 column widths in points; neither can set the tab colour, the zoom or the page setup beyond the
-print area (xlwings has no call for them; ``sheet.api`` reaches them on Windows alone), so those are
-declared missing and the refresh report says so (protocol.py). Charts are drawn on both, their
+print area (the scale, the rows and columns repeated on each page: xlwings has no call for them;
+``sheet.api`` reaches them on Windows alone), so those are declared missing and the refresh
+report says so (protocol.py). Both select the page a person refreshed. Charts are drawn on both, their
 lines as Excel draws them by default (xlwings_charts.py).
 """
 
@@ -32,7 +33,7 @@ from .xlwings_charts import write_charts
 
 # What xlwings' API renders on every engine (protocol.FEATURES); LiveBook adds what one engine adds.
 EXCEL_FEATURES = frozenset({"values", "number_format", "fill", "font", "alignment", "border", "column_width",
-                            "row_height", "merge", "freeze", "print_area", "gridlines", "charts"})
+                            "row_height", "merge", "freeze", "print_area", "gridlines", "charts", "active"})
 MAX_COLOUR_CELLS = 10_000  # xlwings' limit for one set_colors call
 
 # Style attribute -> how xlwings sets it on a Range; a None/False value means "leave as default".
@@ -301,6 +302,10 @@ class LiveBook:
         for write in sorted(writes, key=lambda write: not write.appends):  # the archive first
             with _refused(write.plan.name):
                 notes += write_plan(sheets[write.plan.name], write.plan, write.previous_area, write.record)
+        for write in writes:
+            if write.plan.active:  # the page a person refreshed is the one they see
+                with _refused(write.plan.name):
+                    sheets[write.plan.name].activate()
         return Written(notes=notes)
 
     def _find(self, name: str):

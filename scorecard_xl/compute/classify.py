@@ -12,11 +12,28 @@ import numpy as np
 import pandas as pd
 
 from . import rules
+from .cells import normalise_header
 from .engine import Scorecard
 from .measures import WORSE_RUN_MOVES, window
+from .vocabulary import HIGH, LOW, judged_as
 
 GOING_WELL, TO_WATCH, DO_BETTER = "Going well or better", "Ones to watch", "Things to do better"
 LISTS = (GOING_WELL, TO_WATCH, DO_BETTER)
+NOT_LISTED = "Not listed"
+# What an officer may write in the Board summary's Override column, and the list each puts it in.
+OVERRIDE_WORDS = ("Going well", TO_WATCH, DO_BETTER, NOT_LISTED)
+_OVERRIDES = {"going well": GOING_WELL, "going well or better": GOING_WELL, "ones to watch": TO_WATCH,
+              "one to watch": TO_WATCH, "things to do better": DO_BETTER, "to do better": DO_BETTER,
+              "not listed": ""}
+# The benchmarks an indicator without a target is judged against, in order: the first one known.
+BENCHMARKS = (("sn", "statistical neighbours"), ("england", "England"))
+BETTER_THAN, LEVEL_WITH, WORSE_THAN = "better than", "in line with", "worse than"
+
+
+def override_list(text: str) -> str | None:
+    """The list an Override names ('' for Not listed; case, spaces and end punctuation aside), None
+    when it names none."""
+    return _OVERRIDES.get(normalise_header(text))
 
 
 def suppressed_in(suppressed: np.ndarray | None, scorecard: Scorecard, month: int) -> np.ndarray:
@@ -44,7 +61,23 @@ def judged_table(scorecard: Scorecard, suppressed: np.ndarray | None = None) -> 
     table["polarity"] = scorecard.indicators["polarity"]
     table["worse_run"] = table["worse_run"].astype(bool) & ~run_through_suppressed(suppressed, scorecard)
     table["assessed"] = ~(suppressed_in(suppressed, scorecard, month) | suppressed_in(suppressed, scorecard, month - 1))
-    return table
+    return table.join(against_benchmark(scorecard.indicators, table["value"]))
+
+
+def against_benchmark(indicators: pd.DataFrame, values: pd.Series) -> pd.DataFrame:
+    """Per indicator: ``benchmark`` (its SN figure, else England's), ``benchmark_name`` and
+    ``against`` (better than, in line with, worse than, or '' where there is no benchmark, no figure,
+    or no direction that is better: Info and Within limits)."""
+    benchmark, name = pd.Series(np.nan, index=indicators.index), pd.Series("", index=indicators.index)
+    for column, words in reversed(BENCHMARKS):  # the first known one wins
+        known = indicators[column].notna()
+        benchmark, name = benchmark.where(~known, indicators[column]), name.where(~known, words)
+    direction = indicators["polarity"].map(judged_as).map({HIGH: 1.0, LOW: -1.0})
+    with np.errstate(invalid="ignore"):
+        sign = np.sign((values.astype(float) - benchmark) * direction)
+    against = pd.Series(np.select([sign > 0, sign == 0, sign < 0], [BETTER_THAN, LEVEL_WITH, WORSE_THAN], ""),
+                        index=indicators.index)
+    return pd.DataFrame({"benchmark": benchmark, "benchmark_name": name, "against": against})
 
 
 def is_judged(table: pd.DataFrame) -> pd.Series:
@@ -62,7 +95,10 @@ def do_better(table: pd.DataFrame) -> pd.Series:
 
 
 def going_well(table: pd.DataFrame) -> pd.Series:
-    return is_judged(table) & (table["rag"] == "Green") & (table["judgement"] != rules.WORSE) & ~do_better(table)
+    """Green, or (not rated: no target or tolerance) at least as good as its benchmark; and not worse."""
+    benchmarked = (table["rag"] == "Grey") & table["against"].isin([BETTER_THAN, LEVEL_WITH])
+    return is_judged(table) & ((table["rag"] == "Green") | benchmarked) & (table["judgement"] != rules.WORSE) & \
+        ~do_better(table)
 
 
 def ones_to_watch(table: pd.DataFrame) -> pd.Series:
@@ -75,7 +111,9 @@ def classify(table: pd.DataFrame) -> pd.Series:
 
     - Things to do better: RAG Red, or judged worse in each of the last three month-on-month
       moves (e.g. Nov->Dec, Dec->Jan, Jan->Feb), whatever its RAG.
-    - Going well or better: RAG Green, and this month's judgement is not worse than last month.
+    - Going well or better: RAG Green, or not rated (no target or tolerance) and at least as good
+      as its statistical neighbours' figure (England's where there is no SN figure); and this
+      month's judgement is not worse than last month.
     - Ones to watch: any other indicator that moved this month (month-on-month arrow ↑ or ↓:
       a change of at least its band, 10% unless set), or is RAG Amber.
     - Not listed: the rest (steady and Grey / not rated, or Green but slightly worse).
@@ -87,3 +125,15 @@ def classify(table: pd.DataFrame) -> pd.Series:
     lists = pd.Series(np.select([do_better(table), going_well(table), ones_to_watch(table)],
                                 [DO_BETTER, GOING_WELL, TO_WATCH], ""), index=table.index)
     return lists.where(table["assessed"], "") if "assessed" in table else lists
+
+
+def with_overrides(lists: pd.Series, overrides: dict[str, str], assessed: pd.Series) -> pd.Series:
+    """The lists with an officer's Override (Ref -> its text) in place of the judgement; an indicator
+    not assessed (under suppression) stays in none, whatever the override says, since its place would
+    hint at the hidden figure. Overrides naming no list were refused before (update/typed.py)."""
+    lists = lists.copy()
+    for ref, text in overrides.items():
+        verdict = override_list(text)
+        if ref in lists.index and verdict is not None and bool(assessed[ref]):
+            lists[ref] = verdict
+    return lists

@@ -19,6 +19,7 @@ DEFAULT_MONTHS_SHOWN = 7
 DEFAULT_PAGES = ("Scorecard",)
 MOST_CHILDREN = 20_000_000  # more than England's 12 million children aged 0-17: a mistyped population
 LAYOUTS = ("monthly",)
+PAPERS = ("A4", "A3")  # the paper the pages are printed on
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Settings:
     # registry's to say (pages/registry.py), so it checks them and names ``pages_cell``.
     pages: tuple[str, ...] = DEFAULT_PAGES
     pages_cell: tuple[str, str] = ("Settings", "")
+    paper: str = PAPERS[0]
     # April of the financial year -> children aged 0-17; key None applies to every year.
     populations: dict[int | None, float] = field(default_factory=dict)
 
@@ -96,6 +98,13 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
             settings.title = single_line(text_of(value))
         elif key == "organisation":
             settings.organisation = single_line(text_of(value))
+        elif key == "paper":
+            paper = text_of(value).strip().upper()
+            if paper not in PAPERS:
+                problems.error(sheet.name, cell, f"Paper is {describe(value)}",
+                               f"Write {' or '.join(PAPERS)}, the paper the pages are printed on (A4 unless set).")
+            else:
+                settings.paper = paper
         elif key == "region name":
             settings.region_name = text_of(value)
         elif key == "pages":

@@ -1,25 +1,43 @@
-"""The Summary's charts: a line chart of the last 12 months of each "to do better" indicator.
+"""The Board summary's charts: the last 12 months of every listed indicator, in reference 004's order
+(going well, ones to watch, things to do better), each with its target and benchmarks as level lines
+where they are known, and the indicator's commentary under it.
 
-Each chart is a plan element (sheetplan.Chart) whose figures are cells of the plan itself, in a
-small table right of the print area, so any backend can draw it from what the sheet holds
-(chart_data.py): a missing month is a gap, counts and percentages are drawn from zero, and the
-title is the indicator's whole name.
+Each chart is a plan element (sheetplan.Chart) whose figures are cells of the plan itself, in a table
+right of the page, so any backend can draw it from what the sheet holds (chart_data.py): a missing
+month is a gap, counts and percentages are drawn from zero, the title is the indicator's whole name.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
+
 from ..compute.engine import Scorecard
 from ..compute.measures import column
 from ..compute.months import month_label
-from .board_text import HEADING, LAST, NONE_LINE, SUPPRESSED, WIDTHS, wrapped_line
-from .chart_data import axis_minimum, figure_row
-from .scorecard import HEADER, REF, figure_style, number_format
-from .sheetplan import Chart, ChartSeries, SheetPlan
+from .board_text import HEADING, LAST, NONE_LINE, SUPPRESSED, TYPED_WIDTHS, WIDTHS, wrapped_line
+from .chart_data import axis_minimum, constant_row, figure_row
+from .printing import column_pixels, text_height
+from .scorecard import HEADER, REF, figure_style, number_format, target_text
+from .sheetplan import Chart, ChartSeries, SheetPlan, Style
 
 CHART_SLOTS = ((0, 1), (2, LAST))  # two charts a row, each over whole columns (any font lines up)
 CHART_GAP = 6  # pixels left of each chart
-CHART_DATA_COLUMN, CHART_HEADER_ROW, CHART_MONTHS = LAST + 2, 3, 12  # the charts' figures, right of the print area
-CHART_HEIGHT, BAND_ROWS, BANDS_A_PAGE = 190, 10, 3  # pixels; rows a band of two charts takes; bands a printed page
+CHART_DATA_COLUMN = LAST + len(TYPED_WIDTHS) + 2  # the charts' figures, right of the page
+CHART_HEADER_ROW, CHART_MONTHS = 3, 12
+CHART_HEIGHT, CHART_ROWS, CHART_ROW_POINTS = 190, 10, 15  # pixels; the rows a chart floats over, each 15 pt
+COMMENT = Style("summary.chart.commentary", wrap=True, vertical="top", font_color="262626")
+# The level lines: (the key of the indicator's column, the line's name, colour, dash).
+LEVELS = (("target", "Target", "00863D", "dash"), ("sn", "SN", "7F7F7F", "dash"), ("england", "England", "C55A11", "dash"))
+
+
+@dataclass
+class ChartGroup:
+    """One list's charts: its heading and the Refs listed in it, in the list's order."""
+
+    heading: str
+    refs: list[str]
 
 
 def chart_title(ref: str, name: str) -> str:
@@ -29,46 +47,104 @@ def chart_title(ref: str, name: str) -> str:
 
 def chart_width(first: int, last: int) -> int:
     """Pixels from the gap to the right edge of column ``last``, as Excel sizes columns."""
-    return sum(int(w * 7 + 5) for w in WIDTHS[first:last + 1]) - CHART_GAP
+    return sum(column_pixels(w) for w in WIDTHS[first:last + 1]) - CHART_GAP
 
 
-def chart_section(plan: SheetPlan, row: int, scorecard: Scorecard, flagged: list[str], hidden,
-                  breaks: list[int]) -> int:
-    """A chart per flagged indicator from ``row``, two a row, three rows a page (new pages' first
-    rows added to ``breaks``); returns the next free row. ``hidden(i, month)``: is that figure c."""
-    info, panel, month = scorecard.indicators, scorecard.panel, scorecard.reporting_month
-    plan.put(row, 0, f"Things to do better: the last 12 months to {month_label(month)}", HEADING)
-    row += 1
+def slot_width(slot: tuple[int, int]) -> float:
+    return sum(WIDTHS[slot[0]:slot[1] + 1])
+
+
+class _ChartData:
+    """The table of the charts' figures, right of the page: a row a line, the months above."""
+
+    def __init__(self, plan: SheetPlan, months: range):
+        self.plan, self.row = plan, CHART_HEADER_ROW + 1
+        self.first, self.last = CHART_DATA_COLUMN + 1, CHART_DATA_COLUMN + len(months)
+        plan.put(CHART_HEADER_ROW - 1, CHART_DATA_COLUMN, "Chart data (the figures behind the charts)", HEADING)
+        for k, label in enumerate(["Line"] + [month_label(m) for m in months]):
+            plan.put(CHART_HEADER_ROW, CHART_DATA_COLUMN + k, label, HEADER)
+            plan.column_widths[CHART_DATA_COLUMN + k] = 14 if k == 0 else 8
+
+    @property
+    def categories(self):
+        return (CHART_HEADER_ROW, self.first, CHART_HEADER_ROW, self.last)
+
+    def line(self, label: str, figures, fmt: str, constant: float | None = None):
+        self.plan.put(self.row, CHART_DATA_COLUMN, label, REF)
+        style = figure_style(fmt)
+        values = constant_row(self.plan, self.row, self.first, constant, self.last - self.first + 1, style) \
+            if constant is not None else figure_row(self.plan, self.row, self.first, figures, style)
+        self.row += 1
+        return values
+
+
+def _chart(data: _ChartData, scorecard: Scorecard, ref: str, months: range, anchor: tuple[int, int],
+           width: int) -> Chart:
+    info, panel = scorecard.indicators.loc[ref], scorecard.panel
+    i = scorecard.indicators.index.get_loc(ref)
+    fmt = number_format(info["unit"], info["decimals"])
+    figures = [float(column(panel.values, panel.column(m))[i]) for m in months]
+    series = [ChartSeries(data.line(ref, figures, fmt), data.categories, name=ref)]
+    levels = []
+    for key, name, colour, dash in LEVELS:
+        level = target_text(info) if key == "target" else info[key]
+        if isinstance(level, float) and not np.isnan(level):
+            levels.append(level)
+            series.append(ChartSeries(data.line(f"{ref} {name}", None, fmt, level), data.categories, color=colour,
+                                      name=name, dash=dash, width=1.25, markers=False))
+    return Chart(chart_title(ref, info["indicator"]), tuple(series), fmt, anchor=anchor, width=width,
+                 height=CHART_HEIGHT, offset=(CHART_GAP, 4), axis_min=axis_minimum(info["unit"], figures + levels),
+                 legend="bottom" if len(series) > 1 else None)
+
+
+def chart_section(plan: SheetPlan, row: int, scorecard: Scorecard, groups: list[ChartGroup], hidden,
+                  commentary: dict[str, str], page_points: float) -> tuple[int, list[int]]:
+    """A chart per listed indicator from ``row``, two a row, list by list, each with its commentary
+    below it; returns the next free row and the rows that start a printed page (none of a chart is
+    split over two, each page holding ``page_points`` of the sheet's height). ``hidden(i, month)``:
+    whether that figure shows as c (a chart with one is not drawn, and a line says so)."""
+    info, month = scorecard.indicators, scorecard.reporting_month
     months = range(month - CHART_MONTHS + 1, month + 1)
-    # A chart cannot leave a point out unnoticed, so one with any suppressed month is not drawn; the
-    # KPI table shows its months as c.
-    dropped = [ref for ref in flagged if any(hidden(info.index.get_loc(ref), m) for m in months)]
-    if dropped:
-        row = wrapped_line(plan, row, f"No chart for {', '.join(dropped)}: a month in the last 12 is a small "
-                                      f"number ({SUPPRESSED}).", NONE_LINE)
-    plan.put(CHART_HEADER_ROW - 1, CHART_DATA_COLUMN, "Chart data (the figures behind the charts)", HEADING)
-    for k, label in enumerate(["Ref"] + [month_label(m) for m in months]):
-        plan.put(CHART_HEADER_ROW, CHART_DATA_COLUMN + k, label, HEADER)
-        plan.column_widths[CHART_DATA_COLUMN + k] = 12 if k == 0 else 8
-    first_figure, last_figure = CHART_DATA_COLUMN + 1, CHART_DATA_COLUMN + CHART_MONTHS
-    plotted = 0
-    for ref in (ref for ref in flagged if ref not in dropped):
-        i = info.index.get_loc(ref)
-        data_row, fmt = CHART_HEADER_ROW + 1 + plotted, number_format(info.at[ref, "unit"], info.at[ref, "decimals"])
-        plan.put(data_row, CHART_DATA_COLUMN, ref, REF)
-        figures = [float(column(panel.values, panel.column(m))[i]) for m in months]
-        values = figure_row(plan, data_row, first_figure, figures, figure_style(fmt))
-        band, slot = divmod(plotted, len(CHART_SLOTS))
-        if slot == 0 and band and band % BANDS_A_PAGE == 0:
-            breaks.append(row + band * BAND_ROWS)
-        first, last = CHART_SLOTS[slot]
-        series = ChartSeries(values=values, categories=(CHART_HEADER_ROW, first_figure, CHART_HEADER_ROW, last_figure))
-        plan.charts.append(Chart(chart_title(ref, info.at[ref, "indicator"]), (series,), fmt,
-                                 anchor=(row + band * BAND_ROWS, first), width=chart_width(first, last),
-                                 height=CHART_HEIGHT, offset=(CHART_GAP, 4),
-                                 axis_min=axis_minimum(info.at[ref, "unit"], figures)))
-        plotted += 1
-    bands = -(-plotted // len(CHART_SLOTS))
-    for r in range(row, row + bands * BAND_ROWS):
-        plan.put(r, 0, None)  # reserve the rows the charts float over
-    return row + bands * BAND_ROWS + 1
+    data = _ChartData(plan, months)
+    plan.put(row, 0, f"Charts: the last {CHART_MONTHS} months to {month_label(month)}", HEADING)
+    row, used, breaks = row + 1, 0.0, []
+    for group in groups:
+        if not group.refs:
+            continue
+        plan.put(row, 0, group.heading, HEADING)
+        row += 1
+        # A chart cannot leave a point out unnoticed, so one with any suppressed month is not drawn;
+        # the KPI table shows its months as c.
+        dropped = [ref for ref in group.refs if any(hidden(info.index.get_loc(ref), m) for m in months)]
+        if dropped:
+            row = wrapped_line(plan, row, f"No chart for {', '.join(dropped)}: a month in the last 12 is a small "
+                                          f"number ({SUPPRESSED}).", NONE_LINE)
+        drawn = [ref for ref in group.refs if ref not in dropped]
+        for pair in (drawn[k:k + 2] for k in range(0, len(drawn), 2)):
+            band = CHART_ROWS * CHART_ROW_POINTS + _commentary_height(pair, commentary)
+            if used and used + band > page_points:
+                breaks.append(row)
+                used = 0.0
+            used += band
+            row = _band(plan, row, data, scorecard, pair, months, commentary)
+    return row + 1, breaks
+
+
+def _commentary_height(pair: list[str], commentary: dict[str, str]) -> float:
+    return max([text_height(commentary[ref], slot_width(slot)) for ref, slot in zip(pair, CHART_SLOTS)
+                if commentary.get(ref)] + [0.0])
+
+
+def _band(plan: SheetPlan, row: int, data: _ChartData, scorecard: Scorecard, pair: list[str], months,
+          commentary: dict[str, str]) -> int:
+    """Two charts side by side over CHART_ROWS rows, each indicator's commentary in the row below."""
+    for r in range(row, row + CHART_ROWS):
+        plan.put(r, 0, None)  # reserve the rows the charts float over, at a height the charts fit
+        plan.row_heights[r] = CHART_ROW_POINTS
+    below = row + CHART_ROWS
+    for ref, (first, last) in zip(pair, CHART_SLOTS):
+        plan.charts.append(_chart(data, scorecard, ref, months, (row, first), chart_width(first, last)))
+        if commentary.get(ref):
+            plan.put(below, first, commentary[ref], COMMENT)
+            plan.merges.append((below, first, below, last))
+    return below + 1

@@ -1,31 +1,38 @@
-"""The Summary page's text: its lines across the page, and figures and movements in words as a
-reader sees them (59%, "up 3.2pp on Jan-21")."""
+"""The Board summary's words: each listed indicator's plain-English headline, as reference 004 writes
+them ("Re-referrals fell to 12% in Dec-20, the lowest this year"), figures as a reader sees them
+(59%, "5.0pp"), and the page's lines across its columns."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..compute import rules
+from ..compute.cells import single_line, text_of
 from ..compute.months import month_label
 from ..compute.vocabulary import PERCENTAGE
-from .scorecard import GREY_TEXT, LINE_HEIGHT, number_format, wrapped_lines
+from .printing import text_height
+from .scorecard import GREY_TEXT, number_format, shown_or_zero
 from .sheetplan import SheetPlan, Style
 
 SUPPRESSED = "c"
 SUPPRESSION_KEY = "c = 1 to 5, suppressed to protect children's identities"
-WIDTHS = (12, 56, 8, 8, 8, 9, 11, 10, 5, 10)  # Ref .. RAG; columns A:B and C:J are about as wide
+# Ref, Indicator, three months, Target, Benchmark, Change, DoT, RAG: what prints (A:J, one A4 page
+# wide in landscape at 100%); the Override and Headline columns people type into follow.
+WIDTHS = (11, 46, 8, 8, 8, 9, 20, 10, 5, 10)
 LAST = len(WIDTHS) - 1
+TYPED_WIDTHS = (18, 50)  # Override, Headline
 LINE = Style("summary.line", wrap=True, vertical="top", indent=1)
-NONE_LINE = Style("summary.none", italic=True, font_color="7F7F7F", indent=1)
+NONE_LINE = Style("summary.none", italic=True, font_color="7F7F7F", indent=1, wrap=True, vertical="top")
 HEADING = Style("summary.heading", bold=True, font_size=13, font_color="1F3864")
 KEY_WRAPPED = Style("summary.key", font_color=GREY_TEXT, wrap=True, vertical="top")
+YEAR = 12  # months the headline's "highest" and "lowest" look back over
 
 
 def wrapped_line(plan: SheetPlan, row: int, text: str, style: Style) -> int:
-    """A line of text across the page, as tall as its wrapping needs; returns the next row."""
+    """A line of text across the printed columns, as tall as its wrapping needs; returns the next row."""
     plan.put(row, 0, text, style)
     plan.merges.append((row, 0, row, LAST))
-    plan.row_heights[row] = LINE_HEIGHT * wrapped_lines(text, sum(WIDTHS) * 1.3) + 3
+    plan.row_heights[row] = text_height(text, sum(WIDTHS) - 2, style.bold, style.font_size)  # less the indent
     return row + 1
 
 
@@ -45,37 +52,70 @@ def shown(value, unit: str, decimals) -> str:
     return text + ("%" if fmt.endswith("%") else "")
 
 
+POINTS_PLACES, PERCENT_PLACES = 1, 0  # a month's change in points is shown to 0.1pp, a relative one to 1%
+
+
 def month_change(now, previous, unit: str) -> tuple[float, str]:
-    """Change on last month: percentage points for percentages (5.0 = 5pp), else a relative fraction."""
+    """Change on last month: percentage points for percentages (5.0 = 5pp), else a relative fraction;
+    one that rounds to zero where it shows is 0 (never -0.0pp or -0%)."""
     if unit == PERCENTAGE:
-        return float(rules.points_change(now, previous)) * 100, "pp"
-    return float(rules.relative_change(now, previous)), "%"
+        return shown_or_zero(float(rules.points_change(now, previous)) * 100, POINTS_PLACES), "pp"
+    return shown_or_zero(float(rules.relative_change(now, previous)), PERCENT_PLACES + 2), "%"
 
 
-def movement_words(now, previous, unit: str, previous_label: str) -> str:
+def movement_words(now, previous, unit: str, decimals) -> str:
+    """'rose 5.0pp to 60%', 'fell 11% to 1,297', 'held at 59%', 'edged up to 59%', 'was 59%'."""
+    value = shown(now, unit, decimals)
     change, kind = month_change(now, previous, unit)
     if np.isnan(change):
-        return f"no figure for {previous_label} to compare"
-    if change == 0:
-        return f"unchanged on {previous_label}"
+        return f"was {value}"
     size = abs(change) if kind == "pp" else abs(change) * 100
-    places = 1 if kind == "pp" else 0
-    direction = "up" if change > 0 else "down"
-    if rules.round_half_away(size, places) == 0:
-        return f"{direction} by less than {10 ** -places:g}{kind} on {previous_label}"
-    return f"{direction} {rules.round_half_away(size, places):.{places}f}{kind} on {previous_label}"
+    if size == 0:
+        if rules.round_half_away(float(now) - float(previous), 12) == 0:
+            return f"held at {value}"
+        return f"edged {'up' if now > previous else 'down'} to {value}"
+    places = POINTS_PLACES if kind == "pp" else PERCENT_PLACES
+    return f"{'rose' if change > 0 else 'fell'} {rules.round_half_away(size, places):.{places}f}{kind} to {value}"
 
 
-def list_line(ref: str, info, row, month: int) -> str:
-    """'<Ref> <indicator>: <value as displayed> in <Mmm-YY> (<movement in words>)'."""
-    previous, name = month_label(month - 1), str(info["indicator"]).rstrip(" .:")
-    words = [movement_words(row["value"], row["previous"], info["unit"], previous)]
-    if row["polarity"] != rules.INFO:
-        if row["worse_run"]:
-            words.append("worse three months running")
-        elif row["judgement"] in (rules.BETTER, rules.WORSE):
-            words.append(row["judgement"])
-        if row["rag"] in ("Red", "Amber"):
-            words.append(row["rag"])
-    return f"{ref} {name}: {shown(row['value'], info['unit'], info['decimals'])} in " \
-           f"{month_label(month)} ({', '.join(words)})"
+def extreme_words(row, window_known: bool) -> str:
+    """'the highest in 12 months' or 'the lowest in 12 months' when this month's figure is; '' otherwise
+    (or when a month of the window cannot be compared: a gap, or a figure shown as c)."""
+    value, top, bottom = row["value"], row["max_12m"], row["min_12m"]
+    if not window_known or np.isnan(value) or top == bottom:
+        return ""
+    if value == top:
+        return f"the highest in {YEAR} months"
+    if value == bottom:
+        return f"the lowest in {YEAR} months"
+    return ""
+
+
+def judgement_words(info, row, target) -> list[str]:
+    """Why the indicator is judged as it is: a run of worse months, its place against its benchmark
+    where it has no target, its RAG against the target."""
+    if row["polarity"] == rules.INFO:
+        return []
+    words = []
+    if row["worse_run"]:
+        words.append("worse three months running")
+    if row["rag"] == "Grey" and row["against"]:
+        words.append(f"{row['against']} {row['benchmark_name']} ({shown(row['benchmark'], info['unit'], info['decimals'])})")
+    if row["rag"] in ("Red", "Amber"):
+        goal = shown(target, info["unit"], info["decimals"]) if isinstance(target, float) else target
+        words.append(f"rated {row['rag'].lower()}" + (f" against a target of {goal}" if goal else ""))
+    return words
+
+
+def headline(info, row, month: int, target, window_known: bool = True) -> str:
+    """'<Indicator> rose 5.0pp to 60% in Feb-21, the highest in 12 months, better than statistical
+    neighbours (50%)': the figure as displayed, its move on last month, and why it is listed."""
+    name = str(info["indicator"]).rstrip(" .:")
+    words = [f"{name} {movement_words(row['value'], row['previous'], info['unit'], info['decimals'])} in "
+             f"{month_label(month)}", extreme_words(row, window_known), *judgement_words(info, row, target)]
+    return ", ".join(word for word in words if word)
+
+
+def typed_text(value) -> str:
+    """What a person typed in a cell, as one line of plain text (rich text without its fonts)."""
+    return single_line(text_of(getattr(value, "text", getattr(value, "value", value))))

@@ -16,7 +16,8 @@ from ..compute.engine import Scorecard
 from ..compute.vocabulary import COUNT, NUMBERS_DIRECTION_POLARITIES, PERCENTAGE, default_decimals
 from ..compute.months import month_key, month_label
 from . import columns as keys
-from .sheetplan import PrintSetup, RichRun, RichText, SheetPlan, Style
+from .printing import LINE_HEIGHT, fit_row_heights, page_setup, wrapped_lines  # noqa: F401  (pages import them here)
+from .sheetplan import RichRun, RichText, SheetPlan, Style
 
 SHEET_NAME = "Scorecard"
 
@@ -45,8 +46,6 @@ NOT_AVAILABLE = Style("na", vertical="top", horizontal="center", font_color="7F7
 _COLUMN_WIDTHS = {keys.REF: 11, keys.INDICATOR: 36, keys.OWNER: 12, keys.REPORTER: 12, keys.OUTCOME: 30,
                   "month": 7.5, keys.CHANGE_PREV_YEAR: 10, keys.DOT: 5, keys.AVG_12M: 8, keys.MAX_12M: 8,
                   keys.SN: 7, keys.ENGLAND: 7, keys.REGION: 7, keys.TARGET: 8, keys.COMMENTARY: 50}
-LINE_HEIGHT = 12.75  # points per line of 10-11pt text
-MAX_ROW_LINES = 12
 
 
 def change_heading(bases: set[str], base_month: str) -> str:
@@ -79,7 +78,16 @@ def change_format(arrow: str, basis: str) -> str:
 
 
 def change_cell_value(change: float, basis: str) -> float:
-    return float(change) * 100 if basis == "points" else float(change)
+    """The change as the cell holds it; one that rounds to zero where it shows (whole percent or
+    points) is held as 0, so it shows 0% beside its → arrow, never -0% (the arrow is judged on the
+    same rounding, docs/design.md §5.2)."""
+    value = float(change) * 100 if basis == "points" else float(change)
+    return shown_or_zero(value, 0 if basis == "points" else 2)
+
+
+def shown_or_zero(value: float, places: int) -> float:
+    """``value``, or 0.0 when it rounds to zero at ``places`` decimals (a number format would show -0)."""
+    return 0.0 if rules.round_half_away(value, places) == 0 else value
 
 
 def figure_style(fmt: str, fill: str | None = None, font: str | None = None, bold=False) -> Style:
@@ -126,7 +134,7 @@ def monthly_layout(scorecard: Scorecard) -> SheetPlan:
 
     # Title and key rows (reference 000's legend).
     title = settings.title + (f" \u2014 {settings.organisation}" if settings.organisation else "")
-    plan.put(0, 0, title, TITLE)
+    plan.put(0, 0, title, TITLE)  # on screen; on paper the page header carries it (PRINTED_FROM)
     plan.put(1, 0, f"Reporting month: {month_label(reporting)}.  Figures for {len(indicators)} indicators; "
                    f"% change compares {month_label(reporting)} with {year_ago}.", SUBTITLE)
     # The key sits in the Ref and Indicator columns as rich text, so each mark keeps its colour.
@@ -170,9 +178,11 @@ def monthly_layout(scorecard: Scorecard) -> SheetPlan:
 
     for key, c in col.items():
         plan.column_widths[c] = _COLUMN_WIDTHS["month" if keys.column_month(key) is not None else key]
-    _fit_row_heights(plan, header_row)
+    fit_row_heights(plan)
     plan.freeze = (header_row + 1, 2)
-    plan.print_setup = PrintSetup(landscape=True, fit_width=1, fit_height=0, repeat_rows=(header_row, header_row),
+    plan.print_setup = page_setup(plan, settings.paper, (PRINTED_FROM, 0, plan.last_row, last_col),
+                                  repeat_rows=(header_row, header_row),
+                                  repeat_columns=(col[keys.REF], col[keys.INDICATOR]),
                                   header=page_header(title, month_label(reporting)),
                                   footer=f"&LReporting month {month_label(reporting)}&RPage &P of &N")
     return plan
@@ -185,38 +195,8 @@ def section_band(plan: SheetPlan, row: int, section: str, last_col: int) -> None
         plan.put(row, c, None, SECTION)
 
 
-def wrapped_lines(text: str, width: float) -> int:
-    """Lines a wrapped cell needs at ``width`` characters: word wrap, roughly as Excel does it."""
-    lines = 0
-    for paragraph in str(text).split("\n"):
-        line, count = 0, 1
-        for word in paragraph.split():
-            if line and line + 1 + len(word) > width:
-                count, line = count + 1, len(word)
-            else:
-                line += len(word) + (1 if line else 0)
-        lines += count
-    return max(lines, 1)
-
-
-def _fit_row_heights(plan: SheetPlan, first_row: int) -> None:
-    """Set each body row's height for its wrapped text.
-
-    Neither Excel nor LibreOffice re-measures rows of a file they did not write, so without
-    this, long indicator names and commentary would spill over the rows below.
-    """
-    wrapped = {name for name, style in plan.styles.items() if style.wrap}
-    needed: dict[int, int] = {}
-    for (row, column), cell in plan.cells.items():
-        if row < first_row or cell.style not in wrapped or not isinstance(cell.value, str):
-            continue
-        bold = plan.styles[cell.style].bold  # bold text is wider
-        width = plan.column_widths.get(column, 8.43) * (1.0 if bold else 1.2)
-        needed[row] = max(needed.get(row, 1), wrapped_lines(cell.value, width))
-    for row, lines in needed.items():
-        plan.row_heights[row] = LINE_HEIGHT * min(lines, MAX_ROW_LINES) + 3
-
-
+# The first row printed: the title in row 1 is the page header's on paper, so it prints once a page.
+PRINTED_FROM = 1
 HEADER_LIMIT = 255  # Excel refuses a longer header or footer, &-codes included
 _BOLD_LEFT = '&L&"-,Bold"'
 

@@ -53,7 +53,9 @@ class PrintSetup:
     landscape: bool = True
     fit_width: int = 1  # pages wide
     fit_height: int = 0  # 0 = as many pages tall as needed
+    scale: int = 100  # percent; a program prints at it where fit_width and fit_height are both 0
     repeat_rows: tuple[int, int] | None = None  # first and last row repeated on every page
+    repeat_columns: tuple[int, int] | None = None  # first and last column repeated on every page wide
     header: str = ""  # Excel header/footer codes, e.g. '&C&"-,Bold"Title'
     footer: str = "&CPage &P of &N"
     paper_size: int = 9  # 9 = A4
@@ -154,6 +156,7 @@ class SheetPlan:
     row_keys: dict[int, str] = field(default_factory=dict)  # row -> Ref, for the manual columns
     header_row: int | None = None  # the row of column headings (where Ref and Commentary are found)
     charts: list[Chart] = field(default_factory=list)
+    active: bool = False  # the workbook opens on this sheet
 
     def add_style(self, style: Style) -> str:
         existing = self.styles.get(style.name)

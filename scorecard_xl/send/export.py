@@ -1,8 +1,8 @@
 """`scorecard export`: the email-ready copy (docs/design.md §1, §7).
 
-A new workbook written from scratch with XlsxWriter: the Summary (pages/board.py), then the pages
-the workbook gets (pages/registry.py; the Scorecard exactly as a refresh lays it out, with the
-commentary people typed), and optionally the Commentary history. Nothing else: no raw or hidden
+A new workbook written from scratch with XlsxWriter: the Board summary (pages/board.py), then the
+pages the workbook gets (pages/registry.py; each exactly as a refresh lays it out, with what people
+typed on it: update/typed.py), and optionally the Commentary history. Nothing else: no raw or hidden
 sheets, macros, formulas, external links, defined names into removed sheets, or author details.
 ``--suppress`` shows small counts as ``c`` (DfE convention); ``--pdf`` and ``--eml`` add a PDF and
 an Outlook draft beside it.
@@ -19,28 +19,30 @@ from pathlib import Path
 
 import numpy as np
 
-from ..backends.xlsx_file import read_sheet_cells, sheet_record
+from ..backends.record import MANUAL_COLUMN
+from ..backends.xlsx_file import XlsxFile, read_sheet_cells
 from ..backends.xlsxwriter_book import write_new_workbook
 from ..update.recorded import recorded_month
-from ..update.manual import HISTORY_SHEET, carry_manual, history_copy_plan, history_entries, read_manual
+from ..update.manual import HISTORY_SHEET, history_copy_plan, history_entries
+from ..update.typed import edits_of, typed_pages, typed_problems
+from .quoted import quoted_small_numbers
 from .email_draft import build_draft, check_addresses, draft_body, draft_subject, write_draft
 from ..compute.engine import Scorecard, build_scorecard
 from ..compute.vocabulary import COUNT
 from ..pages import board, registry
 from ..pages import columns as keys
 from ..pages.board_text import SUPPRESSED, SUPPRESSION_KEY, display_places
-from ..pages.scorecard import (JUDGEMENT_COLOURS, KEY_TEXT, LINE_HEIGHT, SHEET_NAME, figure_style, mark_style,
-                               number_format, wrapped_lines)
+from ..pages.scorecard import JUDGEMENT_COLOURS, KEY_TEXT, SHEET_NAME, figure_style, mark_style, number_format
 from ..compute.measures import window
 from ..compute.months import month_label
-from ..problems import WorkbookError
+from ..problems import InputProblems, WorkbookError
 from ..compute.sheets import scorecard_sheets
 from ..read.sheet import find_sheet
 from ..read.workbook import check_readable
 from .render import INSTALL_HINT, soffice, to_pdf
 from ..compute.rules import NEUTRAL, round_half_away
 from ..update.saving import atomic_write, refuse_if_encrypted
-from ..pages.sheetplan import PrintSetup, SheetPlan
+from ..pages.sheetplan import SheetPlan
 
 COMMENTARY_SHEET = "Commentary"
 LARGEST_SUPPRESSED = 5  # DfE convention: counts of 1 to 5 are not published
@@ -60,6 +62,7 @@ class ExportResult:
     pdf: Path | None = None
     eml: Path | None = None
     notes: list[str] = field(default_factory=list)
+    small_numbers: list[str] = field(default_factory=list)  # commentary and headline cells quoting 1 to 5
 
     def summary(self) -> str:
         lines = [f"Wrote the email-ready copy {self.workbook} ({', '.join(self.sheets)}): values only, "
@@ -68,8 +71,10 @@ class ExportResult:
                  ", ".join(f"{n} {k.lower() if k != 'Grey' else 'not rated'}" for k, n in self.rag.items() if n) + ".",
                  "; ".join(f"{name}: {len(items)}" for name, items in self.lists.items()) + "."]
         if self.suppressed is not None:
-            lines.append(f"Small numbers: {self.suppressed} cells show c (1 to 5). Commentary is copied as typed: "
-                         "check it quotes no small numbers.")
+            lines.append(f"Small numbers: {self.suppressed} cells show c (1 to 5). Commentary and headlines are "
+                         "copied as typed" + (": none quotes a number from 1 to 5." if not self.small_numbers else
+                                              "; these quote a number from 1 to 5, so reword them before sending:"))
+            lines += [f"  - {cell}" for cell in self.small_numbers]
         if self.pdf:
             lines.append(f"PDF: {self.pdf}")
         if self.eml:
@@ -202,20 +207,6 @@ def write_copy(path: Path, plans: list[SheetPlan], title: str, subject: str) -> 
     strip_people(path)
 
 
-def _commentary_plan(existing: dict) -> SheetPlan | None:
-    if not existing:
-        return None
-    plan = history_copy_plan(existing, COMMENTARY_SHEET)
-    if plan is None:
-        return None
-    for (row, column), cell in plan.cells.items():
-        if column == 2 and row > 0 and cell.value is not None:
-            text = cell.value.text if hasattr(cell.value, "text") else str(cell.value)
-            plan.row_heights[row] = LINE_HEIGHT * min(wrapped_lines(text, 100 * 1.2), 12) + 3
-    plan.print_setup = PrintSetup(landscape=False, fit_width=1, repeat_rows=(0, 0))
-    return plan
-
-
 def _differs(existing: dict, plan: SheetPlan) -> bool:
     """True when the workbook's Scorecard sheet does not show the figures its data gives now."""
     for position, cell in plan.cells.items():
@@ -242,40 +233,48 @@ def export_copy(book, out=None, pdf: bool = False, eml=None, suppress: bool = Fa
     if pdf and soffice() is None:
         raise WorkbookError(INSTALL_HINT)
     sheets = scorecard_sheets(path)
+    workbook = XlsxFile(path)  # read only: the copy is a new file
     found = find_sheet(sheets, SHEET_NAME)
-    existing = (read_sheet_cells(path, found.name) if found else None) or {}
-    manual = read_manual(existing, sheet_record(path, found.name) if found else None,
-                         found.name if found else SHEET_NAME)
     shown = recorded_month(path, found.name) if found else None  # the month the sheet was refreshed for
-    scorecard = build_scorecard(sheets, month if month is not None else shown, registry.page_names())
-    # The copy opens on the Summary, whichever pages the workbook itself gets.
+    try:
+        scorecard = build_scorecard(sheets, month if month is not None else shown, registry.page_names())
+    except InputProblems as refused:  # what people typed on the pages is listed with the data's problems
+        raise InputProblems(refused.problems + [problem for name in registry.page_names()
+                                                for problem in typed_problems(workbook.existing(name))]) from None
+    # The copy opens on the Board summary, whichever pages the workbook itself gets.
     pages = [registry.page(board.SHEET_NAME)] + [p for p in registry.pages_for(scorecard)
                                                  if p.name != board.SHEET_NAME]
     mask = suppression_mask(scorecard) if suppress else None
     notes = []
     found_history = find_sheet(sheets, HISTORY_SHEET)
     history_cells = (read_sheet_cells(path, found_history.name) if found_history else None) or {}
+    existing = {page.name: workbook.existing(page.name) for page in pages}
+    # What people typed goes in as typed (an earlier --month gets that month's commentary back from the
+    # history); without commentary, the board's overrides and headlines still decide its lists.
+    typed = typed_pages(scorecard, [(page, existing[page.name]) for page in pages],
+                        {MANUAL_COLUMN: history_entries(history_cells)}, suppressed=mask,
+                        keys=None if include_commentary else {board.OVERRIDE, board.HEADLINE})
     plans = []
-    for page in pages:
-        if mask is not None and page.suppressed_layout is not None:
-            plans.append(page.suppressed_layout(scorecard, mask))
-            continue
-        plan = page.layout(scorecard)
-        if plan.name == SHEET_NAME:  # the sheet the commentary and the reporting month were read from
+    for page in typed:
+        plan = page.plan
+        plan.name = page.page.name  # the copy names its sheets as the pages are called
+        if plan.name == SHEET_NAME:  # the sheet the reporting month was read from
+            sheet = existing[page.page.name]
             # An earlier --month is a different page from the sheet's, so only the sheet's own month is compared.
-            if shown in (None, scorecard.reporting_month) and _differs(existing, plan):
+            if shown in (None, scorecard.reporting_month) and _differs(sheet.values if sheet else {}, plan):
                 notes.append(f"the Scorecard sheet in {path.name} does not show the figures its data gives for "
                              f"{month_label(scorecard.reporting_month)}; the copy shows them as they are now. "
                              "Refresh the workbook too, so the two agree.")
-            if include_commentary:  # an earlier --month gets that month's commentary back from the history
-                carry_manual(plan, manual, scorecard.reporting_month, history=history_entries(history_cells))
-        plans.append(plan if mask is None else suppress_plan(plan, scorecard, mask))
+        plans.append(plan if mask is None or page.page.suppressed_layout is not None
+                     else suppress_plan(plan, scorecard, mask))
     pages_shown = list(plans)
-    history = _commentary_plan(history_cells) if include_comments else None
+    history = history_copy_plan(history_cells, COMMENTARY_SHEET, scorecard.settings.paper) \
+        if include_comments else None
     if include_comments and history is None:
         notes.append(f"there is no '{HISTORY_SHEET}' to copy, so the copy has no Commentary sheet.")
     plans += [history] if history else []
-    lists, rag = board.summary_lists(scorecard, mask), board.summary_rag(scorecard, mask)
+    edits = edits_of(typed)
+    lists, rag = board.summary_lists(scorecard, mask, edits), board.summary_rag(scorecard, mask)
 
     target = Path(out) if out else default_copy_path(path, scorecard.settings.title, scorecard.reporting_month)
     if target.suffix.lower() != ".xlsx":
@@ -289,6 +288,7 @@ def export_copy(book, out=None, pdf: bool = False, eml=None, suppress: bool = Fa
     result = ExportResult(target, scorecard.reporting_month, [p.name for p in plans], lists, rag, notes=notes)
     if mask is not None:
         result.suppressed = sum(cell.value == SUPPRESSED for p in pages_shown for cell in p.cells.values())
+        result.small_numbers = quoted_small_numbers(typed)
     if pdf:
         result.pdf = render_pdf(target)
     if addresses is not None:

@@ -1,9 +1,11 @@
-"""What people typed on the Scorecard sheet survives a refresh (docs/design.md §6, §7).
+"""What people typed on the tool's pages survives a refresh (docs/design.md §6, §7).
 
 Shared by every backend: each reads the existing sheet's cells into a plain
 {(row, col): value} dict and what the workbook recorded about it (a SheetRecord), and these
-functions decide what to carry into the new plan, what to archive to "Commentary history",
-and which cells would be overwritten.
+functions decide what to carry into the new plan, what to archive to a history, and which
+cells would be overwritten. A page may have several columns people type into (its
+``manual_columns``: the Scorecard's commentary, the board's overrides and headlines); each is
+found where the tool recorded it and has a history of its own (``HISTORY_SHEETS``).
 """
 
 from __future__ import annotations
@@ -16,14 +18,23 @@ from ..compute.months import month_label, parse_month
 from ..addressing import cell_name
 from ..problems import WorkbookError
 from ..backends.record import (COMMENTARY_NAME, MANUAL_COLUMN, RECORD_NAMES, REFS_NAME, Area,  # noqa: F401
-                               SheetRecord, recorded_areas)
+                               SheetRecord, manual_name, recorded_areas)
+from ..pages.printing import fit_row_heights, page_setup, text_height
 from ..pages.sheetplan import SheetPlan, Style
 from ..read.sheet import RichText
 
 HISTORY_SHEET = "Commentary history"
+# Each manual column's history, where what was typed in it is archived when the month moves on.
+HISTORY_SHEETS = {MANUAL_COLUMN: HISTORY_SHEET, "override": "Override history", "headline": "Headline history"}
 _COMMENTARY = MANUAL_COLUMN  # the plan's manual column people type into
 # A heading a person may have reworded ("Comments (Feb-21)", "Commentary (Feb-21) - reviewed").
 _COMMENTARY_HEADING = re.compile(r"^\s*comment", re.IGNORECASE)
+# How a message names what was typed in each manual column, and the heading it must keep.
+_WHAT = {MANUAL_COLUMN: "commentary", "override": "an override", "headline": "a headline"}
+
+
+def _heading_word(key: str) -> str:
+    return key.capitalize()
 
 
 @dataclass(frozen=True)
@@ -37,10 +48,12 @@ class Formatted:
 
 @dataclass
 class ManualContent:
-    """Commentary found on the existing sheet: its month (from the heading) and text per Ref."""
+    """What was typed in one manual column of the existing sheet: its month (from the heading), the
+    text per Ref, and the cell each was read from."""
 
     month: int | None = None
     by_ref: dict[str, object] = field(default_factory=dict)  # str, RichText, a number or Formatted
+    cells: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,27 +85,32 @@ def _heading_month(text: str) -> int | None:
 
 
 def read_manual(cells: dict[tuple[int, int], object], record: SheetRecord | None = None,
-                sheet_name: str = "Scorecard", heading_row: int | None = None) -> ManualContent:
-    """Ref -> commentary on the existing sheet, and the month it was written for.
+                sheet_name: str = "Scorecard", heading_row: int | None = None,
+                key: str = MANUAL_COLUMN) -> ManualContent:
+    """Ref -> what was typed in the manual column ``key`` of the existing sheet, and the month it
+    was written for.
 
-    With a ``record`` the commentary is where the tool recorded it, whatever the headings say
-    now; a sheet the tool has no record of holds no commentary of its own. A workbook refreshed
-    before the commentary was recorded (only its area) falls back to the headings; without a
-    record at all (reading a sheet for a copy) the headings are all there is. Commentary that is
-    there but cannot be placed stops the refresh, naming the cell: it is never dropped unsaid.
+    With a ``record`` the column is where the tool recorded it, whatever the headings say now; a
+    sheet the tool has no record of holds nothing of its own. A workbook refreshed before the
+    commentary was recorded (only its area) falls back to the headings; without a record at all
+    (reading a sheet for a copy) the headings are all there is. Only commentary is ever looked
+    for by its heading: every other manual column is found by its record alone. What is there but
+    cannot be placed stops the refresh, naming the cell: it is never dropped unsaid.
     ``heading_row``: the row where the layout puts its headings (for that last resort).
     """
     if record is not None and not record.names:
         return ManualContent()
-    if record is not None and (REFS_NAME in record.names or COMMENTARY_NAME in record.names):
-        columns = _recorded_columns(cells, record, sheet_name)
-    else:
+    if record is not None and (REFS_NAME in record.names or manual_name(key) in record.names):
+        columns = _recorded_columns(cells, record, sheet_name, key)
+    elif key == MANUAL_COLUMN:
         columns = _columns_by_heading(cells, record.area if record else None, sheet_name, heading_row)
+    else:
+        columns = None
     if columns is None:
         return ManualContent()
     formats = record.number_formats if record else {}
     top, column = columns.heading
-    by_ref = {}
+    by_ref, where = {}, {}
     for row in range(top + 1, columns.last_row + 1):
         value = cells.get((row, column))
         if not _has_content(value):
@@ -100,44 +118,46 @@ def read_manual(cells: dict[tuple[int, int], object], record: SheetRecord | None
         ref = text_of(cells.get((row, columns.refs)))
         if not ref:
             raise WorkbookError(
-                f"{sheet_name}!{cell_name(row, column)} holds commentary, but its Ref cell "
+                f"{sheet_name}!{cell_name(row, column)} holds {_WHAT.get(key, 'typed text')}, but its Ref cell "
                 f"{cell_name(row, columns.refs)} is empty, so it cannot be kept with its indicator. Write the Ref "
-                f"back in {cell_name(row, columns.refs)} (or move the commentary out of the table), then refresh "
+                f"back in {cell_name(row, columns.refs)} (or move the text out of the table), then refresh "
                 "again. Nothing was changed.")
         if isinstance(value, (int, float)) and not isinstance(value, bool) and (row, column) in formats:
             value = Formatted(value, formats[(row, column)])
-        by_ref[ref] = value
+        by_ref[ref], where[ref] = value, (row, column)
     heading = _plain(cells.get(columns.heading))
     month = _heading_month(heading)
     if month is None and by_ref:
-        raise _unplaced(sheet_name, columns.heading, heading, "which month the commentary under it is for")
-    return ManualContent(month, by_ref)
+        raise _unplaced(sheet_name, columns.heading, heading, "which month what is typed under it is for", key)
+    return ManualContent(month, by_ref, where)
 
 
-def _unplaced(sheet_name: str, heading: tuple[int, int], text: str, missing: str) -> WorkbookError:
+def _unplaced(sheet_name: str, heading: tuple[int, int], text: str, missing: str,
+              key: str = MANUAL_COLUMN) -> WorkbookError:
     where = cell_name(*heading)
     now = f"is now '{text}'" if text else "is now empty"
+    word = _heading_word(key)
     return WorkbookError(
-        f"{sheet_name}!{where}: the commentary heading {now}, so the tool cannot tell {missing}. Write "
-        f"'Commentary (Mmm-YY)' in {where}, with the month the commentary was written for, and refresh again. "
+        f"{sheet_name}!{where}: the {word.lower()} heading {now}, so the tool cannot tell {missing}. Write "
+        f"'{word} (Mmm-YY)' in {where}, with the month it was written for, and refresh again. "
         "Nothing was changed.")
 
 
-def _recorded_columns(cells, record: SheetRecord, sheet_name: str) -> _Columns | None:
-    commentary, refs = record.names.get(COMMENTARY_NAME), record.names.get(REFS_NAME)
-    if commentary is None:  # the commentary column was deleted: nothing of it left to keep
+def _recorded_columns(cells, record: SheetRecord, sheet_name: str, key: str = MANUAL_COLUMN) -> _Columns | None:
+    typed, refs = record.names.get(manual_name(key)), record.names.get(REFS_NAME)
+    if typed is None:  # the column was deleted (or the page never had it): nothing of it left to keep
         return None
-    top, column = commentary[0], commentary[1]
+    top, column = typed[0], typed[1]
     if refs is None:
-        if any(_has_content(cells.get((row, column))) for row in range(top + 1, commentary[2] + 1)):
+        if any(_has_content(cells.get((row, column))) for row in range(top + 1, typed[2] + 1)):
             heading = _plain(cells.get((top, column)))
             where = cell_name(top, column)
             raise WorkbookError(
-                f"{sheet_name}!{where}: the Ref column beside this commentary ('{heading}') was deleted, so the "
-                "commentary cannot be kept with its indicators. Undo the deletion (or move the commentary out of "
+                f"{sheet_name}!{where}: the Ref column beside this column ('{heading}') was deleted, so what is "
+                "typed in it cannot be kept with its indicators. Undo the deletion (or move the text out of "
                 "the table), then refresh again. Nothing was changed.")
         return None
-    return _Columns((top, column), refs[1], max(commentary[2], refs[2]))
+    return _Columns((top, column), refs[1], max(typed[2], refs[2]))
 
 
 def _columns_by_heading(cells, area: Area | None, sheet_name: str, heading_row: int | None) -> _Columns | None:
@@ -162,10 +182,11 @@ def _columns_by_heading(cells, area: Area | None, sheet_name: str, heading_row: 
 
 @dataclass
 class Carried:
-    history_rows: list[tuple[str, str, object]]  # (Ref, Mmm-YY, text) to append to the history
-    kept: int  # commentaries written back into the new sheet
-    orphaned: list[str]  # Refs with commentary that are no longer on the scorecard
-    restored: int = 0  # commentaries of a re-reported month brought back from the history
+    history_rows: list[tuple[str, str, object]]  # (Ref, Mmm-YY, text) to append to the column's history
+    kept: int  # entries written back into the new sheet
+    orphaned: list[str]  # Refs with something typed that are no longer on the page
+    restored: int = 0  # entries of a re-reported month brought back from the history
+    placed: dict[str, object] = field(default_factory=dict)  # Ref -> what the new sheet holds, as typed
 
 
 def history_entries(existing: dict[tuple[int, int], object] | None) -> list[tuple[str, int | None, object]]:
@@ -181,13 +202,15 @@ def history_entries(existing: dict[tuple[int, int], object] | None) -> list[tupl
 
 
 def carry_manual(plan: SheetPlan, previous: ManualContent, reporting_month: int,
-                 carry_forward: bool = False, history: list[tuple[str, int | None, object]] = ()) -> Carried:
-    """Put last refresh's commentary back per Ref; archive it when the month has moved on.
+                 carry_forward: bool = False, history: list[tuple[str, int | None, object]] = (),
+                 key: str = MANUAL_COLUMN) -> Carried:
+    """Put what was typed in the manual column ``key`` back per Ref; archive it when the month has
+    moved on.
 
     When the reporting month goes back to a month already archived (a month reissued), that
-    month's commentary comes back from the history, so it can be corrected and archived again.
+    month's entries come back from the history, so they can be corrected and archived again.
     """
-    column = plan.manual_columns.get(_COMMENTARY)
+    column = plan.manual_columns.get(key)
     if column is None:
         return Carried([], 0, [])
     moved_on = previous.month is not None and previous.month != reporting_month
@@ -198,13 +221,10 @@ def carry_manual(plan: SheetPlan, previous: ManualContent, reporting_month: int,
     rows_by_ref = {ref: row for row, ref in plan.row_keys.items()}
     kept = 0
     orphaned = []
-    placed: set[str] = set()
+    placed: dict[str, object] = {}
 
     def place(ref, text):
-        row = rows_by_ref[ref]
-        style = plan.cells[(row, column)].style if (row, column) in plan.cells else None
-        put_as_typed(plan, row, column, text, style)
-        placed.add(ref)
+        placed[ref] = text
 
     for ref, text in previous.by_ref.items():
         if ref not in rows_by_ref:
@@ -223,7 +243,20 @@ def carry_manual(plan: SheetPlan, previous: ManualContent, reporting_month: int,
             if ref in rows_by_ref and ref not in placed:
                 place(ref, text)
                 restored += 1
-    return Carried(archived, kept, orphaned, restored)
+    put_placed(plan, key, placed)
+    return Carried(archived, kept, orphaned, restored, placed)
+
+
+def put_placed(plan: SheetPlan, key: str, placed: dict[str, object]) -> None:
+    """Put each Ref's entry into the plan's manual column ``key``, in the style the page gives that
+    cell, and fit the rows to what they now hold."""
+    column = plan.manual_columns[key]
+    rows_by_ref = {ref: row for row, ref in plan.row_keys.items()}
+    for ref, text in placed.items():
+        row = rows_by_ref[ref]
+        style = plan.cells[(row, column)].style if (row, column) in plan.cells else None
+        put_as_typed(plan, row, column, text, style)
+    fit_row_heights(plan)
 
 
 def put_as_typed(plan: SheetPlan, row: int, column: int, value, style: Style | str | None) -> None:
@@ -235,18 +268,21 @@ def put_as_typed(plan: SheetPlan, row: int, column: int, value, style: Style | s
     plan.put(row, column, value, style)
 
 
-HISTORY_HEADER = Style("history.header", bold=True, fill="1F3864", font_color="FFFFFF")
+HISTORY_HEADER = Style("history.header", bold=True, fill="1F3864", font_color="FFFFFF", vertical="top")
 HISTORY_TEXT = Style("history.text", wrap=True, vertical="top")
+HISTORY_WIDTHS = {0: 12, 1: 10, 2: 90}  # Ref, Month, Text: the text wraps within a portrait page
 
 
 def history_plan(existing: dict[tuple[int, int], object] | None,
-                 new_rows: list[tuple[str, str, object]]) -> SheetPlan | None:
-    """The rows to append to Commentary history; None when there is nothing new.
+                 new_rows: list[tuple[str, str, object]], name: str = HISTORY_SHEET,
+                 paper: str = "A4") -> SheetPlan | None:
+    """The rows to append to a history (Commentary history by default); None when there is nothing new.
 
     The history only grows: existing cells (and any columns a person added) are carried as
     they are by the backend, and this plan holds just the new rows below them (plus the
-    heading when the sheet is new). A row is new unless the same Ref, month and text are
-    already there, so corrected commentary for a month is archived too, never dropped.
+    heading when the sheet is new), with the widths, row heights and print setup of the whole
+    sheet. A row is new unless the same Ref, month and text are already there, so a corrected
+    entry for a month is archived too, never dropped.
     """
     entries = history_entries(existing)
     seen = {(ref, month, _plain(text)) for ref, month, text in entries}
@@ -259,23 +295,29 @@ def history_plan(existing: dict[tuple[int, int], object] | None,
     if not rows:
         return None
     if existing:  # below what is there, which the backend carries as it is
-        return _history_rows(SheetPlan(HISTORY_SHEET), rows, first=max(r for r, _ in existing) + 1)
-    return _history_rows(_history_heading(SheetPlan(HISTORY_SHEET)), rows)
+        plan = _history_rows(SheetPlan(name), rows, first=max(r for r, _ in existing) + 1)
+        for row in range(1, min(plan.cells)[0]):  # the rows already there are as tall as their text
+            text = existing.get((row, 2))
+            if _has_content(text):
+                plan.row_heights[row] = text_height(_plain(text), HISTORY_WIDTHS[2])
+    else:
+        plan = _history_rows(_history_heading(SheetPlan(name)), rows)
+    return _printable_history(plan, paper)
 
 
-def history_copy_plan(existing: dict[tuple[int, int], object] | None, name: str = HISTORY_SHEET) -> SheetPlan | None:
+def history_copy_plan(existing: dict[tuple[int, int], object] | None, name: str = HISTORY_SHEET,
+                      paper: str = "A4") -> SheetPlan | None:
     """The whole history as a fresh sheet (heading and every row), for copies sent to others."""
     entries = history_entries(existing)
     if not entries:
         return None
     rows = [(ref, month_label(month) if month is not None else None, text) for ref, month, text in entries]
-    return _history_rows(_history_heading(SheetPlan(name)), rows)
+    return _printable_history(_history_rows(_history_heading(SheetPlan(name)), rows), paper)
 
 
 def _history_heading(plan: SheetPlan) -> SheetPlan:
     for c, heading in enumerate(("Ref", "Month", "Text")):
         plan.put(0, c, heading, HISTORY_HEADER)
-    plan.column_widths.update({0: 10, 1: 10, 2: 100})
     plan.freeze = (1, 0)
     return plan
 
@@ -284,6 +326,16 @@ def _history_rows(plan: SheetPlan, rows: list[tuple[str, object, object]], first
     for r, row in enumerate(rows, start=first):
         for c, value in enumerate(row):
             put_as_typed(plan, r, c, value, HISTORY_TEXT)
+    return plan
+
+
+def _printable_history(plan: SheetPlan, paper: str) -> SheetPlan:
+    """A history reads on paper as on screen: its columns wide enough, its text wrapped within them
+    and its rows as tall as their text, its heading on every page."""
+    plan.column_widths.update(HISTORY_WIDTHS)
+    fit_row_heights(plan)
+    plan.print_setup = page_setup(plan, paper, plan.owned_area(), landscape=False, repeat_rows=(0, 0),
+                                  header=f'&L&"-,Bold"{plan.name}', footer="&RPage &P of &N")
     return plan
 
 

@@ -11,37 +11,38 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .manual import (HISTORY_SHEET, Carried, ManualContent, carry_manual, history_entries, history_plan,
-                     read_manual, user_cells_to_keep)
+from .manual import HISTORY_SHEET, HISTORY_SHEETS, Carried, history_entries, history_plan, user_cells_to_keep
+from .typed import typed_pages, typed_problems
 from ..backends.protocol import Backend, ExistingSheet, SheetWrite, unrendered_notes
-from ..backends.record import MANUAL_COLUMN, Area, SheetRecord, record_for
+from ..backends.record import MANUAL_COLUMN, Area, record_for
 from ..backends.xlsx_file import XlsxFile
 from ..backends.xlwings_book import LiveBook, read_sheets
 from ..compute.engine import Scorecard, build_scorecard
 from ..compute.months import month_key, month_label
 from ..compute.sheets import is_scorecard_sheet
 from ..pages import registry
+from ..pages.registry import Page
 from ..pages.scorecard import rag_counts
 from ..pages.sheetplan import SheetPlan
-from ..problems import Problem, WorkbookError
+from ..problems import InputProblems, Problem, WorkbookError
 from ..read.sheet import Sheet
 from ..read.workbook import check_readable
 from .saving import atomic_write, refuse_if_encrypted, refuse_if_open, writing
 
 
-def page_plans(scorecard: Scorecard) -> list[SheetPlan]:
+def chosen_pages(scorecard: Scorecard) -> list[Page]:
     """The pages a refresh writes (pages/registry.py: those the Settings row Pages chooses, the
     Scorecard alone by default), in workbook order, each named by its sheet's usual name.
 
     What the orchestrator does with a page: the tool owns the rectangle it writes there
     (``owned_area``), recorded in the workbook with the reporting month the page shows; anything a
-    person put outside it is kept, anything in its way stops the refresh. A page
-    that people type into names its manual column in ``manual_columns`` (``"commentary"``), its
-    rows' keys (Refs) in ``row_keys`` and its heading row in ``header_row``, whose heading names
-    the month ("Commentary (Feb-21)"): that column is kept per Ref, and archived to the one
-    Commentary history when the reporting month moves on.
+    person put outside it is kept, anything in its way stops the refresh. A page that people type
+    into names its manual columns in ``manual_columns`` (``"commentary"``; the board's
+    ``"override"`` and ``"headline"``), its rows' keys (Refs) in ``row_keys`` and its heading row in
+    ``header_row``, whose headings name the month ("Commentary (Feb-21)"): each column is kept per
+    Ref, and archived to its own history when the reporting month moves on (update/typed.py).
     """
-    return registry.plans_for(scorecard)
+    return registry.pages_for(scorecard)
 
 
 @dataclass
@@ -51,58 +52,70 @@ class PageRefresh:
     plan: SheetPlan  # named as the workbook spells the sheet
     keep: set[tuple[int, int]]  # a person's cells outside the tool's area, carried as they are
     previous_area: Area | None  # the rectangle the tool wrote there last time
-    carried: Carried
+    carried: dict[str, Carried]  # by manual column key
 
 
 @dataclass
 class RefreshPlan:
     pages: list[PageRefresh]
-    history: SheetPlan | None  # None: the history sheet needs no change
+    histories: list[SheetPlan]  # the rows each history gains (none: no history changes)
+    archived_by_key: dict[str, int] = field(default_factory=dict)
+
+    def _sum(self, what, keys) -> int:
+        return sum(getattr(carried, what) for page in self.pages for key, carried in page.carried.items()
+                   if key in keys)
 
     @property
     def commentary_kept(self) -> int:
-        return sum(page.carried.kept for page in self.pages)
+        return self._sum("kept", {MANUAL_COLUMN})
 
     @property
     def archived(self) -> int:
-        return sum(len(page.carried.history_rows) for page in self.pages) if self.history is not None else 0
+        return self.archived_by_key.get(MANUAL_COLUMN, 0)
+
+    @property
+    def others_kept(self) -> int:
+        return self._sum("kept", set(HISTORY_SHEETS) - {MANUAL_COLUMN})
+
+    @property
+    def others_archived(self) -> int:
+        return sum(count for key, count in self.archived_by_key.items() if key != MANUAL_COLUMN)
 
     @property
     def orphaned(self) -> list[str]:
-        return [ref for page in self.pages for ref in page.carried.orphaned]
+        return [ref for page in self.pages for ref in page.carried.get(MANUAL_COLUMN, Carried([], 0, [])).orphaned]
 
     @property
     def restored(self) -> int:
-        return sum(page.carried.restored for page in self.pages)
+        return self._sum("restored", set(HISTORY_SHEETS))
 
 
-def plan_refresh(pages: list[tuple[SheetPlan, ExistingSheet | None]], history: ExistingSheet | None,
-                 reporting_month: int, carry_commentary: bool = False) -> RefreshPlan:
+def plan_refresh(scorecard: Scorecard, pages: list[tuple[Page, ExistingSheet | None]],
+                 histories: dict[str, ExistingSheet | None], carry_commentary: bool = False) -> RefreshPlan:
     """Everything a refresh decides, for any backend: each page's plan, what to keep, what to archive.
 
-    ``pages`` pairs each page's plan with its sheet as it is now (None when the workbook has none
-    yet); a sheet the tool has no record of is a person's, and is refused as such before its
-    headings are looked at.
+    ``pages`` pairs each page with its sheet as it is now (None when the workbook has none yet); a
+    sheet the tool has no record of is a person's, and is refused as such before its headings are
+    looked at. ``histories``: each manual column's history sheet as it is now (update/manual.py).
     """
-    entries = history_entries(history.values if history else None)
+    entries = {key: history_entries(sheet.values if sheet else None) for key, sheet in histories.items()}
+    typed = typed_pages(scorecard, pages, entries, carry_commentary)
     decided = []
-    for plan, existing in pages:
-        if existing is not None:
-            plan.name = existing.name
+    for (_, existing), page in zip(pages, typed):
         values = existing.values if existing else {}
         record = existing.record if existing else None
-        keep = user_cells_to_keep(values, record.area if record else None, plan, plan.name,
+        keep = user_cells_to_keep(values, record.area if record else None, page.plan, page.plan.name,
                                   existing.other_cells if existing else frozenset())
-        # Only a page with a column people type into has commentary to find (and to look for by heading).
-        previous = read_manual(values, record or SheetRecord(), plan.name, plan.header_row) \
-            if MANUAL_COLUMN in plan.manual_columns else ManualContent()
-        carried = carry_manual(plan, previous, reporting_month, carry_commentary, entries)
-        decided.append(PageRefresh(plan, keep, record.area if record else None, carried))
-    archive = history_plan(history.values if history else None,
-                           [row for page in decided for row in page.carried.history_rows])
-    if archive is not None and history is not None:
-        archive.name = history.name
-    return RefreshPlan(decided, archive)
+        decided.append(PageRefresh(page.plan, keep, record.area if record else None, page.carried))
+    archives, archived = [], {}
+    for key, sheet in histories.items():
+        rows = [row for page in decided for row in page.carried.get(key, Carried([], 0, [])).history_rows]
+        archive = history_plan(sheet.values if sheet else None, rows, HISTORY_SHEETS[key], scorecard.settings.paper)
+        if archive is not None:
+            archive.name = sheet.name if sheet is not None else archive.name
+            archives.append(archive)
+            archived[key] = len(rows)
+    return RefreshPlan(decided, archives, archived)
 
 
 @dataclass
@@ -118,6 +131,8 @@ class RefreshReport:
     orphaned: list[str]
     restored: int = 0
     unrendered: list[str] = field(default_factory=list)  # what the backend could not put on a page
+    others_kept: int = 0  # overrides and headlines on the Board summary
+    others_archived: int = 0
 
     def summary(self) -> str:
         rag = ", ".join(f"{count} {name.lower()}" for name, count in self.rag.items() if count)
@@ -127,6 +142,9 @@ class RefreshReport:
             restored = f", {self.restored} brought back from the history" if self.restored else ""
             lines.append(f"Commentary: {self.commentary_kept} kept, {self.archived} archived to "
                          f"'{HISTORY_SHEET}'{restored}.")
+        if self.others_kept or self.others_archived:
+            lines.append(f"Overrides and headlines: {self.others_kept} kept, {self.others_archived} archived to "
+                         f"'{HISTORY_SHEETS['override']}' and '{HISTORY_SHEETS['headline']}'.")
         if self.orphaned:
             lines.append(f"Commentary for Refs no longer on the scorecard went to '{HISTORY_SHEET}': "
                          f"{', '.join(self.orphaned)}.")
@@ -176,23 +194,32 @@ def refresh_file(path: Path, month: str | None = None, out: Path | None = None,
 
 def run_refresh(backend: Backend, month: str | None = None, carry_commentary: bool = False) -> RefreshReport:
     """Read, build, lay out, decide, write: the refresh, whatever ``backend`` writes into."""
-    scorecard = build_scorecard(backend.read_sheets(is_scorecard_sheet), month,  # InputProblems: nothing written
-                                registry.page_names())
-    pages = [(plan, backend.existing(plan.name)) for plan in page_plans(scorecard)]
-    history = backend.existing(HISTORY_SHEET)
-    _refuse_protected([existing for _, existing in pages] + [history])
-    decided = plan_refresh(pages, history, scorecard.reporting_month, carry_commentary)
+    sheets = backend.read_sheets(is_scorecard_sheet)
+    try:
+        scorecard = build_scorecard(sheets, month, registry.page_names())  # InputProblems: nothing written
+    except InputProblems as refused:  # what people typed on the pages is listed with the data's problems
+        raise InputProblems(refused.problems + _typed_problems(backend, registry.page_names())) from None
+    pages = [(page, backend.existing(page.name)) for page in chosen_pages(scorecard)]
+    histories = {key: backend.existing(name) for key, name in HISTORY_SHEETS.items()}
+    _refuse_protected([existing for _, existing in pages] + list(histories.values()))
+    decided = plan_refresh(scorecard, pages, histories, carry_commentary)
+    decided.pages[0].plan.active = True  # the workbook opens on the page refreshed (the first chosen)
     # The record says which month the pages show, so a copy made later need not read it from a heading.
     shown = month_key(scorecard.reporting_month)
     writes = [SheetWrite(page.plan, record_for(page.plan, shown), page.keep, page.previous_area)
               for page in decided.pages]
-    if decided.history is not None:
-        writes.append(SheetWrite(decided.history, appends=True))
+    writes += [SheetWrite(history, appends=True) for history in decided.histories]
     notes = unrendered_notes([write.plan for write in writes], backend)
     written = backend.write(writes)
     return RefreshReport(backend.name, scorecard.reporting_month, len(scorecard.indicators), rag_counts(scorecard),
                          scorecard.problems.notes, written.backup, decided.commentary_kept, decided.archived,
-                         decided.orphaned, decided.restored, notes + written.notes)
+                         decided.orphaned, decided.restored, notes + written.notes, decided.others_kept,
+                         decided.others_archived)
+
+
+def _typed_problems(backend: Backend, names: list[str]) -> list[Problem]:
+    """What people typed wrongly on any page the workbook has (its data could not say which are chosen)."""
+    return [problem for name in names for problem in typed_problems(backend.existing(name))]
 
 
 def _refuse_protected(sheets: list[ExistingSheet | None]) -> None:

@@ -1,0 +1,45 @@
+"""With --suppress, the export lists each commentary or headline cell that quotes a number from 1 to 5,
+so the officer can reword it; the text itself goes into the copy as typed."""
+
+from __future__ import annotations
+
+import openpyxl
+from python_calamine import CalamineWorkbook
+
+from scorecard_xl.send.export import export_copy
+from scorecard_xl.starter import write_starter
+from scorecard_xl.update.refresh import refresh
+from test_board_summary import type_on_board
+from workbooks import type_commentary
+
+QUOTES = "Just 3 children waited more than a week, and 2 of them were seen the next day."
+SAFE = ["35 children were seen in Q3 2020.", "Up 3.5% on January.", "M5 rose; 1st review due.", "6 of 12 seen.",
+        "Children aged 0-17 per 10,000."]
+
+
+def commentary_cell(path, ref: str) -> str:
+    sheet = openpyxl.load_workbook(path)["Scorecard"]
+    heading = next(cell for row in sheet.iter_rows(max_row=12) for cell in row
+                   if str(cell.value or "").startswith("Commentary ("))
+    row = next(cell.row for cell in sheet["A"] if cell.value == ref)
+    return sheet.cell(row, heading.column).coordinate
+
+
+def test_suppressing_lists_each_cell_that_quotes_a_small_number_and_copies_it_as_typed(tmp_path):
+    path = write_starter(tmp_path / "sample.xlsx", sample=True)
+    book = openpyxl.load_workbook(path)
+    book["Settings"].append(["Pages", "Scorecard, Board summary"])
+    book.save(path)
+    refresh(path)
+    type_commentary(path, {"M1": QUOTES, **{ref: text for ref, text in zip(("M2", "M3", "M9", "EH1a", "EH1b"), SAFE)}})
+    headline = type_on_board(path, "Headline", {"M9": "Decisions slowed: 4 in 10 took over a day"})
+    result = export_copy(path, out=tmp_path / "copy.xlsx", suppress=True)
+    summary = result.summary()
+    assert f'Scorecard!{commentary_cell(path, "M1")}: "Just 3 children waited more than a week, and 2' in summary
+    assert f"'Board summary'!{headline['M9']}: \"Decisions slowed: 4 in 10 took over a day\"" in summary
+    assert len(result.small_numbers) == 2, result.small_numbers  # none of the others quotes 1 to 5
+    values = [cell for row in CalamineWorkbook.from_path(str(result.workbook)).get_sheet_by_name("Scorecard")
+              .to_python() for cell in row]
+    assert QUOTES in values  # listed, not altered
+    plain = export_copy(path, out=tmp_path / "plain.xlsx")
+    assert plain.small_numbers == [] and "quotes a number" not in plain.summary()

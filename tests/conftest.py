@@ -22,14 +22,22 @@ def pytest_configure(config):
                                        "the workbooks build(folder) makes (tests/rendering.py)")
 
 
-@pytest.fixture(scope="session")
-def libreoffice_batch(request, tmp_path_factory) -> dict[str, rendering.Rendering]:
+def pytest_collection_modifyitems(items):
+    """The rendering tests run last: LibreOffice, set going as the run starts, has converted their
+    workbooks by then, while the other tests ran."""
+    items.sort(key=lambda item: item.get_closest_marker(rendering.MARK) is not None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def libreoffice_batch(request, tmp_path_factory) -> rendering.Batch:
     """Every rendering test's workbooks, converted in one soffice call for the whole run."""
-    builds = rendering.builds_of(request.session.items)
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):  # test processes of one run share its base folder's parent
         base = base.parent
-    return rendering.shared_batch(builds, base / "libreoffice")
+    batch = rendering.Batch(rendering.builds_of(request.session.items), base / "libreoffice")
+    batch.start()
+    yield batch
+    batch.end(cut_short=bool(request.session.shouldstop or request.session.shouldfail))
 
 
 @pytest.fixture
@@ -37,7 +45,7 @@ def rendered(request, libreoffice_batch) -> rendering.Rendering:
     """This test's workbooks and their PDFs, from the shared conversion."""
     marker = request.node.get_closest_marker(rendering.MARK)
     assert marker is not None, f"{request.node.name} asks for a rendering but does not say what it renders"
-    result = libreoffice_batch[rendering.key(marker.args[0])]
+    result = libreoffice_batch.results()[rendering.key(marker.args[0])]
     if result.build_error:
         pytest.fail(f"building the workbooks to render failed:\n{result.build_error}", pytrace=False)
     return result

@@ -18,7 +18,7 @@ from ..compute.measures import column
 from ..compute.months import month_label
 from .board_text import HEADING, LAST, NONE_LINE, SUPPRESSED, TYPED_WIDTHS, WIDTHS, wrapped_line
 from .chart_data import axis_minimum, constant_row, figure_row
-from .printing import column_pixels, text_height
+from .printing import column_pixels, merged_width, text_height
 from .scorecard import HEADER, REF, figure_style, number_format, target_text
 from .sheetplan import Chart, ChartSeries, SheetPlan, Style
 
@@ -27,6 +27,7 @@ CHART_GAP = 6  # pixels left of each chart
 CHART_DATA_COLUMN = LAST + len(TYPED_WIDTHS) + 2  # the charts' figures, right of the page
 CHART_HEADER_ROW, CHART_MONTHS = 3, 12
 CHART_HEIGHT, CHART_ROWS, CHART_ROW_POINTS = 190, 10, 15  # pixels; the rows a chart floats over, each 15 pt
+HEADING_POINTS = 20  # a heading's row
 COMMENT = Style("summary.chart.commentary", wrap=True, vertical="top", font_color="262626")
 # The level lines: (the key of the indicator's column, the line's name, colour, dash).
 LEVELS = (("target", "Target", "00863D", "dash"), ("sn", "SN", "7F7F7F", "dash"), ("england", "England", "C55A11", "dash"))
@@ -51,7 +52,7 @@ def chart_width(first: int, last: int) -> int:
 
 
 def slot_width(slot: tuple[int, int]) -> float:
-    return sum(WIDTHS[slot[0]:slot[1] + 1])
+    return merged_width(WIDTHS[slot[0]:slot[1] + 1])
 
 
 class _ChartData:
@@ -107,25 +108,34 @@ def chart_section(plan: SheetPlan, row: int, scorecard: Scorecard, groups: list[
     months = range(month - CHART_MONTHS + 1, month + 1)
     data = _ChartData(plan, months)
     plan.put(row, 0, f"Charts: the last {CHART_MONTHS} months to {month_label(month)}", HEADING)
-    row, used, breaks = row + 1, 0.0, []
+    row, used, breaks = row + 1, HEADING_POINTS, []
+
+    def room(needed: float, at: int) -> None:
+        """Start a printed page at row ``at`` unless ``needed`` points fit on this one."""
+        nonlocal used
+        if used and used + needed > page_points:
+            breaks.append(at)
+            used = 0.0
+        used += needed
+
     for group in groups:
         if not group.refs:
             continue
-        plan.put(row, 0, group.heading, HEADING)
-        row += 1
         # A chart cannot leave a point out unnoticed, so one with any suppressed month is not drawn;
         # the KPI table shows its months as c.
         dropped = [ref for ref in group.refs if any(hidden(info.index.get_loc(ref), m) for m in months)]
+        drawn = [ref for ref in group.refs if ref not in dropped]
+        pairs = [drawn[k:k + 2] for k in range(0, len(drawn), 2)]
+        bands = [CHART_ROWS * CHART_ROW_POINTS + _commentary_height(pair, commentary) for pair in pairs]
+        room(HEADING_POINTS + (bands[0] if bands else 0.0), row)  # a list's heading goes with its first charts
+        plan.put(row, 0, group.heading, HEADING)
+        row += 1
         if dropped:
             row = wrapped_line(plan, row, f"No chart for {', '.join(dropped)}: a month in the last 12 is a small "
                                           f"number ({SUPPRESSED}).", NONE_LINE)
-        drawn = [ref for ref in group.refs if ref not in dropped]
-        for pair in (drawn[k:k + 2] for k in range(0, len(drawn), 2)):
-            band = CHART_ROWS * CHART_ROW_POINTS + _commentary_height(pair, commentary)
-            if used and used + band > page_points:
-                breaks.append(row)
-                used = 0.0
-            used += band
+        for k, (pair, band) in enumerate(zip(pairs, bands)):
+            if k:
+                room(band, row)
             row = _band(plan, row, data, scorecard, pair, months, commentary)
     return row + 1, breaks
 

@@ -10,7 +10,7 @@ from ..compute import rules
 from ..compute.cells import single_line, text_of
 from ..compute.months import month_label
 from ..compute.vocabulary import PERCENTAGE
-from .printing import text_height
+from .printing import merged_width, text_height
 from .scorecard import GREY_TEXT, number_format, shown_or_zero
 from .sheetplan import SheetPlan, Style
 
@@ -32,7 +32,7 @@ def wrapped_line(plan: SheetPlan, row: int, text: str, style: Style) -> int:
     """A line of text across the printed columns, as tall as its wrapping needs; returns the next row."""
     plan.put(row, 0, text, style)
     plan.merges.append((row, 0, row, LAST))
-    plan.row_heights[row] = text_height(text, sum(WIDTHS) - 2, style.bold, style.font_size)  # less the indent
+    plan.row_heights[row] = text_height(text, merged_width(WIDTHS) - 2 * style.indent, style.bold, style.font_size)
     return row + 1
 
 

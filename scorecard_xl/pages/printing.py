@@ -23,14 +23,22 @@ DEFAULT_WIDTH = 8.43  # Excel's default column width, in characters
 LINE_HEIGHT = 12.75  # points per line of 10-11 pt text
 ROW_PADDING = 3
 TALLEST_ROW = 409  # points: Excel's largest row height
-# Characters of ordinary text a column holds per unit of its width (the width of a digit): prose
-# is narrower than digits, bold text wider. Erring wide only makes a row a little taller.
-CHARACTERS_PER_UNIT, BOLD_CHARACTERS_PER_UNIT = 1.2, 1.0
+# Characters of ordinary text a column holds per unit of its width (the width of a digit), as the
+# widest font a page may be printed in sets them (DejaVu Sans, LibreOffice's stand-in for Calibri
+# where Calibri and Carlito are not installed); Calibri fits about a fifth more. Erring wide only
+# makes a row a little taller; erring narrow would cut its last line off on paper.
+CHARACTERS_PER_UNIT, BOLD_CHARACTERS_PER_UNIT = 1.0, 0.9
 
 
 def column_pixels(width: float) -> int:
     """A column's width in pixels as Excel sizes it (Calibri 11: 7 px a character and 5 px of padding)."""
     return int(width * 7 + 5)
+
+
+def merged_width(widths) -> float:
+    """The width, in characters, of cells merged across columns of these widths (with the padding
+    between them, which a merged cell's text runs over)."""
+    return (sum(column_pixels(width) for width in widths) - 5) / 7
 
 
 def wrapped_lines(text: str, width: float) -> int:
@@ -62,7 +70,7 @@ def _cell_widths(plan: SheetPlan) -> dict[tuple[int, int], float | None]:
     widths = {}
     for top, left, bottom, right in plan.merges:
         widths[(top, left)] = None if bottom > top else \
-            sum(plan.column_widths.get(c, DEFAULT_WIDTH) for c in range(left, right + 1))
+            merged_width(plan.column_widths.get(c, DEFAULT_WIDTH) for c in range(left, right + 1))
     return widths
 
 

@@ -124,7 +124,8 @@ def _indicator(row: dict, section: str, typed_outturns: bool) -> dict:
     return typed
 
 
-def ref001_book(path: Path, pages: str = "Performance Summary, Indicator pages", typed_outturns: bool = True) -> Path:
+def ref001_book(path: Path, pages: str = "Performance Summary, Indicator pages", typed_outturns: bool = True,
+                paper: str = "A4") -> Path:
     """The workbook at ``path``; without ``typed_outturns`` only the outturns its data gives are shown."""
     indicators, data, section = [], [], FIRST_SECTION
     for row in SUMMARY:
@@ -143,4 +144,4 @@ def ref001_book(path: Path, pages: str = "Performance Summary, Indicator pages",
     data += detail_rows("referrals", "value", REFERRALS)
     return make_workbook(path, indicators, data, indicator_headers=HEADERS,
                          settings={"Title": "Safeguarding Children & Families Monthly Performance Report",
-                                   "Pages": pages, "Population 0-17 2020/21": POPULATION_2020_21})
+                                   "Pages": pages, "Population 0-17 2020/21": POPULATION_2020_21, "Paper": paper})

@@ -113,7 +113,7 @@ def apply_actions(book_data: dict, actions: list[dict]) -> dict[str, dict]:
     for sheet in book_data["sheets"]:
         values = {(r, c): v for r, row in enumerate(sheet["values"]) for c, v in enumerate(row) if v is not None}
         state[sheet["name"]] = _new_state(values, sheet.get("show_gridlines", True), sheet.get("print_area"))
-        state[sheet["name"]]["charts"] = [dict(chart) for chart in sheet.get("charts", [])]
+        state[sheet["name"]]["charts"] = [{"axis": {}, **chart} for chart in sheet.get("charts", [])]
     for name in book_data.get("names", []):
         if name.get("scope_sheet_name") in state and "refers_to" in name:
             state[name["scope_sheet_name"]]["names"][name["name"]] = name["refers_to"]

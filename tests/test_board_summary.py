@@ -218,3 +218,26 @@ def test_every_listed_indicator_has_a_chart_in_the_lists_order_with_its_lines_an
     texts = [cell for row in grid for cell in row if isinstance(cell, str)]
     assert "Conferences were moved for the holidays; the service is recruiting chairs." in texts
     assert "Reviews are now booked at the start of each plan." in texts
+
+
+def test_the_live_path_follows_overrides_and_refuses_one_naming_no_list(tmp_path):
+    import xlwings as xw
+
+    from remote_book import apply_actions, book_json
+    from scorecard_xl.update.refresh import refresh_book
+
+    path = board_book(tmp_path)
+    refresh(path)
+    type_on_board(path, "Override", {"B3": "Things to do better"})
+    data = book_json(path)
+    book = xw.Book(json=data)
+    refresh_book(book)
+    state = apply_actions(data, book.json()["actions"])[BOARD]
+    column_a = [value for (row, column), value in sorted(state["values"].items()) if column == 0]
+    start = column_a.index(DO_BETTER)
+    assert [str(line).split(" ")[1] for line in column_a[start + 1:start + 3]] == ["B3", "R1"]
+    cells = type_on_board(path, "Override", {"B3": "Worse"})
+    book = xw.Book(json=book_json(path))
+    with pytest.raises(InputProblems, match=f"'{BOARD}'!{cells['B3']}: Override is 'Worse'"):
+        refresh_book(book)
+    assert book.json()["actions"] == []  # refused before anything was written

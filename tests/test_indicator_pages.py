@@ -14,6 +14,7 @@ from python_calamine import CalamineWorkbook
 import scorecard_xl
 from remote_book import apply_actions, book_json
 from scorecard_xl.compute.engine import load_scorecard
+from scorecard_xl.pages import board
 from scorecard_xl.pages.indicator_pages import indicator_pages
 from scorecard_xl.send.export import export_copy
 from scorecard_xl.update.manual import HISTORY_SHEET
@@ -193,3 +194,15 @@ def test_small_numbers_leave_no_chart_and_no_figure_that_gives_them_away(tmp_pat
     plain = cells(export_copy(path, out=tmp_path / "plain.xlsx").workbook)
     assert pair(plain, "Year to date") == "74" and pair(plain, "Dec-20") == 2
 
+
+
+def test_the_email_copy_carries_the_pages_with_their_commentary(tmp_path):
+    path = book(tmp_path, pages="Scorecard, Performance Summary, Indicator pages")
+    refresh(path)
+    type_on_pages(path, {"P1": "Timeliness fell"})
+    result = export_copy(path, out=tmp_path / "copy.xlsx")
+    assert result.sheets == [board.SHEET_NAME, "Scorecard", "Performance Summary", PAGE]
+    assert commentary(result.workbook) == {"P1": "Timeliness fell"}
+    hidden = export_copy(path, out=tmp_path / "hidden.xlsx", suppress=True)
+    assert commentary(hidden.workbook) == {"P1": "Timeliness fell"}
+    assert commentary(export_copy(path, out=tmp_path / "none.xlsx", include_commentary=False).workbook) == {}

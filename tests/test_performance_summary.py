@@ -141,8 +141,12 @@ def test_a_year_target_fills_the_ytd_and_shows_as_its_target(refreshed):
 
 
 def test_it_prints_landscape_with_its_heading_rows_on_every_page(refreshed):
+    """On A4 (the default Paper) 001's 23 columns fitted to one page wide would print below 8 pt, so the
+    page prints at the smallest readable scale over more pages wide, NO. and INDICATOR on each."""
     sheet = openpyxl.load_workbook(refreshed)[PAGE]
-    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+    assert not sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.scale >= 73
+    assert sheet.print_title_cols == "$A:$B"
     header = next(row[0].row for row in sheet.iter_rows() if row[0].value == "NO.")
     assert sheet.print_title_rows == f"${header}:${header + 1}"
 

@@ -30,9 +30,10 @@ from . import columns as keys
 from .board_text import SUPPRESSED, SUPPRESSION_KEY, shown
 from .indicator_charts import chart_months, chart_rows, indicator_chart
 from .performance_summary import reads_as_number
-from .scorecard import (COMMENT, HEADER, JUDGEMENT_COLOURS, KEY_TEXT, LINE_HEIGHT, RAG_FILLS, REF, SECTION,
-                        TITLE, figure_style, number_format, page_header, wrapped_lines)
-from .sheetplan import PrintSetup, SheetPlan, Style
+from .printing import LINE_HEIGHT, ROW_PADDING, page_setup, text_height
+from .scorecard import (COMMENT, HEADER, JUDGEMENT_COLOURS, KEY_TEXT, RAG_FILLS, REF, SECTION, TITLE, figure_style,
+                        number_format, page_header)
+from .sheetplan import SheetPlan, Style
 from .small_numbers import month_hidden, months_hidden, outturn_hidden, rolling_hidden, ytd_hidden
 
 SHEET_NAME = "Indicator pages"
@@ -88,10 +89,8 @@ def indicator_pages(scorecard: Scorecard, suppressed: np.ndarray | None = None) 
         if row > FIRST_BLOCK:
             breaks.append(row)
         row = _block(plan, row, scorecard, ref, figures, label)
-    plan.print_setup = PrintSetup(landscape=True, fit_width=1, fit_height=0,
-                                  header=page_header(title, label),
-                                  footer=f"&LIndicator pages, {label}&RPage &P of &N",
-                                  area=(0, 0, row - 1, LAST), page_breaks=tuple(breaks))
+    plan.print_setup = page_setup(plan, settings.paper, (0, 0, row - 1, LAST), header=page_header(title, label),
+                                  footer=f"&LIndicator pages, {label}&RPage &P of &N", page_breaks=tuple(breaks))
     return plan
 
 
@@ -126,7 +125,7 @@ def _block(plan: SheetPlan, row: int, scorecard: Scorecard, ref: str, figures: _
     """One indicator's page from ``row``; returns the row after it."""
     info = scorecard.indicators.loc[ref]
     _line(plan, row, info["section"] or "Other indicators", SECTION)
-    _line(plan, row + 1, f"{ref}  {info['indicator']}", BLOCK_TITLE, bold=True)
+    _line(plan, row + 1, f"{ref}  {info['indicator']}", BLOCK_TITLE)
     owner = f"Owner: {info['owner']}.   " if info.get("owner") else ""
     _line(plan, row + 2, f"{owner}Good performance is: {info['polarity']} ({POLARITY_WORDS[info['polarity']]}).   "
                          f"Data note: {info.get('unit_text') or info['unit']}.", ABOUT)
@@ -151,19 +150,18 @@ def _block(plan: SheetPlan, row: int, scorecard: Scorecard, ref: str, figures: _
     plan.put(comment, 1, None, COMMENT)
     plan.merges.append((comment, 1, comment, LAST))
     plan.row_keys[comment] = ref
-    plan.row_heights[comment] = LINE_HEIGHT * COMMENT_LINES + 3
+    plan.row_heights[comment] = LINE_HEIGHT * COMMENT_LINES + ROW_PADDING
     return comment + 1
 
 
-def _line(plan: SheetPlan, row: int, text: str, style: Style, bold: bool = False) -> None:
+def _line(plan: SheetPlan, row: int, text: str, style: Style) -> None:
     """A line across the page, as tall as its wrapping needs."""
     plan.put(row, 0, text, style)
     for c in range(1, LAST + 1):
         if style is SECTION:
             plan.put(row, c, None, SECTION)
     plan.merges.append((row, 0, row, LAST))
-    size = (style.font_size or 11) / 11
-    plan.row_heights[row] = LINE_HEIGHT * size * wrapped_lines(text, sum(WIDTHS) * (1.0 if bold else 1.2) / size) + 4
+    plan.row_heights[row] = text_height(text, sum(WIDTHS), style.bold, style.font_size)
 
 
 def _panel(plan: SheetPlan, row: int, scorecard: Scorecard, ref: str, figures: _Figures) -> int:
@@ -208,9 +206,10 @@ def _pair(plan: SheetPlan, row: int, label: str, value, style: Style | None = No
     for c in range(VALUE[0] + 1, VALUE[1] + 1):
         plan.put(row, c, None, style or PANEL_TEXT)
     plan.merges.append((row, VALUE[0], row, VALUE[1]))
-    label_lines = wrapped_lines(label, sum(WIDTHS[LABEL[0]:LABEL[1] + 1]))
-    value_lines = wrapped_lines(value, sum(WIDTHS[VALUE[0]:VALUE[1] + 1]) * 1.1) if isinstance(value, str) else 1
-    plan.row_heights[row] = max(CHART_ROW_POINTS, LINE_HEIGHT * max(label_lines, value_lines) + 3)
+    # as tall as the page's row fitting (pages/printing.py) will find it, so the chart beside it fits them
+    needed = [text_height(label, sum(WIDTHS[LABEL[0]:LABEL[1] + 1]), bold=True)]
+    needed += [text_height(value, sum(WIDTHS[VALUE[0]:VALUE[1] + 1]))] if isinstance(value, str) else []
+    plan.row_heights[row] = max(CHART_ROW_POINTS, *needed)
     return row + 1
 
 

@@ -20,10 +20,11 @@ from ..compute.months import financial_year_label, month_label, month_start
 from ..compute.outturns import outturn_key, shown_years
 from . import columns as keys
 from .board_text import SUPPRESSED, SUPPRESSION_KEY
-from .scorecard import (HEADER, HEADER_LEFT, JUDGEMENT_COLOURS, KEY_TEXT, LINE_HEIGHT, NOT_AVAILABLE, RAG_FILLS,
+from .printing import fit_row_heights, page_setup
+from .scorecard import (HEADER, HEADER_LEFT, JUDGEMENT_COLOURS, KEY_TEXT, NOT_AVAILABLE, RAG_FILLS,
                         REF, SUBTITLE, TEXT, TITLE, figure_style, mark_style, number_format, page_header,
-                        section_band, wrapped_lines)
-from .sheetplan import PrintSetup, SheetPlan, Style
+                        section_band)
+from .sheetplan import SheetPlan, Style
 from .small_numbers import month_hidden, outturn_hidden, ytd_hidden
 
 SHEET_NAME = "Performance Summary"
@@ -79,12 +80,14 @@ def performance_summary(scorecard: Scorecard, suppressed: np.ndarray | None = No
         for ref in members.index:
             _indicator_row(plan, row, scorecard, ref, months, years, hidden)
             plan.row_keys[row] = ref
-            plan.row_heights[row] = LINE_HEIGHT * wrapped_lines(info.at[ref, "indicator"],
-                                                                WIDTHS[keys.INDICATOR] * 1.2) + 3
             row += 1
     plan.freeze = (header + HEADER_ROWS, 2)
-    plan.print_setup = PrintSetup(landscape=True, fit_width=1, fit_height=0,
+    fit_row_heights(plan)
+    # Printed as the other pages are (pages/printing.py): one page wide while its type stays readable (A3
+    # prints 001's 23 columns so), else over more pages wide with NO. and INDICATOR on each.
+    plan.print_setup = page_setup(plan, settings.paper, (0, 0, plan.last_row, last),
                                   repeat_rows=(header, header + HEADER_ROWS - 1),
+                                  repeat_columns=(col[keys.REF], col[keys.INDICATOR]),
                                   header=page_header(title, month_label(month)),
                                   footer=f"&LPerformance Summary, {month_label(month)}&RPage &P of &N")
     return plan
@@ -107,7 +110,6 @@ def _columns(months: list[int], years: list[int]) -> list[tuple[str, str, str]]:
 
 def _key(plan: SheetPlan, row: int, last: int, suppressing: bool) -> int:
     """001's DOT key, the polarities' wording and the RAG key, each across the table; returns the next row."""
-    width = sum(plan.column_widths.values())
     lines = [(DOT_KEY, KEY_WRAPPED)]
     lines += [(f"{arrow} - {words}", Style(f"ps.key.{verdict}", bold=True, font_color=JUDGEMENT_COLOURS[verdict]))
               for arrow, words, verdict in DOT_LINES]
@@ -116,7 +118,6 @@ def _key(plan: SheetPlan, row: int, last: int, suppressing: bool) -> int:
     for text, style in lines:
         plan.put(row, 0, text, style)
         plan.merges.append((row, 0, row, last))
-        plan.row_heights[row] = LINE_HEIGHT * wrapped_lines(text, width * 1.1) + 3
         row += 1
     return row + 1
 

@@ -57,9 +57,10 @@ def test_table_columns_are_the_documented_ones(sample, capsys):
                              "arrow_prev_year", "dot", "judgement", "rag", "avg_12m", "max_12m", "min_12m",
                              "ytd", "ytd_numerator", "ytd_denominator", "ytd_target", "ytd_rag", "rolling_12m",
                              "rolling_12m_rate_10k"]
-    assert header[30:40] == ["target", "annual_target", "red", "amber", "green", "sn", "england", "region",
+    assert header[30:35] == ["spc_mean", "spc_lower", "spc_upper", "spc_variation", "spc_assurance"]
+    assert header[35:45] == ["target", "annual_target", "red", "amber", "green", "sn", "england", "region",
                              "best_sn", "top_quartile"]
-    assert all(h.startswith("outturn_") for h in header[40:])
+    assert all(h.startswith("outturn_") for h in header[45:])
 
 
 def test_table_json_has_nulls_for_missing(sample, capsys):

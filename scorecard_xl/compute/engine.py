@@ -26,6 +26,8 @@ from .rawdata import check_against_indicators, read_raw_data
 from ..read.sheet import Sheet, find_sheet
 from .sheets import scorecard_sheets
 from .settings import Settings, check_pages, parse_settings
+from .spc import Spc
+from .spc_columns import spc_table
 
 
 COMMAND_LINE = "Command line"  # the "sheet" of a problem with the month asked for, not the workbook's
@@ -47,6 +49,7 @@ class Scorecard:
     measures: pd.DataFrame  # index: Ref, same order as indicators
     reporting_month: int
     problems: Problems
+    spc: Spc | None = None  # per point over the SPC window, for the charts (compute/spc_columns.py)
 
     @property
     def shown_months(self) -> list[int]:
@@ -132,8 +135,11 @@ def build_scorecard(sheets: list[Sheet], month: str | int | None = None,
     # The year's figures (docs/design.md §5.4, §5.5): targets for the year to date, then the outturns.
     measures = pd.concat([measures, year_target_table(indicators, measures["ytd"].to_numpy(), reporting),
                           outturn_table(panel, indicators, reporting, data, problems)], axis=1)
+    # Signal or noise (docs/design.md §5.8): XmR limits and Making Data Count's verdicts.
+    spc_measures, spc_points = spc_table(panel, indicators, reporting)
+    measures = pd.concat([measures, spc_measures], axis=1)
     _note_gaps(measures, indicators, reporting, problems, settings)
-    return Scorecard(settings, indicators, panel, measures, reporting, problems)
+    return Scorecard(settings, indicators, panel, measures, reporting, problems, spc_points)
 
 
 def _note_gaps(measures: pd.DataFrame, indicators: pd.DataFrame, reporting: int, problems: Problems,

@@ -10,6 +10,7 @@ import pandas as pd
 from ..addressing import cell_name
 from .cells import NotANumber, checked_band, describe, header_map, read_number, text_of, within
 from .outturns import TypedOutturn, outturn_columns
+from . import spc_inputs
 from ..problems import Problems
 from ..read.sheet import Sheet
 from .tolerances import NO_RULE, ToleranceError, green_limits, rag_rule
@@ -49,6 +50,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "band": ("band",),
     "dot_band": ("dot band",),
     "decimals": ("decimals",),
+    **spc_inputs.COLUMNS,
 }
 REQUIRED = ("ref", "indicator", "polarity", "unit", "section")
 
@@ -208,6 +210,11 @@ def _parse_row(sheet, ref, cells, cell, problems, default_band, default_dot_band
         # how each was decided, for `scorecard check --explain`; percent_numbers is set by the data's reader
         "kind_basis": kind_basis, "kind_words": kind_words, "ytd_typed": ytd_typed,
         "dot_band_typed": dot_band is not None, "percent_numbers": False,
+        # where its SPC limits are fixed or start again (compute/spc_inputs.py)
+        "spc_baseline": spc_inputs.baseline_period(get("spc_baseline"), sheet, cell.get("spc_baseline", ""), ref,
+                                                   problems),
+        "spc_recalculate": spc_inputs.recalculation_months(get("spc_recalculate"), sheet,
+                                                           cell.get("spc_recalculate", ""), ref, problems),
     }
     for name in BENCHMARKS:
         raw = get(name)
@@ -373,6 +380,6 @@ def empty_indicator_table() -> pd.DataFrame:
     columns = ["ref", "indicator", "section", "polarity", "unit", "unit_text", "kind", "ytd_rule", "numerator",
                "denominator", "change", "band", "dot_band", "decimals", "target", "annual_target", "ytd_target_typed",
                "rag_rule", "green_low", "green_high", "kind_basis", "kind_words", "ytd_typed", "dot_band_typed",
-               "percent_numbers", "outturns_typed"]
+               "spc_baseline", "spc_recalculate", "percent_numbers", "outturns_typed"]
     columns += list(BENCHMARKS) + [f"{b}_text" for b in BENCHMARKS] + [f"{t}_text" for t in TOLERANCES]
     return pd.DataFrame({c: pd.Series(dtype=object) for c in columns}).set_index("ref", drop=False)

@@ -17,7 +17,8 @@ from ..compute.indicators import BENCHMARKS
 IDENTITY_COLUMNS = ["ref", "section", "indicator", "polarity", "unit"]
 MEASURE_COLUMNS = ["value", "change_prev_month", "arrow_prev_month", "change_prev_year", "arrow_prev_year",
                    "dot", "judgement", "rag", "avg_12m", "max_12m", "min_12m", "ytd", "ytd_numerator",
-                   "ytd_denominator", "ytd_target", "ytd_rag", "rolling_12m", "rolling_12m_rate_10k"]
+                   "ytd_denominator", "ytd_target", "ytd_rag", "rolling_12m", "rolling_12m_rate_10k",
+                   "spc_mean", "spc_lower", "spc_upper", "spc_variation", "spc_assurance"]
 # The targets as typed: the month's, the year's, and the tolerances' text ("<92%", "+/-5 of 158.8").
 TOLERANCE_TEXT = {"red_text": "red", "amber_text": "amber", "green_text": "green"}
 TARGET_COLUMNS = ["target", "annual_target", *TOLERANCE_TEXT.values(), *BENCHMARKS]

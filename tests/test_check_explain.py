@@ -3,7 +3,7 @@
 from scorecard_xl.cli import main
 from workbooks import INDICATOR_HEADERS, indicator, make_workbook
 
-HEADERS = INDICATOR_HEADERS + ["Decimals", "DoT band"]
+HEADERS = INDICATOR_HEADERS + ["Decimals", "DoT band", "SPC baseline", "SPC recalculate from"]
 
 
 def explained(tmp_path, capsys, indicators, data, settings=None):
@@ -52,3 +52,12 @@ def test_without_explain_check_is_as_before(tmp_path, capsys):
     path = make_workbook(tmp_path / "b.xlsx", [indicator("A", Kind="flow")], [("A", "2021-02", 1)])
     assert main(["check", str(path)]) == 0
     assert "kind" not in capsys.readouterr().out
+
+
+def test_explain_names_the_spc_baseline_and_recalculations_typed(tmp_path, capsys):
+    inds = [{**indicator("S"), "SPC baseline": "Apr-19 to Mar-20", "SPC recalculate from": "Oct-20, Apr-20"},
+            indicator("T")]
+    status, _, lines = explained(tmp_path, capsys, inds, [("S", "2021-02", 1), ("T", "2021-02", 2)])
+    assert status == 0
+    assert "SPC limits fixed on Apr-19 to Mar-20; SPC recalculated from Apr-20, Oct-20" in lines["S"]
+    assert "SPC" not in lines["T"]

@@ -135,7 +135,7 @@ def build_scorecard(sheets: list[Sheet], month: str | int | None = None,
     # The year's figures (docs/design.md §5.4, §5.5): targets for the year to date, then the outturns.
     measures = pd.concat([measures, year_target_table(indicators, measures["ytd"].to_numpy(), reporting),
                           outturn_table(panel, indicators, reporting, data, problems)], axis=1)
-    # Signal or noise (docs/design.md §5.8): XmR limits and Making Data Count's verdicts.
+    # Signal or noise (docs/design.md §5.7): XmR limits and Making Data Count's verdicts.
     spc_measures, spc_points = spc_table(panel, indicators, reporting)
     measures = pd.concat([measures, spc_measures], axis=1)
     _note_gaps(measures, indicators, reporting, problems, settings)

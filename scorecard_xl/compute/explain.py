@@ -10,6 +10,7 @@ import pandas as pd
 
 from .engine import ParsedWorkbook
 from .indicators import KIND_FROM_NAME, KIND_TYPED, default_ytd
+from .spc_inputs import describe_choices
 from .vocabulary import COUNT, PERCENTAGE, SNAPSHOT, default_decimals
 
 
@@ -27,6 +28,9 @@ def _parts(row: pd.Series, dot_band_default: str) -> list[str]:
         parts.append("read as percent numbers (58.3 = 58.3%)" if row["percent_numbers"]
                      else "read as fractions (0.583 = 58.3%)")
     parts.append(f"DoT band {_percent(row['dot_band'])}, {'as typed' if row['dot_band_typed'] else dot_band_default}")
+    spc_choices = describe_choices(row.get("spc_baseline"), row.get("spc_recalculate") or ())
+    if spc_choices:
+        parts.append(spc_choices)
     return parts
 
 

@@ -1,4 +1,4 @@
-"""Each indicator's SPC verdicts for the reporting month, as measures' columns (docs/design.md §5.8).
+"""Each indicator's SPC verdicts for the reporting month, as measures' columns (docs/design.md §5.7).
 
 compute/spc.py does the arithmetic on arrays; this module gives it the workbook's figures: the
 months up to the reporting month, each indicator's polarity, the target its assurance is judged

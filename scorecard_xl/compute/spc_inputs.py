@@ -1,4 +1,4 @@
-"""What an officer types per indicator to steer its SPC limits (docs/design.md §5.8).
+"""What an officer types per indicator to steer its SPC limits (docs/design.md §5.7).
 
 Two optional Indicators columns:
 

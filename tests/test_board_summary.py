@@ -211,8 +211,9 @@ def test_every_listed_indicator_has_a_chart_in_the_lists_order_with_its_lines_an
     order = [line.split(" ")[0] for name in (GOING_WELL, TO_WATCH, DO_BETTER) for line in scorecard_lists[name]]
     assert [chart.title.split(" ")[0] for chart in plan.charts] == order
     charts = {chart.title.split(" ")[0]: chart for chart in plan.charts}
-    assert [series.name for series in charts["R1"].series] == ["R1", "Target", "SN", "England"]
-    assert [series.name for series in charts["G1"].series] == ["G1"]  # a tolerance is no one figure to draw
+    spc_lines = ["Mean", "Process limits", "Lower limit"]  # 14 months: enough for limits (tests/test_spc_charts.py)
+    assert [series.name for series in charts["R1"].series] == ["R1", *spc_lines, "Target", "SN", "England"]
+    assert [series.name for series in charts["G1"].series] == ["G1", *spc_lines]  # a tolerance is no one figure
     assert charts["R1"].axis_min == 0.0 and charts["R1"].legend == "bottom"
     grid = rows(path, BOARD)
     texts = [cell for row in grid for cell in row if isinstance(cell, str)]

@@ -106,16 +106,17 @@ def test_a_chart_per_indicator_with_its_target_and_benchmark_lines_and_gaps(refr
     by_title = {chart.title: chart for chart in plan.charts}
     assert list(by_title) == ["R1 Number of referrals", "P1 % decided in a day", "W1 Cases per worker"]
     r1, w1 = by_title["R1 Number of referrals"], by_title["W1 Cases per worker"]
-    assert [s.name for s in r1.series] == ["Figure", "SN average", "England"]
+    spc_lines = ["Mean", "Process limits", "Lower limit"]  # R1 and W1 have 12 months, enough; P1 has 9
+    assert [s.name for s in r1.series] == ["Figure", *spc_lines, "SN average", "England"]
     assert [s.name for s in by_title["P1 % decided in a day"].series] == ["Figure", "Target Green 95%+"]
-    assert [s.name for s in w1.series] == ["Figure", "Green 14-20, low end", "Green 14-20, high end"]
+    assert [s.name for s in w1.series] == ["Figure", *spc_lines, "Green 14-20, low end", "Green 14-20, high end"]
     first, c0, _, c1 = w1.series[0].categories
     months = [plan.cells[(first, c)].value for c in range(c0, c1 + 1)]
     assert months[0] == "Dec-19" and months[-1] == "Dec-20" and len(months) == 13  # the same month last year on it
     figures = w1.series[0].values
     june = c0 + months.index("Jun-20")
     assert (figures[0], june) in plan.cells and plan.cells[(figures[0], june)].value is None  # a gap, not a zero
-    assert plan.cells[(w1.series[1].values[0], june)].value == 14
+    assert plan.cells[(w1.series[4].values[0], june)].value == 14
     assert all(c > 10 for chart in plan.charts for s in chart.series for c in (s.values[1], s.values[3]))
     parts = zipfile.ZipFile(refreshed).namelist()
     assert len([p for p in parts if re.match(r"xl/charts/chart\d+\.xml$", p)]) == 3  # drawn in the file

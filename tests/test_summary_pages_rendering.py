@@ -99,6 +99,8 @@ def test_the_indicator_pages_print_an_indicator_a_page_with_its_chart(printed):
         assert "Commentary (Dec-20)" in text
     assert "3,522 / 57,521 \u00d7 10,000 = 612.3" in " ".join(pdf_text(pages, 2).split())
     assert "5,639 of 9,903 = 56.9%" in pdf_text(pages, 3)
+    # The SPC lines of R1 and W1 (12 months each), listed in the chart's legend; P1's 9 months have none.
+    assert ["Process limits" in pdf_text(pages, page) for page in (2, 3, 4)] == [True, False, True]
     for page, colours in ((2, ("1F3864", "C55A11")), (3, ("1F3864", "00863D"))):  # figures; England, target
         image = pixels(pages, page)
         for colour in colours:

@@ -161,7 +161,9 @@ def add_chart(book, sheet, spec: Chart, number: int = 1) -> None:
     for series in spec.series:
         add_series(chart, sheet.name, series)
     literal_title(chart, spec.title, {"size": 10, "bold": True})
-    chart.set_legend({"position": spec.legend} if spec.legend else {"none": True})
+    unlisted = [k for k, series in enumerate(spec.series) if not series.in_legend]
+    chart.set_legend({"position": spec.legend} | ({"delete_series": unlisted} if unlisted else {})
+                     if spec.legend else {"none": True})
     ticks = {"major_tick_mark": "outside", "minor_tick_mark": "none"}  # as Excel's defaults, written out
     chart.set_y_axis({"num_format": spec.num_format, "num_font": {"size": 8}, "min": spec.axis_min,
                       "max": spec.axis_max, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}} | ticks)

@@ -1,6 +1,7 @@
 """The Board summary's charts: the last 12 months of every listed indicator, in reference 004's order
-(going well, ones to watch, things to do better), each with its target and benchmarks as level lines
-where they are known, and the indicator's commentary under it.
+(going well, ones to watch, things to do better), each with its SPC mean and process limits and its
+special-cause points marked (chart_data.py), its target and benchmarks as level lines where they are
+known, and the indicator's commentary under it.
 
 Each chart is a plan element (sheetplan.Chart) whose figures are cells of the plan itself, in a table
 right of the page, so any backend can draw it from what the sheet holds (chart_data.py): a missing
@@ -17,7 +18,8 @@ from ..compute.engine import Scorecard
 from ..compute.measures import column
 from ..compute.months import month_label
 from .board_text import HEADING, LAST, NONE_LINE, SUPPRESSED, TYPED_WIDTHS, WIDTHS, wrapped_line
-from .chart_data import axis_minimum, constant_row, figure_row
+from .chart_data import axis_minimum, constant_row, figure_row, spc_lines, spc_months, \
+    special_cause_marks
 from .printing import column_pixels, merged_width, text_height
 from .scorecard import HEADER, REF, figure_style, number_format, target_text
 from .sheetplan import Chart, ChartSeries, SheetPlan, Style
@@ -80,12 +82,16 @@ class _ChartData:
 
 
 def _chart(data: _ChartData, scorecard: Scorecard, ref: str, months: range, anchor: tuple[int, int],
-           width: int) -> Chart:
+           width: int, limits: bool) -> Chart:
+    """``limits``: whether the SPC lines and marks are drawn (chart_data.spc_months)."""
     info, panel = scorecard.indicators.loc[ref], scorecard.panel
     i = scorecard.indicators.index.get_loc(ref)
     fmt = number_format(info["unit"], info["decimals"])
     figures = [float(column(panel.values, panel.column(m))[i]) for m in months]
-    series = [ChartSeries(data.line(ref, figures, fmt), data.categories, name=ref)]
+    marked = special_cause_marks(scorecard, i, months) if limits else ()
+    series = [ChartSeries(data.line(ref, figures, fmt), data.categories, name=ref, marked=marked)]
+    for label, values, line in spc_lines(scorecard, i, months) if limits else []:
+        series.append(ChartSeries(data.line(f"{ref} {label}", values, fmt), data.categories, **line))
     levels = []
     for key, name, colour, dash in LEVELS:
         level = target_text(info) if key == "target" else info[key]
@@ -125,6 +131,7 @@ def chart_section(plan: SheetPlan, row: int, scorecard: Scorecard, groups: list[
         # the KPI table shows its months as c.
         dropped = [ref for ref in group.refs if any(hidden(info.index.get_loc(ref), m) for m in months)]
         drawn = [ref for ref in group.refs if ref not in dropped]
+        limits = {ref: _limits_shown(scorecard, hidden, info.index.get_loc(ref)) for ref in drawn}
         pairs = [drawn[k:k + 2] for k in range(0, len(drawn), 2)]
         bands = [CHART_ROWS * CHART_ROW_POINTS + _commentary_height(pair, commentary) for pair in pairs]
         room(HEADING_POINTS + (bands[0] if bands else 0.0), row)  # a list's heading goes with its first charts
@@ -136,8 +143,13 @@ def chart_section(plan: SheetPlan, row: int, scorecard: Scorecard, groups: list[
         for k, (pair, band) in enumerate(zip(pairs, bands)):
             if k:
                 room(band, row)
-            row = _band(plan, row, data, scorecard, pair, months, commentary)
+            row = _band(plan, row, data, scorecard, pair, months, commentary, limits)
     return row + 1, breaks
+
+
+def _limits_shown(scorecard: Scorecard, hidden, i: int) -> bool:
+    """No month the SPC of indicator ``i`` rests on shows as c."""
+    return not any(hidden(i, m) for m in spc_months(scorecard, i))
 
 
 def _commentary_height(pair: list[str], commentary: dict[str, str]) -> float:
@@ -146,14 +158,14 @@ def _commentary_height(pair: list[str], commentary: dict[str, str]) -> float:
 
 
 def _band(plan: SheetPlan, row: int, data: _ChartData, scorecard: Scorecard, pair: list[str], months,
-          commentary: dict[str, str]) -> int:
+          commentary: dict[str, str], limits: dict[str, bool]) -> int:
     """Two charts side by side over CHART_ROWS rows, each indicator's commentary in the row below."""
     for r in range(row, row + CHART_ROWS):
         plan.put(r, 0, None)  # reserve the rows the charts float over, at a height the charts fit
         plan.row_heights[r] = CHART_ROW_POINTS
     below = row + CHART_ROWS
     for ref, (first, last) in zip(pair, CHART_SLOTS):
-        plan.charts.append(_chart(data, scorecard, ref, months, (row, first), chart_width(first, last)))
+        plan.charts.append(_chart(data, scorecard, ref, months, (row, first), chart_width(first, last), limits[ref]))
         if commentary.get(ref):
             plan.put(below, first, commentary[ref], COMMENT)
             plan.merges.append((below, first, below, last))

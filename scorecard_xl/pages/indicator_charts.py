@@ -1,5 +1,6 @@
 """The line chart of an indicator page: its last 13 months (or the months the Scorecard shows, if more),
-with its target and benchmarks as level lines.
+with its SPC mean and process limits, its special-cause points marked (chart_data.py), and its
+target and benchmarks as level lines.
 
 The chart draws cells of the page (chart_data.py): each block's figures sit in rows right of the
 print area, beside the block, one row a line and side by side, so every backend (the live writer
@@ -14,7 +15,7 @@ import numpy as np
 
 from ..compute.engine import Scorecard
 from ..compute.months import month_label
-from .chart_data import axis_minimum, constant_row, figure_row
+from .chart_data import SPC_LINES, axis_minimum, figure_row, spc_lines, special_cause_marks
 from .scorecard import HEADER, REF, figure_style, number_format
 from .sheetplan import Chart, ChartSeries, SheetPlan
 
@@ -53,9 +54,11 @@ def _known(value) -> bool:
 
 
 def indicator_chart(plan: SheetPlan, scorecard: Scorecard, ref: str, data_row: int, anchor: tuple[int, int],
-                    size: tuple[int, int]) -> None:
+                    size: tuple[int, int], limits: bool = True) -> None:
     """The chart of ``ref`` over ``anchor`` (row, column), ``size`` (width, height) in pixels, its
-    figures in rows from ``data_row`` right of the print area."""
+    figures in rows from ``data_row`` right of the print area. ``limits``: whether its SPC mean,
+    limits and special-cause marks are drawn (not where a month they rest on shows as c, as the
+    mean of the months would give it away)."""
     info, panel = scorecard.indicators.loc[ref], scorecard.panel
     months = chart_months(scorecard)
     i = scorecard.indicators.index.get_loc(ref)
@@ -68,26 +71,30 @@ def indicator_chart(plan: SheetPlan, scorecard: Scorecard, ref: str, data_row: i
     for k, m in enumerate(months):
         plan.put(data_row, first + k, month_label(m), HEADER)
     categories = (data_row, first, data_row, last)
-    rows = [("Figure", figures, FIGURE, "solid", True)]
-    rows += [(name, [figure] * len(months), TARGET, "dash", False) for name, figure in target_lines(info)]
-    rows += [(name, [figure] * len(months), colour, "dash", False) for name, figure, colour in benchmark_lines(info)]
+    lines = spc_lines(scorecard, i, months) if limits else []
+    marked = special_cause_marks(scorecard, i, months) if limits else ()
+    rows = [("Figure", figures, dict(color=FIGURE, width=2.25, marked=marked))]
+    rows += lines
+    rows += [(name, [figure] * len(months), dict(color=TARGET, dash="dash", width=1.5, markers=False))
+             for name, figure in target_lines(info)]
+    rows += [(name, [figure] * len(months), dict(color=colour, dash="dash", width=1.5, markers=False))
+             for name, figure, colour in benchmark_lines(info)]
     series = []
-    for k, (name, values, colour, dash, markers) in enumerate(rows, start=1):
-        plan.put(data_row + k, DATA_COLUMN, name, REF)
-        if k == 1:
-            cells = figure_row(plan, data_row + k, first, values, style)
-        else:
-            cells = constant_row(plan, data_row + k, first, values[0], len(months), style)
-        series.append(ChartSeries(values=cells, categories=categories, color=colour, name=name, dash=dash,
-                                  width=2.25 if k == 1 else 1.5, markers=markers))
+    for k, (label, values, line) in enumerate(rows, start=1):
+        plan.put(data_row + k, DATA_COLUMN, label, REF)
+        series.append(ChartSeries(figure_row(plan, data_row + k, first, values, style), categories,
+                                  **{"name": label} | line))
     for c in range(DATA_COLUMN, last + 1):
         plan.column_widths.setdefault(c, DATA_WIDTH if c > DATA_COLUMN else 16)
-    every = [f for _, values, *_ in rows for f in values]
+    # The process limits are left out of where the axis starts: a lower limit below zero for a count
+    # is no figure anyone could see, and the axis stops at zero as the figures' own do.
+    every = [f for _, values, *_ in rows[:1] + rows[1 + len(lines):] for f in values]
     plan.charts.append(Chart(f"{ref} {info['indicator']}", tuple(series), fmt, anchor=anchor, width=size[0],
                              height=size[1], offset=(4, 4), axis_min=axis_minimum(info["unit"], every),
                              legend="bottom" if len(series) > 1 else None))
 
 
 def chart_rows(info) -> int:
-    """Rows a chart's figures take right of the print area: the months, the figures and each line."""
-    return 2 + len(target_lines(info)) + len(benchmark_lines(info))
+    """Rows a chart's figures take right of the print area: the months, the figures and each line
+    (the SPC lines counted whether or not there are enough points for them)."""
+    return 2 + len(SPC_LINES) + len(target_lines(info)) + len(benchmark_lines(info))

@@ -99,6 +99,7 @@ class ChartSeries:
     width: float = 2.0  # points
     markers: bool = True  # a round marker at each figure
     marked: tuple[MarkedPoint, ...] = ()
+    in_legend: bool = True  # False: the line is drawn but not listed (a pair of limits listed once)
 
     def __post_init__(self):
         _one_of("line dash", self.dash, LINE_DASHES)

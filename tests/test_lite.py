@@ -108,6 +108,9 @@ CALLS = [
     (("RAG", [cell(0.93), cell("High"), cell("<92%"), cell("92%>"), cell("95%+")]),
      lambda: udfs.RAG(0.93, "High", "<92%", "92%>", "95%+")),
     (("PCTCHANGE", [row(*range(1, 14))]), lambda: udfs.PCTCHANGE(list(range(1, 14)))),
+    (("SPC", [row(*range(1, 14)), cell("High"), cell(20), cell("assurance")]),
+     lambda: udfs.SPC(list(range(1, 14)), "High", 20, "assurance")),
+    (("SPC", [row(20, 24, 22, 25, 21, 23, 26, 22, 24, 21, 23, 25, 40), cell("Low")]), lambda: "concern"),
 ]
 
 

@@ -46,14 +46,21 @@ def test_scripts_are_defined_in_main_for_lites_that_read_its_source(tmp_path):
 
 
 def test_a_worksheet_function_added_later_is_imported_without_changing_the_generator(monkeypatch, tmp_path):
-    def SPC(values):  # noqa: N802 (an Excel function name)
+    def FORECAST12M(values):  # noqa: N802 (an Excel function name)
         return values
 
-    monkeypatch.setattr(udfs, "WORKSHEET_FUNCTIONS", udfs.WORKSHEET_FUNCTIONS + (SPC,))
+    monkeypatch.setattr(udfs, "WORKSHEET_FUNCTIONS", udfs.WORKSHEET_FUNCTIONS + (FORECAST12M,))
     (main, _) = lite_code.write_lite_files(tmp_path, "9.9")
     tree = ast.parse(main.read_text())
     (imported,) = [node for node in tree.body if isinstance(node, ast.ImportFrom) and node.module.endswith(".udfs")]
     assert [alias.name for alias in imported.names] == [f.__name__ for f in udfs.WORKSHEET_FUNCTIONS]
+    assert "FORECAST12M" in [alias.name for alias in imported.names] and "=FORECAST12M" in ast.get_docstring(tree)
+
+
+def test_main_registers_spc(tmp_path):
+    (main, _) = lite_code.write_lite_files(tmp_path, "9.9")
+    tree = ast.parse(main.read_text())
+    (imported,) = [node for node in tree.body if isinstance(node, ast.ImportFrom) and node.module.endswith(".udfs")]
     assert "SPC" in [alias.name for alias in imported.names] and "=SPC" in ast.get_docstring(tree)
 
 

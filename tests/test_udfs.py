@@ -564,7 +564,7 @@ EXPECTED_SIGNATURES = {
     "MOVEMENT": ["values", "months_back", "band"], "PCTCHANGE": ["values", "months_back"],
     "PPCHANGE": ["values", "months_back"], "RAG": ["value", "polarity", "red_or_target", "amber", "green"],
     "AVG12M": ["values"], "MAX12M": ["values"], "ROLLING12": ["values"], "YTD": ["values", "months", "rule"],
-    "RATE10K": ["count", "population"],
+    "RATE10K": ["count", "population"], "SPC": ["values", "polarity", "target", "what"],
 }
 
 
@@ -635,6 +635,18 @@ SERVER_CALLS = {
     "ytd_date_serials": ("YTD", [row(5, 1, 2, 3), row(serial(2020, 3), serial(2020, 4), serial(2020, 5),
                                                       serial(2020, 6))], [[6]]),
     "rate10k_missing": ("RATE10K", [cell("tbc"), cell(45000)], [[NOT_AVAILABLE]]),
+    # tests/test_spc_function.py works these out by hand
+    "spc_improvement": ("SPC", [row(20, 24, 22, 25, 21, 23, 26, 22, 24, 21, 23, 25, 40), cell("High")],
+                        [["improvement"]]),
+    "spc_concern_column_omitted_args": ("SPC", [[[v] for v in (20, 24, 22, 25, 21, 23, 26, 22, 24, 21, 23, 25, 40)]
+                                                + [[""]], cell("Low"), None, None], [["concern"]]),
+    "spc_assurance": ("SPC", [row(20, 24, 22, 25, 21, 23, 26, 22, 24, 21, 23, 25, 40), cell("High"), cell(0.1e2),
+                              cell("assurance")], [["consistently passing"]]),
+    "spc_blank_target": ("SPC", [row(20, 24, 22, 25, 21, 23, 26, 22, 24, 21, 23, 25, 40), cell("High"), cell(None),
+                                 cell("assurance")], [["no target"]]),
+    "spc_too_few": ("SPC", [row(20, 24, 22), cell("High")], [["too few points"]]),
+    "spc_bad_what": ("SPC", [row(1, 2), cell("High"), cell(None), cell("signal")],
+                     [["what must be variation (the default) or assurance"]]),
 }
 
 

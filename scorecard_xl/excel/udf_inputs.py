@@ -26,6 +26,9 @@ BAND_HELP = BAND_CELL_HELP
 MONTHS_BACK_HELP = "months_back must be a whole number of 1 or more, such as 12 or 1"
 YTD_RULES = tuple(rule for rule in VOCABULARY_YTD_RULES if rule in ("sum", "mean", "latest"))  # a cell has no parts
 RULE_HELP = "rule must be sum, mean or latest"
+SPC_WHAT = ("variation", "assurance")
+SPC_WHAT_HELP = "what must be variation (the default) or assurance"
+TARGET_HELP = "target must be a number, such as 95% or 158.8, or left out"
 _NAN = math.nan
 # Windows (COM) hands error cells over as these integers unless err_to_str is set:
 # #NULL!, #DIV/0!, #VALUE!, #REF!, #NAME?, #NUM!, #N/A. A scorecard never holds such a count.
@@ -168,6 +171,27 @@ def _months_back(months_back) -> int:
     if not (value >= 1 and value.is_integer()):
         raise _Misuse(MONTHS_BACK_HELP)
     return int(value)
+
+
+def _spc_what(what) -> str:
+    """What =SPC answers: variation (blank) or assurance, in any case."""
+    what = _scalar(what, "what")
+    if _blank(what):
+        return SPC_WHAT[0]
+    if isinstance(what, str) and what.strip().casefold() in SPC_WHAT:
+        return what.strip().casefold()
+    raise _Misuse(SPC_WHAT_HELP)
+
+
+def _target(target) -> float:
+    """An optional target figure: NaN when blank; text or an error is misuse, not a missing target."""
+    target = _scalar(target, "target")
+    if _blank(target):
+        return _NAN
+    value = _number(target)
+    if math.isnan(value):
+        raise _Misuse(TARGET_HELP)
+    return value
 
 
 def _month(cell) -> int:

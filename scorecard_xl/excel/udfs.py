@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import xlwings as xw
 
-from ..compute import measures, rules
+from ..compute import measures, rules, spc
 from ..compute.vocabulary import DEFAULT_BAND, is_placeholder, polarity_of
 from ..compute.months import financial_year_start, month_label
 from ..compute.panel import Panel
@@ -34,7 +34,8 @@ from ..compute.tolerances import ToleranceError, rag_rule, rag_status
 
 from .udf_inputs import (NOT_AVAILABLE, POLARITY_HELP, RULE_HELP, YTD_RULES, _Misuse, _NAN,
                          _answer, _band, _blank, _cells, _grid, _month, _now_and_base,
-                         _number, _polarity, _scalar, _series, _tolerance_message, _worksheet_function)
+                         _number, _polarity, _scalar, _series, _spc_what, _target, _tolerance_message,
+                         _worksheet_function)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,4 +257,33 @@ def RATE10K(count, population):
                                       _number(_scalar(population, "population"))))
 
 
-WORKSHEET_FUNCTIONS = (DOT, DOTS, MOVEMENT, PCTCHANGE, PPCHANGE, RAG, AVG12M, MAX12M, ROLLING12, YTD, RATE10K)
+TOO_FEW_POINTS, NO_TARGET = "too few points", "no target"
+
+
+@xw.func
+@xw.arg("values", ndim=2, err_to_str=True, doc=_VALUES_DOC + " The last value present is judged.")
+@xw.arg("polarity", err_to_str=True, doc="What good performance is: High, Low, Info or Within limits.")
+@xw.arg("target", err_to_str=True, doc="Optional. The target the assurance is judged against, such as 95%.")
+@xw.arg("what", err_to_str=True, doc="Optional. variation (default): is the last value a signal or noise; "
+        "assurance: will the process meet the target.")
+@_worksheet_function
+def SPC(values, polarity, target=None, what=None):
+    """Making Data Count: common cause, improvement, concern or special cause for the last value, by the
+    XmR limits of the last 24 values (12 needed, else too few points); with what assurance: consistently
+    passing, consistently failing or hit and miss."""
+    polarity, target, what = _polarity(polarity), _target(target), _spc_what(what)
+    series = _series(values)
+    present = np.flatnonzero(~np.isnan(series))
+    if not len(present):
+        return TOO_FEW_POINTS
+    series = series[:present[-1] + 1]  # blank months after the last figure are months still to come
+    result = spc.xmr(series[None, :], len(series) - 1, np.array([polarity], dtype=object),
+                     target=np.array([target]))
+    if np.isnan(result.mean[0, -1]):
+        return TOO_FEW_POINTS
+    if what == "assurance":
+        return NO_TARGET if math.isnan(target) else result.assurance[0].replace("_", " ")
+    return result.variation[0].replace("_", " ")
+
+
+WORKSHEET_FUNCTIONS = (DOT, DOTS, MOVEMENT, PCTCHANGE, PPCHANGE, RAG, AVG12M, MAX12M, ROLLING12, YTD, RATE10K, SPC)

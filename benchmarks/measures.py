@@ -4,8 +4,8 @@
     python benchmarks/measures.py --quick    # (a) and (b) at 1/8 size, for a smoke test
 
 Each case runs in its own process (so peak memory is that case's alone) and reports the
-time to read the long CSV, to build the panel, and to compute every measure, plus peak
-memory. The scaling rows show cost per value, which should stay flat (linear growth).
+time to read the long CSV, to build the panel, to compute every measure and SPC's limits and
+verdicts (compute/spc_columns.py, as a refresh does), plus peak memory. The scaling rows show cost per value, which should stay flat (linear growth).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def indicator_table(indicators: int):
         rows.append({"ref": f"I{i:03d}", "polarity": POLARITIES[i % 4], "unit": "Count", "change": "relative",
                      "band": 0.10, "ytd_rule": ["sum", "latest", "mean", "none"][i % 4],
                      "kind": "flow" if i % 2 else "snapshot", "rag_rule": rule, "green_low": low,
-                     "green_high": high})
+                     "green_high": high, "target": np.nan, "spc_baseline": None, "spc_recalculate": ()})
     return pd.DataFrame(rows).set_index("ref", drop=False)
 
 
@@ -63,6 +63,7 @@ def run_case(csv_path: str, indicators: int) -> dict:
     from scorecard_xl.compute.measures import compute_measures
     from scorecard_xl.compute.months import parse_month
     from scorecard_xl.compute.panel import build_panel
+    from scorecard_xl.compute.spc_columns import spc_table
 
     started = time.perf_counter()
     tidy = pd.read_csv(csv_path, dtype={"authority": "category", "ref": "category", "month": str})
@@ -83,9 +84,13 @@ def run_case(csv_path: str, indicators: int) -> dict:
     started = time.perf_counter()
     measures = compute_measures(panel, params, last, 7, np.full(panel.month_count, 57521.0))
     measures_s = time.perf_counter() - started
+
+    started = time.perf_counter()
+    spc_table(panel, params, last)
+    spc_s = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"rows": len(measures), "values": int(panel.values.size), "read_s": read_s, "panel_s": panel_s,
-            "measures_s": measures_s, "peak_mb": peak_mb}
+            "measures_s": measures_s, "spc_s": spc_s, "peak_mb": peak_mb}
 
 
 def measure(directory: Path, name: str, authorities: int, indicators: int, months: int) -> dict:
@@ -108,13 +113,14 @@ def main() -> None:
     scales = [8] if args.quick else [4, 2, 1]
     cases = [("a: 100 indicators x 60 months", 1, 100, 60)]
     cases += [(f"b/{s}: {150 // s} LAs x 300 x 120", 150 // s, 300, 120) for s in scales]
-    print(f"{'case':34} {'values':>10} {'read s':>8} {'panel s':>8} {'measures s':>10} "
+    print(f"{'case':34} {'values':>10} {'read s':>8} {'panel s':>8} {'measures s':>10} {'spc s':>7} "
           f"{'ns/value':>9} {'peak MB':>8} {'process s':>9}")
     with tempfile.TemporaryDirectory() as directory:
         for name, authorities, indicators, months in cases:
             r = measure(Path(directory), name.split(":")[0].replace("/", "_"), authorities, indicators, months)
-            per_value = (r["panel_s"] + r["measures_s"]) / r["values"] * 1e9
+            per_value = (r["panel_s"] + r["measures_s"] + r["spc_s"]) / r["values"] * 1e9
             print(f"{name:34} {r['values']:>10,} {r['read_s']:>8.3f} {r['panel_s']:>8.3f} {r['measures_s']:>10.4f} "
+                  f"{r['spc_s']:>7.3f} "
                   f"{per_value:>9.1f} {r['peak_mb']:>8.0f} {r['process_s']:>9.2f}")
 
 

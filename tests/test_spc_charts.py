@@ -166,3 +166,19 @@ def test_under_suppression_the_board_draws_no_limits_resting_on_a_month_shown_as
     views = {view[0][0]: view for view in map(_series_view, _chart_parts(copy))}
     assert [line[0] for line in views["U1"]] == ["U1", "Target"] and views["U1"][0][3] == ()
     assert [line[0] for line in views["D1"]] == ["D1"] + SPC_NAMES  # nothing of D1's is small
+
+
+def test_under_suppression_an_indicator_page_draws_no_limits_resting_on_a_month_shown_as_c(tmp_path):
+    """S1's Apr-19 is 3, shown as c: older than the 13 months its page charts (Jan-20 to Jan-21), but
+    inside the 24 its limits rest on; K1 has nothing small."""
+    figures = [10, 12] * 12  # Feb-19 .. Jan-21
+    small = list(figures)
+    small[2] = 3
+    path = make_workbook(tmp_path / "window.xlsx", [indicator("S1", ytd="latest"), indicator("K1", ytd="latest")],
+                         monthly_series("S1", 2019, 2, small) + monthly_series("K1", 2019, 2, figures),
+                         settings={"Pages": "Indicator pages"})
+    plain = indicator_pages(load_scorecard(path))
+    assert [[s.name for s in chart.series] for chart in plain.charts] == [["Figure"] + SPC_NAMES] * 2
+    copy = export_copy(path, out=tmp_path / "copy.xlsx", suppress=True).workbook
+    pages = [[line[0] for line in view] for view in map(_series_view, _chart_parts(copy)) if view[0][0] == "Figure"]
+    assert sorted(pages) == [["Figure"], ["Figure"] + SPC_NAMES]

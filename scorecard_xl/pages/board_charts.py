@@ -18,7 +18,7 @@ from ..compute.engine import Scorecard
 from ..compute.measures import column
 from ..compute.months import month_label
 from .board_text import HEADING, LAST, NONE_LINE, SUPPRESSED, TYPED_WIDTHS, WIDTHS, wrapped_line
-from .chart_data import axis_minimum, constant_row, figure_row, spc_lines, spc_months, \
+from .chart_data import axis_minimum, constant_row, figure_row, limits_shown, spc_lines, \
     special_cause_marks
 from .printing import column_pixels, merged_width, text_height
 from .scorecard import HEADER, REF, figure_style, number_format, target_text
@@ -131,7 +131,7 @@ def chart_section(plan: SheetPlan, row: int, scorecard: Scorecard, groups: list[
         # the KPI table shows its months as c.
         dropped = [ref for ref in group.refs if any(hidden(info.index.get_loc(ref), m) for m in months)]
         drawn = [ref for ref in group.refs if ref not in dropped]
-        limits = {ref: _limits_shown(scorecard, hidden, info.index.get_loc(ref)) for ref in drawn}
+        limits = {ref: limits_shown(scorecard, hidden, info.index.get_loc(ref)) for ref in drawn}
         pairs = [drawn[k:k + 2] for k in range(0, len(drawn), 2)]
         bands = [CHART_ROWS * CHART_ROW_POINTS + _commentary_height(pair, commentary) for pair in pairs]
         room(HEADING_POINTS + (bands[0] if bands else 0.0), row)  # a list's heading goes with its first charts
@@ -145,11 +145,6 @@ def chart_section(plan: SheetPlan, row: int, scorecard: Scorecard, groups: list[
                 room(band, row)
             row = _band(plan, row, data, scorecard, pair, months, commentary, limits)
     return row + 1, breaks
-
-
-def _limits_shown(scorecard: Scorecard, hidden, i: int) -> bool:
-    """No month the SPC of indicator ``i`` rests on shows as c."""
-    return not any(hidden(i, m) for m in spc_months(scorecard, i))
 
 
 def _commentary_height(pair: list[str], commentary: dict[str, str]) -> float:

@@ -82,6 +82,11 @@ def spc_months(scorecard: Scorecard, row: int) -> range:
     return range(first, scorecard.reporting_month + 1)
 
 
+def limits_shown(scorecard: Scorecard, hidden, row: int) -> bool:
+    """No month the SPC of indicator ``row`` rests on (spc_months) shows as c: ``hidden(row, month)``."""
+    return not any(hidden(row, month) for month in spc_months(scorecard, row))
+
+
 def spc_lines(scorecard: Scorecard, row: int, months) -> list[tuple[str, list[float], dict]]:
     """The mean and process limits of indicator ``row`` at each of ``months`` as (label, figures, the
     line's ChartSeries options), NaN where a month has none; none at all with too few points (or no SPC)."""

@@ -28,6 +28,7 @@ from ..compute.outturns import outturn_key, shown_years
 from ..compute.vocabulary import COUNT, FLOW, NUMBERS_DIRECTION_POLARITIES
 from . import columns as keys
 from .board_text import SUPPRESSED, SUPPRESSION_KEY, shown
+from .chart_data import limits_shown
 from .indicator_charts import chart_months, chart_rows, indicator_chart
 from .performance_summary import reads_as_number
 from .printing import LINE_HEIGHT, ROW_PADDING, page_setup, text_height
@@ -142,7 +143,9 @@ def _block(plan: SheetPlan, row: int, scorecard: Scorecard, ref: str, figures: _
     else:  # as wide as columns A:F and as tall as the figures beside it
         width = sum(int(w * 7 + 5) for w in WIDTHS[:CHART_COLUMNS]) - 8
         height = int(sum(plan.row_heights[r] for r in range(top, used)) * 4 / 3) - 8
-        indicator_chart(plan, scorecard, ref, top, (top, 0), (width, height))
+        # the SPC lines rest on up to 24 months (or an older baseline), more than the chart's 13
+        indicator_chart(plan, scorecard, ref, top, (top, 0), (width, height),
+                        limits=limits_shown(scorecard, figures.hidden, i))
     plan.put(used, 0, f"Commentary ({label})", COMMENT_LABEL)
     plan.merges.append((used, 0, used, LAST))
     comment = used + 1

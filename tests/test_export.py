@@ -201,7 +201,7 @@ def test_summary_sheet_shows_the_three_lists_and_the_kpi_table(sample, copy):
 def test_the_kpi_key_wraps_across_the_table_so_it_prints_within_the_page(copy):
     sheet = openpyxl.load_workbook(copy.workbook)["Board summary"]
     (row,) = [r for r in range(1, sheet.max_row + 1) if str(sheet.cell(r, 1).value or "").startswith("Grey = not rated")]
-    assert f"A{row}:J{row}" in {str(m) for m in sheet.merged_cells.ranges}
+    assert f"A{row}:L{row}" in {str(m) for m in sheet.merged_cells.ranges}  # to the SPC marks' columns
     assert sheet.cell(row, 1).alignment.wrap_text and sheet.row_dimensions[row].height >= 25  # two lines at least
     assert "(Info and Within limits: the direction of the numbers)" in sheet.cell(row, 1).value
 
@@ -381,7 +381,8 @@ def test_sample_lists_follow_the_rule(sample, copy):
     for name, lines in copy.lists.items():
         assert [line.split(" ")[0] for line in lines] == [r.split(" ")[0] for r in verdicts.index[verdicts == name]]
     assert verdicts["A1"] == DO_BETTER and table.at["A1", "rag"] == "Green"  # worse three months running
-    assert verdicts["CIN6"] == TO_WATCH and verdicts["M1"] == TO_WATCH and verdicts["EH1a"] == ""
+    assert verdicts["M6-QL (val)"] == TO_WATCH and verdicts["M1"] == TO_WATCH and verdicts["EH1a"] == ""
+    assert verdicts["CIN6"] == DO_BETTER and table.at["CIN6", "rag"] == "Amber"  # special cause concern (SPC)
     assert not (table["polarity"][verdicts.isin([DO_BETTER, GOING_WELL])] == "Info").any()
 
 

@@ -137,7 +137,7 @@ def test_a_year_target_fills_the_ytd_and_shows_as_its_target(refreshed):
     sheet = openpyxl.load_workbook(refreshed)[PAGE]
     ytd = next(row[7] for row in sheet.iter_rows() if row[0].value == "A1")
     assert ytd.fill.fgColor.rgb.endswith("C00000")  # red: 26 by December against 37.5, the year's pace
-    assert ytd.number_format == "#,##0" and sheet.cell(ytd.row, 14).number_format == '#,##0" a year"'
+    assert ytd.number_format == "#,##0" and sheet.cell(ytd.row, 16).number_format == '#,##0" a year"'  # P: Target Green
 
 
 def test_it_prints_landscape_with_its_heading_rows_on_every_page(refreshed):

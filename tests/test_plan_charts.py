@@ -56,7 +56,7 @@ def test_the_summarys_charts_are_in_its_plan_with_their_figures_as_plan_cells(sa
         figures = [plan.cells[(top, c)].value for c in range(left, right + 1)]
         end = scorecard.panel.column(scorecard.reporting_month)
         assert figures == pytest.approx(list(scorecard.panel.values[i, end - 11:end + 1]), nan_ok=True)
-    assert plan.print_setup.area[3] == 9 and plan.print_setup.page_breaks  # A:J prints; the chart data does not
+    assert plan.print_setup.area[3] == 11 and plan.print_setup.page_breaks  # A:L prints; the chart data does not
 
 
 def test_the_copys_charts_have_literal_titles_and_the_plans_series_ranges(sample, tmp_path):

@@ -33,7 +33,7 @@ def test_every_column_of_the_monthly_page_has_a_key_apart_from_its_heading(small
     plan = monthly_layout(small)
     months = [f"month:2020-{m:02d}" for m in range(8, 13)] + ["month:2021-01", "month:2021-02"]
     assert list(plan.columns) == ["ref", "indicator", "owner", "reporter", "outcome", *months, "change_prev_year",
-                                  "dot", "avg_12m", "max_12m", "sn", "england", "region", "target", "commentary"]
+                                  "dot", "spc_variation", "spc_assurance", "avg_12m", "max_12m", "sn", "england", "region", "target", "commentary"]
     assert list(plan.columns.values()) == list(range(len(plan.columns)))
     by_heading = headings(plan)
     assert by_heading["Feb-21"] == plan.columns["month:2021-02"] and by_heading["DoT"] == plan.columns["dot"]
@@ -71,7 +71,8 @@ def test_a_page_whose_columns_have_no_key_for_a_figure_leaves_it_alone(small):
 def test_the_summarys_kpi_table_keys_its_columns_too(small):
     plan = summary_page(small)
     assert list(plan.columns) == ["ref", "indicator", "month:2020-12", "month:2021-01", "month:2021-02", "target",
-                                  "benchmark", "change_prev_month", "dot", "rag", "override", "headline"]
+                                  "benchmark", "change_prev_month", "dot", "rag", "spc_variation", "spc_assurance",
+                                  "override", "headline"]
     by_heading = headings(plan)
     assert by_heading["Feb-21"] == plan.columns["month:2021-02"] and by_heading["RAG"] == plan.columns["rag"]
     assert by_heading["Change on Jan-21 (pp or %)"] == plan.columns["change_prev_month"]

@@ -3,7 +3,8 @@
 Judgements over the measures table, one small pure function per rule; the Summary page only lays
 out what they decide. Under small-number suppression (a panel-shaped mask, True where a figure
 shows as c) an indicator is judged only on figures that show, so that no list can hint at a
-hidden one.
+hidden one. SPC's verdict on the reporting month (compute/spc.py) counts as one of the rules
+unless the Settings row SPC says No.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from . import rules
 from .cells import normalise_header
 from .engine import Scorecard
 from .measures import WORSE_RUN_MOVES, window
+from .spc import CONCERN, IMPROVEMENT, WINDOW as SPC_WINDOW
 from .vocabulary import HIGH, LOW, judged_as
 
 GOING_WELL, TO_WATCH, DO_BETTER = "Going well or better", "Ones to watch", "Things to do better"
@@ -52,14 +54,36 @@ def run_through_suppressed(suppressed: np.ndarray | None, scorecard: Scorecard) 
     return (window(suppressed.astype(float), end, WORSE_RUN_MOVES + 1) == 1).any(axis=1)
 
 
+def spc_through_suppressed(suppressed: np.ndarray | None, scorecard: Scorecard) -> np.ndarray:
+    """Per indicator: True where a figure its SPC verdicts rest on shows as c: a month of the SPC
+    window (the 24 months up to the reporting month) or of its typed SPC baseline, however old."""
+    count = len(scorecard.indicators)
+    if suppressed is None:
+        return np.zeros(count, dtype=bool)
+    panel, month = scorecard.panel, scorecard.reporting_month
+    hidden = _any_suppressed(suppressed, panel.column(month - SPC_WINDOW + 1), panel.column(month))
+    for i, period in enumerate(scorecard.indicators["spc_baseline"]):
+        if period:
+            hidden[i] |= bool(_any_suppressed(suppressed[i:i + 1], panel.column(period[0]), panel.column(period[1]))[0])
+    return hidden
+
+
+def _any_suppressed(suppressed: np.ndarray, first: int, last: int) -> np.ndarray:
+    """Per row: a True among the panel columns ``first`` to ``last`` (clipped to the panel)."""
+    return suppressed[:, max(first, 0):max(last + 1, 0)].any(axis=1)
+
+
 def judged_table(scorecard: Scorecard, suppressed: np.ndarray | None = None) -> pd.DataFrame:
     """The measures table plus ``polarity``, ``worse_run`` (worse three moves running, and none of
-    its months shown as c) and ``assessed`` (False where this month's or last month's figure shows
-    as c: every judgement rests on them)."""
+    its months shown as c), ``assessed`` (False where this month's or last month's figure shows
+    as c: every judgement rests on them) and ``spc_variation`` as the lists may use it: '' where the
+    Settings row SPC says No, or a figure the verdict rests on shows as c."""
     table = scorecard.measures.copy()
     month = scorecard.reporting_month
     table["polarity"] = scorecard.indicators["polarity"]
     table["worse_run"] = table["worse_run"].astype(bool) & ~run_through_suppressed(suppressed, scorecard)
+    usable = scorecard.settings.spc & ~spc_through_suppressed(suppressed, scorecard)
+    table["spc_variation"] = table["spc_variation"].where(usable, "")
     table["assessed"] = ~(suppressed_in(suppressed, scorecard, month) | suppressed_in(suppressed, scorecard, month - 1))
     return table.join(against_benchmark(scorecard.indicators, table["value"]))
 
@@ -90,14 +114,28 @@ def moved(table: pd.DataFrame) -> pd.Series:
     return table["arrow_prev_month"].isin([rules.UP, rules.DOWN])
 
 
+def spc_says(table: pd.DataFrame, verdict: str) -> pd.Series:
+    """SPC's variation on the reporting month is ``verdict`` (improvement or concern), from limits
+    with room between them; never where the table leaves SPC out (judged_table). Limits of no width
+    (every moving range 0, or screened out) make a signal of any difference at all, down to the
+    rounding of a figure, which is no ground for a board list."""
+    if "spc_variation" not in table:
+        return pd.Series(False, index=table.index)
+    with np.errstate(invalid="ignore"):
+        room = (table["spc_upper"] - table["spc_lower"]).to_numpy(dtype=float) > 0
+    return (table["spc_variation"] == verdict) & room
+
+
 def do_better(table: pd.DataFrame) -> pd.Series:
-    return is_judged(table) & ((table["rag"] == "Red") | table["worse_run"].astype(bool))
+    return is_judged(table) & ((table["rag"] == "Red") | table["worse_run"].astype(bool) | spc_says(table, CONCERN))
 
 
 def going_well(table: pd.DataFrame) -> pd.Series:
-    """Green, or (not rated: no target or tolerance) at least as good as its benchmark; and not worse."""
-    benchmarked = (table["rag"] == "Grey") & table["against"].isin([BETTER_THAN, LEVEL_WITH])
-    return is_judged(table) & ((table["rag"] == "Green") | benchmarked) & (table["judgement"] != rules.WORSE) & \
+    """Green, or (not rated: no target or tolerance) at least as good as its benchmark or showing
+    special cause improvement; and not worse."""
+    unrated = table["rag"] == "Grey"
+    lifted = unrated & (table["against"].isin([BETTER_THAN, LEVEL_WITH]) | spc_says(table, IMPROVEMENT))
+    return is_judged(table) & ((table["rag"] == "Green") | lifted) & (table["judgement"] != rules.WORSE) & \
         ~do_better(table)
 
 
@@ -110,17 +148,23 @@ def classify(table: pd.DataFrame) -> pd.Series:
     """Each indicator's list on the Summary, from this month's measures:
 
     - Things to do better: RAG Red, or judged worse in each of the last three month-on-month
-      moves (e.g. Nov->Dec, Dec->Jan, Jan->Feb), whatever its RAG.
-    - Going well or better: RAG Green, or not rated (no target or tolerance) and at least as good
-      as its statistical neighbours' figure (England's where there is no SN figure); and this
-      month's judgement is not worse than last month.
+      moves (e.g. Nov->Dec, Dec->Jan, Jan->Feb), or special cause concern this month (SPC: the
+      month is unusual for the indicator, on its worse side), whatever its RAG.
+    - Going well or better: RAG Green, or not rated (no target or tolerance) and either at least
+      as good as its statistical neighbours' figure (England's where there is no SN figure) or
+      showing special cause improvement; and this month's judgement is not worse than last month.
+      SPC's verdicts count only from limits with room between them (``spc_says``).
+      SPC lifts only an indicator that is not rated: one rated Amber stays one to watch whatever
+      its process does, since its tolerances are the officer's own word on what is good enough.
     - Ones to watch: any other indicator that moved this month (month-on-month arrow ↑ or ↓:
       a change of at least its band, 10% unless set), or is RAG Amber.
     - Not listed: the rest (steady and Grey / not rated, or Green but slightly worse).
     Info indicators are never judged: never going well or to do better; they are ones to watch
     only when they moved by the band or more. Each indicator is in at most one list.
     Under suppression an indicator whose figure this month or last shows as c is in none of
-    them (``assessed`` False): which list it is in would hint at that figure.
+    them (``assessed`` False): which list it is in would hint at that figure; and SPC places none
+    whose 24 months (or SPC baseline) hold a figure shown as c. The Settings row SPC No leaves SPC
+    out of the lists. An officer's Override wins over all of these (``with_overrides``).
     """
     lists = pd.Series(np.select([do_better(table), going_well(table), ones_to_watch(table)],
                                 [DO_BETTER, GOING_WELL, TO_WATCH], ""), index=table.index)

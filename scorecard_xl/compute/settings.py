@@ -39,6 +39,7 @@ class Settings:
     pages: tuple[str, ...] = DEFAULT_PAGES
     pages_cell: tuple[str, str] = ("Settings", "")
     paper: str = PAPERS[0]
+    spc: bool = True  # the SPC marks and their key on the pages, and SPC in the board lists (row SPC)
     # April of the financial year -> children aged 0-17; key None applies to every year.
     populations: dict[int | None, float] = field(default_factory=dict)
 
@@ -105,6 +106,14 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
                                f"Write {' or '.join(PAPERS)}, the paper the pages are printed on (A4 unless set).")
             else:
                 settings.paper = paper
+        elif key == "spc":
+            choice = _yes_or_no(value)
+            if choice is None:
+                problems.error(sheet.name, cell, f"SPC is {describe(value)}",
+                               "Write Yes to show the SPC marks (Making Data Count's variation and assurance) and "
+                               "their key on the pages, or No to leave them out (Yes unless set).")
+            else:
+                settings.spc = choice
         elif key == "region name":
             settings.region_name = text_of(value)
         elif key == "pages":
@@ -139,6 +148,13 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
             elif number is not None:
                 settings.populations[start] = number
     return settings
+
+
+def _yes_or_no(value) -> bool | None:
+    """Yes or No (a TRUE or FALSE typed in Excel too), in any case; None for anything else."""
+    if isinstance(value, bool):
+        return value
+    return {"yes": True, "no": False}.get(text_of(value).strip().casefold())
 
 
 def _number(sheet: Sheet, cell: str, value, problems: Problems) -> float | None:

@@ -4,8 +4,8 @@ the first sheet of the email copy.
 Three lists first (going well or better, ones to watch, things to do better), each item its Ref and a
 plain-English headline; then a chart of every listed indicator, in the lists' order, with its
 commentary from the Scorecard (board_charts); then the KPI table: Ref, indicator, last three months,
-target, benchmarks (SN / ENG / region), change on last month (pp for percentages), DoT and RAG, and
-the two columns the officer types into: Override (which list, whatever the tool judged) and
+target, benchmarks (SN / ENG / region), change on last month (pp for percentages), DoT, RAG and the
+SPC marks (pages/spc_marks.py; left blank when the Settings row SPC says No), and the two columns the officer types into: Override (which list, whatever the tool judged) and
 Headline (their own words for the item). Which list an indicator is in is a judgement over the
 measures (compute/classify.py); this page lays it out, with what people typed (``edits``).
 """
@@ -24,6 +24,7 @@ from ..compute.engine import Scorecard
 from ..compute.measures import column
 from ..compute.months import month_label
 from . import columns as keys
+from . import spc_marks
 from .board_charts import ChartGroup, chart_section
 from .board_text import (HEADING, KEY_WRAPPED, LAST, LINE, NONE_LINE, SUPPRESSED, SUPPRESSION_KEY, TYPED_WIDTHS,
                          WIDTHS, headline, month_change, shown, typed_text, wrapped_line)
@@ -126,7 +127,7 @@ def summary_page(scorecard: Scorecard, suppressed: np.ndarray | None = None, edi
     row, chart_breaks = chart_section(plan, row, scorecard, groups, hidden, _typed(edits, keys.COMMENTARY),
                                       page_size(settings.paper)[1] / scale - 30)
     breaks += chart_breaks + [row]
-    row = _kpi_table(plan, row, scorecard, table, hidden, suppressing)
+    row = _kpi_table(plan, row, scorecard, table, hidden, suppressed)
     fit_row_heights(plan)
     plan.print_setup = page_setup(plan, settings.paper, (PRINTED_FROM, 0, row - 1, LAST),
                                   header=page_header(title, month_label(month)),
@@ -152,8 +153,9 @@ def _list_section(plan: SheetPlan, row: int, lists: dict[str, list[str]]) -> int
     return row
 
 
-def _kpi_table(plan: SheetPlan, row: int, scorecard: Scorecard, table: pd.DataFrame, hidden, suppressing: bool) -> int:
+def _kpi_table(plan: SheetPlan, row: int, scorecard: Scorecard, table: pd.DataFrame, hidden, suppressed) -> int:
     settings, info, panel, month = scorecard.settings, scorecard.indicators, scorecard.panel, scorecard.reporting_month
+    suppressing, with_spc = suppressed is not None, spc_marks.shown(scorecard)
     region = _abbreviation(settings.region_name or "Region")
     plan.put(row, 0, "Key performance indicators", HEADING)
     row += 1
@@ -161,26 +163,32 @@ def _kpi_table(plan: SheetPlan, row: int, scorecard: Scorecard, table: pd.DataFr
            f"neighbours, ENG England, {region} {settings.region_name or 'the region'}.  DoT: \u2191 better, \u2193 "
            "worse, \u2192 no change (Info and Within limits: the direction of the numbers).  Override: write Going "
            "well, Ones to watch, Things to do better or Not listed to place an indicator yourself; Headline: your "
-           "own words for its line." + (f"  {SUPPRESSION_KEY}." if suppressing else ""))
+           "own words for its line." + (f"  {SUPPRESSION_KEY}." if suppressing else "") +
+           (f"  {spc_marks.key_text(suppressing)}" if with_spc else ""))
     row = wrapped_line(plan, row, key, KEY_WRAPPED)
     months = [month - 2, month - 1, month]
     columns = [(keys.REF, "Ref"), (keys.INDICATOR, "Indicator")] + \
               [(keys.month_column(m), month_label(m)) for m in months] + \
               [(keys.TARGET, "Target"), (keys.BENCHMARK, f"Benchmark (SN / ENG / {region})"),
                (keys.CHANGE_PREV_MONTH, f"Change on {month_label(month - 1)} (pp or %)"), (keys.DOT, "DoT"),
-               (keys.RAG, "RAG"), (OVERRIDE, f"Override ({month_label(month)})"),
-               (HEADLINE, f"Headline ({month_label(month)})")]
-    plan.columns, plan.header_row = {key: c for c, (key, _) in enumerate(columns)}, row
+               (keys.RAG, "RAG")]
+    # The SPC columns keep their place when left out, so the page prints as wide whatever the Settings say.
+    columns += [(key, spc_marks.HEADINGS[key]) if with_spc else (None, None) for key in spc_marks.COLUMNS]
+    columns += [(OVERRIDE, f"Override ({month_label(month)})"), (HEADLINE, f"Headline ({month_label(month)})")]
+    plan.columns, plan.header_row = {key: c for c, (key, _) in enumerate(columns) if key}, row
     plan.manual_columns = {OVERRIDE: plan.columns[OVERRIDE], HEADLINE: plan.columns[HEADLINE]}
     for c, (key, text) in enumerate(columns):
         plan.put(row, c, text, HEADER_LEFT if key in (keys.INDICATOR, HEADLINE) else HEADER)
     row += 1
+    marks = spc_marks.spc_marks(scorecard, suppressed) if with_spc else {}
     for section, members in info.groupby("section", sort=False):
         section_band(plan, row, section, len(columns) - 1)
         row += 1
         for ref, item in members.iterrows():
             i = info.index.get_loc(ref)
             _kpi_row(plan, row, ref, item, table.loc[ref], [(m, hidden(i, m)) for m in months], panel, i, region)
+            if with_spc:
+                spc_marks.put_marks(plan, row, marks[ref])
             plan.row_keys[row] = ref
             row += 1
     return row

@@ -9,16 +9,19 @@ import numpy as np
 from ..compute import rules
 from ..compute.cells import single_line, text_of
 from ..compute.months import month_label
+from ..compute.spc import CONCERN, IMPROVEMENT
 from ..compute.vocabulary import PERCENTAGE
 from .printing import merged_width, text_height
 from .scorecard import GREY_TEXT, number_format, shown_or_zero
 from .sheetplan import SheetPlan, Style
+from .spc_marks import WIDTHS as SPC_WIDTHS
 
 SUPPRESSED = "c"
 SUPPRESSION_KEY = "c = 1 to 5, suppressed to protect children's identities"
-# Ref, Indicator, three months, Target, Benchmark, Change, DoT, RAG: what prints (A:J, one A4 page
-# wide in landscape at 100%); the Override and Headline columns people type into follow.
-WIDTHS = (11, 46, 8, 8, 8, 9, 20, 10, 5, 10)
+# Ref, Indicator, three months, Target, Benchmark, Change, DoT, RAG, SPC variation and assurance: what
+# prints (A:L, one A4 page wide in landscape at about 97%); the Override and Headline columns people
+# type into follow.
+WIDTHS = (11, 40, 8, 8, 8, 9, 20, 10, 5, 10, *SPC_WIDTHS.values())
 LAST = len(WIDTHS) - 1
 TYPED_WIDTHS = (18, 50)  # Override, Headline
 LINE = Style("summary.line", wrap=True, vertical="top", indent=1)
@@ -92,13 +95,16 @@ def extreme_words(row, window_known: bool) -> str:
 
 
 def judgement_words(info, row, target) -> list[str]:
-    """Why the indicator is judged as it is: a run of worse months, its place against its benchmark
-    where it has no target, its RAG against the target."""
+    """Why the indicator is judged as it is: a run of worse months, a month unusual for it (SPC's
+    special cause improvement or concern, where the lists may use SPC), its place against its
+    benchmark where it has no target, its RAG against the target."""
     if row["polarity"] == rules.INFO:
         return []
     words = []
     if row["worse_run"]:
         words.append("worse three months running")
+    if row.get("spc_variation") in (IMPROVEMENT, CONCERN):
+        words.append(f"unusual for this indicator: special cause {row['spc_variation']}")
     if row["rag"] == "Grey" and row["against"]:
         words.append(f"{row['against']} {row['benchmark_name']} ({shown(row['benchmark'], info['unit'], info['decimals'])})")
     if row["rag"] in ("Red", "Amber"):

@@ -14,6 +14,7 @@ REF, INDICATOR, OWNER, REPORTER, OUTCOME = "ref", "indicator", "owner", "reporte
 CHANGE_PREV_YEAR, CHANGE_PREV_MONTH = "change_prev_year", "change_prev_month"
 DOT, RAG, AVG_12M, MAX_12M = "dot", "rag", "avg_12m", "max_12m"
 SN, ENGLAND, REGION, BENCHMARK, TARGET = "sn", "england", "region", "benchmark", "target"
+SPC_VARIATION, SPC_ASSURANCE = "spc_variation", "spc_assurance"  # SPC's verdicts as marks (pages/spc_marks.py)
 COMMENTARY = "commentary"  # the column people type into; kept per Ref across refreshes
 
 _MONTH = "month:"

@@ -19,6 +19,7 @@ from ..compute.engine import Scorecard
 from ..compute.months import financial_year_label, month_label, month_start
 from ..compute.outturns import outturn_key, shown_years
 from . import columns as keys
+from . import spc_marks
 from .board_text import SUPPRESSED, SUPPRESSION_KEY
 from .printing import fit_row_heights, page_setup
 from .scorecard import (HEADER, HEADER_LEFT, JUDGEMENT_COLOURS, KEY_TEXT, NOT_AVAILABLE, RAG_FILLS,
@@ -46,11 +47,12 @@ RAG_KEY = ("RAG (in month): the month's figure against its Red, Amber and Target
            "amber or green (blank: no tolerance or target). A YTD filled the same way is rated against the year's "
            "target. - : no figure, or no year to date for this measure.  n/a : not enough months to judge.")
 WIDTHS = {keys.REF: 7, keys.INDICATOR: 38, POLARITY: 9, UNIT: 10, "month": 8, YTD: 9, YTD_PARTS: 10,
-          keys.DOT: 9, keys.RAG: 8, RED: 9, AMBER: 9, GREEN: 9, "outturn": 8, "benchmark": 11}
+          keys.DOT: 9, keys.RAG: 8, RED: 9, AMBER: 9, GREEN: 9, "outturn": 8, "benchmark": 11, **spc_marks.WIDTHS}
 WRAPPED = Style("ps.text", vertical="top", wrap=True, border="thin", border_color="BFBFBF")
 TYPED = Style("ps.typed", vertical="top", horizontal="center", wrap=True, border="thin", border_color="BFBFBF")
 KEY_WRAPPED = Style("ps.key", font_color="595959", wrap=True, vertical="top")
 HEADER_ROWS = 2
+SPC_HEADINGS = {keys.SPC_VARIATION: "Variation", keys.SPC_ASSURANCE: "Assurance"}  # under the group SPC
 
 
 def performance_summary(scorecard: Scorecard, suppressed: np.ndarray | None = None) -> SheetPlan:
@@ -58,7 +60,8 @@ def performance_summary(scorecard: Scorecard, suppressed: np.ndarray | None = No
     settings, info, month = scorecard.settings, scorecard.indicators, scorecard.reporting_month
     months = [month - 2, month - 1, month]
     years = shown_years(month)
-    columns = _columns(months, years)
+    with_spc = spc_marks.shown(scorecard)
+    columns = _columns(months, years, with_spc)
     col = {key: c for c, (key, _, _) in enumerate(columns)}
     last = len(columns) - 1
     plan = SheetPlan(SHEET_NAME, show_gridlines=False, zoom=85, tab_color="1F3864", columns=col)
@@ -68,17 +71,20 @@ def performance_summary(scorecard: Scorecard, suppressed: np.ndarray | None = No
     title = settings.title + (f" \u2014 {settings.organisation}" if settings.organisation else "")
     plan.put(0, 0, "Performance Summary", TITLE)
     plan.put(1, 0, f"{title}.  As at Month End: {month_start(month):%B %Y}", SUBTITLE)
-    row = _key(plan, 2, last, suppressed is not None)
+    row = _key(plan, 2, last, suppressed is not None, with_spc)
     header = row
     _headings(plan, header, columns)
     plan.header_row = header + 1
     hidden = _Hidden(scorecard, suppressed, years)
+    marks = spc_marks.spc_marks(scorecard, suppressed) if with_spc else {}
     row = header + HEADER_ROWS
     for section, members in info.groupby("section", sort=False):
         section_band(plan, row, section, last)
         row += 1
         for ref in members.index:
             _indicator_row(plan, row, scorecard, ref, months, years, hidden)
+            if with_spc:
+                spc_marks.put_marks(plan, row, marks[ref])
             plan.row_keys[row] = ref
             row += 1
     plan.freeze = (header + HEADER_ROWS, 2)
@@ -93,27 +99,31 @@ def performance_summary(scorecard: Scorecard, suppressed: np.ndarray | None = No
     return plan
 
 
-def _columns(months: list[int], years: list[int]) -> list[tuple[str, str, str]]:
-    """(key, heading, the heading of the group it is under, "" for none), left to right, as 001 heads them."""
+def _columns(months: list[int], years: list[int], with_spc: bool = True) -> list[tuple[str, str, str]]:
+    """(key, heading, the heading of the group it is under, "" for none), left to right, as 001 heads them;
+    the SPC marks (pages/spc_marks.py) beside the DOT unless the Settings row SPC says No."""
     this_year = financial_year_label(months[-1]).replace("/", " / ")
     first_year = financial_year_label(months[0]).replace("/", " / ")
     group = this_year if first_year == this_year else f"{first_year} - {this_year}"
     return ([(keys.REF, "NO.", ""), (keys.INDICATOR, "INDICATOR", ""), (POLARITY, "GOOD PERF IS", ""),
              (UNIT, "DATA NOTE (Monthly)", "")] +
             [(keys.month_column(m), month_label(m), group) for m in months] +
-            [(YTD, "YTD", group), (YTD_PARTS, "YTD (X of Y)", group), (keys.DOT, "DOT (Month on Month)", ""),
-             (keys.RAG, "RAG (in month)", ""), (RED, "Red", "Target and Tolerances"),
+            [(YTD, "YTD", group), (YTD_PARTS, "YTD (X of Y)", group), (keys.DOT, "DOT (Month on Month)", "")] +
+            [(key, heading, "SPC") for key, heading in SPC_HEADINGS.items() if with_spc] +
+            [(keys.RAG, "RAG (in month)", ""), (RED, "Red", "Target and Tolerances"),
              (AMBER, "Amber", "Target and Tolerances"), (GREEN, "Target Green", "Target and Tolerances")] +
             [(outturn_key(april), financial_year_label(april), "YR ON YR TREND") for april in years] +
             [(key, heading, "LATEST BENCHMARKING") for key, heading in BENCHMARKS])
 
 
-def _key(plan: SheetPlan, row: int, last: int, suppressing: bool) -> int:
-    """001's DOT key, the polarities' wording and the RAG key, each across the table; returns the next row."""
+def _key(plan: SheetPlan, row: int, last: int, suppressing: bool, with_spc: bool = True) -> int:
+    """001's DOT key, the polarities' wording, the RAG key and the SPC marks' key, each across the table;
+    returns the next row."""
     lines = [(DOT_KEY, KEY_WRAPPED)]
     lines += [(f"{arrow} - {words}", Style(f"ps.key.{verdict}", bold=True, font_color=JUDGEMENT_COLOURS[verdict]))
               for arrow, words, verdict in DOT_LINES]
     lines += [(POLARITY_KEY, KEY_WRAPPED), (RAG_KEY, KEY_WRAPPED)]
+    lines += [(spc_marks.key_text(suppressing), KEY_WRAPPED)] if with_spc else []
     lines += [(SUPPRESSION_KEY, KEY_TEXT)] if suppressing else []
     for text, style in lines:
         plan.put(row, 0, text, style)

@@ -16,6 +16,7 @@ from ..compute.engine import Scorecard
 from ..compute.vocabulary import COUNT, NUMBERS_DIRECTION_POLARITIES, PERCENTAGE, default_decimals
 from ..compute.months import month_key, month_label
 from . import columns as keys
+from . import spc_marks
 from .printing import LINE_HEIGHT, fit_row_heights, page_setup, wrapped_lines  # noqa: F401  (pages import them here)
 from .sheetplan import RichRun, RichText, SheetPlan, Style
 
@@ -45,7 +46,8 @@ NOT_AVAILABLE = Style("na", vertical="top", horizontal="center", font_color="7F7
 
 _COLUMN_WIDTHS = {keys.REF: 11, keys.INDICATOR: 36, keys.OWNER: 12, keys.REPORTER: 12, keys.OUTCOME: 30,
                   "month": 7.5, keys.CHANGE_PREV_YEAR: 10, keys.DOT: 5, keys.AVG_12M: 8, keys.MAX_12M: 8,
-                  keys.SN: 7, keys.ENGLAND: 7, keys.REGION: 7, keys.TARGET: 8, keys.COMMENTARY: 50}
+                  keys.SN: 7, keys.ENGLAND: 7, keys.REGION: 7, keys.TARGET: 8, keys.COMMENTARY: 50,
+                  **spc_marks.WIDTHS}
 
 
 def change_heading(bases: set[str], base_month: str) -> str:
@@ -125,8 +127,10 @@ def monthly_layout(scorecard: Scorecard) -> SheetPlan:
                (keys.OUTCOME, "Outcome (what impact will monitoring these measures have on the experiences of "
                               "our children)")]
     columns += [(keys.month_column(m), month_label(m)) for m in months]
-    columns += [(keys.CHANGE_PREV_YEAR, change_heading(set(indicators["change"]), year_ago)), (keys.DOT, "DoT"),
-                (keys.AVG_12M, "12-mnth avg"), (keys.MAX_12M, "12-mnth max."), (keys.SN, "SN"),
+    with_spc = spc_marks.shown(scorecard)
+    columns += [(keys.CHANGE_PREV_YEAR, change_heading(set(indicators["change"]), year_ago)), (keys.DOT, "DoT")]
+    columns += [(key, spc_marks.HEADINGS[key]) for key in spc_marks.COLUMNS if with_spc]
+    columns += [(keys.AVG_12M, "12-mnth avg"), (keys.MAX_12M, "12-mnth max."), (keys.SN, "SN"),
                 (keys.ENGLAND, "ENG"), (keys.REGION, settings.region_name or "Region"), (keys.TARGET, "Target"),
                 (keys.COMMENTARY, f"Commentary ({month_label(reporting)})")]
     col = plan.columns = {key: i for i, (key, _) in enumerate(columns)}
@@ -168,16 +172,21 @@ def monthly_layout(scorecard: Scorecard) -> SheetPlan:
     plan.manual_columns[keys.COMMENTARY] = col[keys.COMMENTARY]
 
     row = header_row + 1
+    marks = spc_marks.spc_marks(scorecard) if with_spc else {}
     for section, members in indicators.groupby("section", sort=False):
         section_band(plan, row, section, last_col)
         row += 1
         for ref, info in members.iterrows():
             _indicator_row(plan, row, col, ref, info, measures.loc[ref], months)
+            if with_spc:
+                spc_marks.put_marks(plan, row, marks[ref])
             plan.row_keys[row] = ref
             row += 1
 
     for key, c in col.items():
         plan.column_widths[c] = _COLUMN_WIDTHS["month" if keys.column_month(key) is not None else key]
+    if with_spc:
+        spc_marks.put_key(plan, row + 1, settings.paper, col[keys.INDICATOR])
     fit_row_heights(plan)
     plan.freeze = (header_row + 1, 2)
     plan.print_setup = page_setup(plan, settings.paper, (PRINTED_FROM, 0, plan.last_row, last_col),

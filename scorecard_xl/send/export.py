@@ -33,6 +33,7 @@ from ..pages import board, registry
 from ..pages import columns as keys
 from ..pages.board_text import SUPPRESSED, SUPPRESSION_KEY, display_places
 from ..pages.scorecard import JUDGEMENT_COLOURS, KEY_TEXT, SHEET_NAME, figure_style, mark_style, number_format
+from ..pages.spc_marks import hide_marks
 from ..compute.measures import window
 from ..compute.months import month_label
 from ..problems import InputProblems, WorkbookError
@@ -139,7 +140,7 @@ def suppress_plan(plan: SheetPlan, scorecard: Scorecard, mask: np.ndarray) -> Sh
     c in the month columns, the change column when either month is suppressed, the DoT when this
     month or last is, the 12-month average when any month in its window is, and the 12-month maximum
     when it is a suppressed figure or (for all but counts, which a shown month always tops) its
-    window holds one. Every c has the one plain style of its column: no RAG fill, arrow or colour.
+    window holds one; the SPC marks when a month they rest on is (pages/spc_marks.py). Every c has the one plain style of its column: no RAG fill, arrow or colour.
     Columns are known by their keys (``plan.columns``) and rows by their Refs (``plan.row_keys``)."""
     copy = dataclasses.replace(plan, cells=dict(plan.cells), styles=dict(plan.styles), merges=list(plan.merges),
                                row_heights=dict(plan.row_heights), column_widths=dict(plan.column_widths))
@@ -178,6 +179,7 @@ def suppress_plan(plan: SheetPlan, scorecard: Scorecard, mask: np.ndarray) -> Sh
             cell = copy.cells.get((row, c))
             if cell is not None and cell.value is not None and test(i, cell.value):
                 copy.put(row, c, SUPPRESSED, style(fmt))
+    hide_marks(copy, scorecard, mask)  # SPC's verdicts rest on 24 months, any of which may be c
     key_row = (plan.header_row or 1) - 1
     if (key_row, 0) in copy.cells:
         key_row = copy.last_row + 2

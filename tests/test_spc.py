@@ -1,7 +1,7 @@
 """XmR statistics and Making Data Count's rules.
 
 Oracles ported from NHSRplotthedots (nhs-r-community) name the R test file and test they come
-from; the R function each test mirrors is named in scorecard_xl/spc.py.
+from; the R function each test mirrors is named in scorecard_xl/compute/spc.py.
 """
 
 import numpy as np
@@ -497,3 +497,13 @@ def test_example_rules(extra, polarity, flagged, word):
     (35.0, "Low", "consistently_passing"), (12.0, "Low", "consistently_failing")])
 def test_example_assurance(target, polarity, word):
     assert list(example([], polarity, target).assurance) == [word]
+
+
+def test_a_flat_series_of_a_figure_floats_cannot_hold_exactly_is_common_cause():
+    """24 × 0.7 averages to 0.6999999999999998 and 12 × 0.6 to 0.5999999999999999: the points sit on
+    their mean, not a whisker beside it, beyond limits of no width."""
+    flat = np.full((2, 24), 0.7)
+    flat[1, :12], flat[1, 12:] = np.nan, 0.6
+    result = spc.xmr(flat, 23, np.array(["High", "Low"], dtype=object))
+    assert list(result.variation) == [spc.COMMON_CAUSE, spc.COMMON_CAUSE]
+    assert not result.rules.any()

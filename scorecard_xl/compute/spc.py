@@ -28,6 +28,7 @@ SIGMA_PER_MOVING_RANGE = LIMIT / 3
 SCREEN = 3.267  # moving ranges at or above 3.267 × their average are left out of it
 RUN = 7  # points in a shift or a trend
 WINDOW = 24
+NOISE = 1e-9  # relative: differences this small are float rounding, not a move
 MIN_POINTS = 12
 
 COMMON_CAUSE, IMPROVEMENT, CONCERN, SPECIAL_CAUSE = "common_cause", "improvement", "concern", "special_cause"
@@ -298,11 +299,20 @@ def _per_row(values, rows: int, fill) -> np.ndarray:
     return np.full(rows, fill) if values is None else np.broadcast_to(np.asarray(values), (rows,))
 
 
+def deviation(y, mean) -> np.ndarray:
+    """y - mean, with float noise taken as 0: the mean of 24 × 0.6 is 0.6000000000000001, and a
+    flat series must sit on its mean, not a whisker below it (a shift, beyond limits of no width)."""
+    with np.errstate(invalid="ignore"):
+        difference = y - mean
+        return np.where(np.abs(difference) <= NOISE * np.maximum(np.abs(y), np.abs(mean)), 0.0, difference)
+
+
 def point_rules(y, mean, sigma):
     """Every rule along each row of packed points: the rule mask and signal of each point."""
-    side = _sign(y - mean)
-    beyond = beyond_limits(y, mean - 3 * sigma, mean + 3 * sigma)
-    close = near_limits(y, mean, sigma, beyond)
+    from_mean = deviation(y, mean)  # the rules compare points with the mean and limits: measure from it
+    side = _sign(from_mean)
+    beyond = beyond_limits(from_mean, -3 * sigma, 3 * sigma)
+    close = near_limits(from_mean, 0.0, sigma, beyond)
     trend_ends = seven_point_trend(y)
     return classify_points(side, beyond, part_of_seven(trend_ends), trend_direction(trend_ends),
                            part_of_two_in_three(two_in_three(close, side), close),

@@ -5,7 +5,7 @@ figure: a page puts a chart's figures in a row each (a month's figure, a target,
 their month labels in a row above, and the chart refers to those rows. A month with no figure is
 an empty cell, which every backend draws as a gap in the line, never as a zero.
 
-Every chart also carries the indicator's statistical process control (docs/design.md §5.8), as
+Every chart also carries the indicator's statistical process control (docs/design.md §5.7), as
 Making Data Count draws it: the mean and the process limits of each month's phase as grey lines
 (a month outside the SPC window, or of a phase with too few points, an empty cell), and each
 special-cause point marked in orange (concern), blue (improvement) or purple (neither way is

@@ -1,4 +1,4 @@
-"""The SPC marks on the pages (docs/design.md §5.8): each indicator's variation and assurance for the
+"""The SPC marks on the pages (docs/design.md §5.7): each indicator's variation and assurance for the
 reporting month, and the key that explains them, as the Scorecard, the Performance Summary and the
 Board summary's KPI table show them.
 

@@ -24,7 +24,7 @@ from .printing import column_pixels, merged_width, text_height
 from .scorecard import HEADER, REF, figure_style, number_format, target_text
 from .sheetplan import Chart, ChartSeries, SheetPlan, Style
 
-CHART_SLOTS = ((0, 1), (2, LAST))  # two charts a row, each over whole columns (any font lines up)
+CHART_SLOTS = ((0, 4), (5, LAST))  # two charts a row of about equal width, each over whole columns (any font lines up)
 CHART_GAP = 6  # pixels left of each chart
 CHART_DATA_COLUMN = LAST + len(TYPED_WIDTHS) + 2  # the charts' figures, right of the page
 CHART_HEADER_ROW, CHART_MONTHS = 3, 12

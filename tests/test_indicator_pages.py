@@ -207,3 +207,20 @@ def test_the_email_copy_carries_the_pages_with_their_commentary(tmp_path):
     hidden = export_copy(path, out=tmp_path / "hidden.xlsx", suppress=True)
     assert commentary(hidden.workbook) == {"P1": "Timeliness fell"}
     assert commentary(export_copy(path, out=tmp_path / "none.xlsx", include_commentary=False).workbook) == {}
+
+
+def test_each_indicator_of_the_sample_fits_its_printed_page(tmp_path):
+    """Every page break to the next (the first page with the sheet's title and intro above it) fits the
+    A4 landscape page's printable height at the scale it prints: no commentary box spills onto a page
+    of its own. (The sample's first indicator, M1, once printed over two pages.)"""
+    from scorecard_xl.pages.printing import page_size, printed_scale
+    from scorecard_xl.starter import write_starter
+
+    path = tmp_path / "sample.xlsx"
+    write_starter(path, sample=True)
+    plan = indicator_pages(load_scorecard(path))
+    setup = plan.print_setup
+    room = page_size("A4")[1] / printed_scale(setup, plan, "A4")
+    edges = (setup.area[0], *setup.page_breaks, setup.area[2] + 1)
+    heights = [sum(plan.row_heights.get(r, 15) for r in range(first, last)) for first, last in zip(edges, edges[1:])]
+    assert len(heights) == 44 and max(heights) <= room, (max(heights), room)

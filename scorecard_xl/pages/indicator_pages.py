@@ -132,7 +132,12 @@ def _block(plan: SheetPlan, row: int, scorecard: Scorecard, ref: str, figures: _
                          f"Data note: {info.get('unit_text') or info['unit']}.", ABOUT)
     top = row + 3
     i = scorecard.indicators.index.get_loc(ref)
-    used = max(_panel(plan, top, scorecard, ref, figures), top + CHART_ROWS, top + chart_rows(info))
+    used = max(_panel(plan, top, scorecard, ref, figures), top + chart_rows(info))
+    # The chart is as tall as the figures beside it, and at least CHART_ROWS rows of CHART_ROW_POINTS: rows
+    # are added only for the points missing, so a page stays one printed page.
+    height = sum(plan.row_heights.get(r, CHART_ROW_POINTS) for r in range(top, used))
+    while height < CHART_ROWS * CHART_ROW_POINTS:
+        used, height = used + 1, height + CHART_ROW_POINTS
     for r in range(top, used):
         plan.row_heights.setdefault(r, CHART_ROW_POINTS)
         plan.put(r, 0, None)  # the rows the chart floats over

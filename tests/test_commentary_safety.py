@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from prepared import prepared
+from prepared import prepared, remembered, remembered_reading
 from remote_book import apply_actions, book_json
 from scorecard_xl.cli import main
 from scorecard_xl.update.manual import HISTORY_SHEET
@@ -49,6 +49,10 @@ def commentary_on_sheet(rows: list[list]) -> dict[str, object]:
 
 def headings(path: Path) -> dict[str, str]:
     """'ref' and 'commentary' -> the heading cells (A1 style) the tool wrote."""
+    return remembered_reading(path, _headings)  # once per process for the same workbook (tests/prepared.py)
+
+
+def _headings(path: Path) -> dict[str, str]:
     sheet = openpyxl.load_workbook(path)["Scorecard"]
     header = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "Ref.")
     column = next(c for c in range(1, sheet.max_column + 1)
@@ -58,6 +62,10 @@ def headings(path: Path) -> dict[str, str]:
 
 def edit_cells(path: Path, sheet: str, values: dict[str, object]) -> None:
     """A person edits cells in Excel (openpyxl here, another library than ours)."""
+    remembered(path, _edit_cells, sheet, values)  # once per process for the same workbook and edit
+
+
+def _edit_cells(path: Path, sheet: str, values: dict[str, object]) -> None:
     book = openpyxl.load_workbook(path)
     for ref, value in values.items():
         book[sheet][ref] = value

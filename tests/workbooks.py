@@ -7,6 +7,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from prepared import remembered
+
 INDICATOR_HEADERS = ["Ref", "Indicator", "Polarity", "Unit", "Section", "Kind", "YTD", "Numerator",
                      "Denominator", "Red", "Amber", "Green", "Target", "SN", "England", "Change", "Band"]
 
@@ -153,6 +155,10 @@ def scaled_sample(directory: Path, times: int) -> Path:
 
 def type_commentary(path: Path, texts: dict[str, object]) -> None:
     """A person types commentary into the Scorecard, with another library than ours (openpyxl)."""
+    remembered(path, _type_commentary, texts)  # once per process for the same workbook and texts
+
+
+def _type_commentary(path: Path, texts: dict[str, object]) -> None:
     import openpyxl
 
     book = openpyxl.load_workbook(path)

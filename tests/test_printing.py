@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
+from prepared import prepared
 from scorecard_xl.problems import InputProblems
 from scorecard_xl.starter import write_starter
 from scorecard_xl.update.refresh import refresh
@@ -24,13 +25,19 @@ LONG = ("Contacts fell after half term, as they do each year, and the front door
 
 def sample(folder: Path, **settings) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    path = write_starter(folder / "sample.xlsx", sample=True)
+    # made once per process for the same settings, then copied (tests/prepared.py)
+    return prepared(folder / "sample.xlsx", sample_with, tuple(settings.items()))
+
+
+def sample_with(path: Path, settings: tuple[tuple[str, str], ...]) -> None:
+    """The sample with rows added to its Settings (by openpyxl, as a person would)."""
+    settings = dict(settings)
+    write_starter(path, sample=True)
     if settings:
         book = openpyxl.load_workbook(path)
         for key, value in settings.items():
             book["Settings"].append([key, value])
         book.save(path)
-    return path
 
 
 def heading_cell(sheet, text: str):

@@ -17,6 +17,7 @@ import xlwings as xw
 from remote_book import apply_actions, book_json
 from scorecard_xl.backends.xlwings_book import LiveBook
 from scorecard_xl.compute.months import parse_month
+from prepared import prepared
 from scorecard_xl.starter import write_starter
 from scorecard_xl.update.recorded import recorded_month
 from scorecard_xl.update.refresh import refresh, refresh_book
@@ -25,11 +26,13 @@ MONTH_NAME = "_scorecard_xl_month"
 
 
 def sample(tmp_path, month=None):
-    path = tmp_path / "book.xlsx"
+    return prepared(tmp_path / "book.xlsx", new_sample, month)  # made once, copied (tests/prepared.py)
+
+
+def new_sample(path, month):
     write_starter(path, sample=True)
     if month is not None:
         refresh(path, month=month)
-    return path
 
 
 def recorded_name(path):

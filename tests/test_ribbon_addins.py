@@ -150,10 +150,23 @@ def test_export_button_makes_the_email_copy_beside_the_saved_workbook(monkeypatc
 
     from scorecard_xl.excel import export_button
 
+    from scorecard_xl.send import export as export_module
+
     saved = write_starter(tmp_path / "sample.xlsx", sample=True)
     import scorecard_xl
     scorecard_xl.refresh(saved)
     said = []
+    # With LibreOffice installed the button asks for a PDF of the copy too. LibreOffice's conversion is
+    # tested once, through `scorecard export --pdf` (test_export.py); here it would take seconds more.
+    pdfs = []
+
+    def render_pdf(copy):
+        pdfs.append(copy)
+        pdf = copy.with_suffix(".pdf")
+        pdf.write_bytes(b"%PDF-1.4\n")
+        return pdf
+    monkeypatch.setattr(export_module, "soffice", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(export_module, "render_pdf", render_pdf)
 
     class App:
         def alert(self, text, title="", mode=None):
@@ -169,6 +182,7 @@ def test_export_button_makes_the_email_copy_beside_the_saved_workbook(monkeypatc
     assert title == "Email copy made", text
     copies = [p for p in tmp_path.iterdir() if p.suffix == ".xlsx" and p != saved]
     assert len(copies) == 1 and copies[0].name in text
+    assert pdfs == copies
 
 
 # ------------------------------------------------------------------------------ installing

@@ -4,6 +4,7 @@ type no smaller than about 8 pt."""
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 from pathlib import Path
@@ -40,9 +41,14 @@ def pages_workbooks(folder: Path) -> list[Path]:
 
 
 def pdf_pages(pdf: Path) -> list[str]:
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+    return list(_pdf_pages(str(pdf), pdf.stat().st_mtime_ns))
+
+
+@functools.cache  # the run's PDFs are made once: the several tests reading one need not run pdftotext again
+def _pdf_pages(pdf: str, modified: int) -> tuple[str, ...]:
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"], capture_output=True, text=True,
                           check=True).stdout
-    return text.split("\f")
+    return tuple(text.split("\f"))
 
 
 def words(text: str) -> list[str]:

@@ -11,29 +11,20 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from prepared import prepared, remembered, remembered_reading
+from prepared import remembered, remembered_reading
 from remote_book import apply_actions, book_json
 from scorecard_xl.cli import main
 from scorecard_xl.update.manual import HISTORY_SHEET
 from scorecard_xl.problems import WorkbookError
 from scorecard_xl.update.refresh import refresh, refresh_book
 from scorecard_xl.starter import write_starter
-from workbooks import indicator, make_workbook, monthly_series, type_commentary
+from workbooks import indicator, make_workbook, monthly_series, sample_book, type_commentary
 
 NOTE = "Contacts fell after the new front door opened."
 
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def sample_book(tmp_path, month=None) -> Path:
-    return prepared(tmp_path / "book.xlsx", refreshed_sample, month)  # made once, copied (tests/prepared.py)
-
-
-def refreshed_sample(path: Path, month: str | None) -> None:
-    write_starter(path, sample=True)
-    refresh(path, month=month)
 
 
 def rows_of(path: Path, sheet: str) -> list[list]:

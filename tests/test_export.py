@@ -25,7 +25,7 @@ from scorecard_xl.problems import WorkbookError
 from scorecard_xl.send.render import INSTALL_HINT
 from scorecard_xl.starter import write_starter
 from scorecard_xl.pages.board import DO_BETTER, GOING_WELL, TO_WATCH, classify, judged_table
-from workbooks import indicator, make_workbook, monthly_series, type_commentary
+from workbooks import indicator, make_workbook, monthly_series, sample_book, type_commentary
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -134,9 +134,7 @@ def test_commentary_is_carried_as_text_and_history_becomes_the_commentary_sheet(
 def test_rich_commentary_reaches_the_email_copy_whatever_its_runs(tmp_path):
     from openpyxl.cell.rich_text import CellRichText, TextBlock
     from openpyxl.cell.text import InlineFont
-    path = tmp_path / "rich.xlsx"
-    write_starter(path, sample=True)
-    refresh(path)
+    path = sample_book(tmp_path)  # the sample, refreshed
     bold_red = InlineFont(b=True, color="FFC00000")
     type_commentary(path, {
         "M1": CellRichText([TextBlock(bold_red, "All of it urgent.")]),  # one run, formatted
@@ -156,9 +154,7 @@ def test_rich_commentary_reaches_the_email_copy_whatever_its_runs(tmp_path):
 
 
 def test_an_earlier_month_gets_its_own_commentary_back_from_the_history(tmp_path):
-    path = tmp_path / "months.xlsx"
-    write_starter(path, sample=True)
-    refresh(path, month="Jan-21")
+    path = sample_book(tmp_path, month="Jan-21")  # the sample, refreshed for January
     type_commentary(path, {"M1": "January: half-term dip."})
     refresh(path, month="Feb-21")  # archives January's note
     type_commentary(path, {"M1": "February: back to normal."})

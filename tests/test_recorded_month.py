@@ -21,18 +21,16 @@ from prepared import prepared
 from scorecard_xl.starter import write_starter
 from scorecard_xl.update.recorded import recorded_month
 from scorecard_xl.update.refresh import refresh, refresh_book
+from workbooks import sample_book
 
 MONTH_NAME = "_scorecard_xl_month"
 
 
 def sample(tmp_path, month=None):
-    return prepared(tmp_path / "book.xlsx", new_sample, month)  # made once, copied (tests/prepared.py)
-
-
-def new_sample(path, month):
-    write_starter(path, sample=True)
-    if month is not None:
-        refresh(path, month=month)
+    """The sample as `scorecard new` writes it, or refreshed for ``month``; made once per test process."""
+    if month is None:
+        return prepared(tmp_path / "book.xlsx", write_starter, True)  # (tests/prepared.py)
+    return sample_book(tmp_path, month=month)
 
 
 def recorded_name(path):

@@ -14,7 +14,6 @@ from openpyxl.cell.text import InlineFont
 from python_calamine import CalamineWorkbook
 
 from preservation_book import DEFAULT_INDICATORS, SHEET_PART, build_preservation_book, zip_parts
-from prepared import prepared
 from rendering import renders
 from scorecard_xl.backends.xlsx_file import read_sheet_cells
 from scorecard_xl.cli import main
@@ -23,7 +22,7 @@ from scorecard_xl.problems import InputProblems, WorkbookError
 from scorecard_xl.update.refresh import refresh
 from scorecard_xl.update.saving import backup
 from scorecard_xl.starter import write_starter
-from workbooks import indicator, make_workbook, monthly_series, type_commentary
+from workbooks import indicator, make_workbook, monthly_series, sample_book, type_commentary
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 # The parts a refresh may change (issue 3, Build 3); everything else must keep its bytes.
@@ -102,15 +101,6 @@ def _default_rows():
     from preservation_book import default_scorecard_sheets
     rows = default_scorecard_sheets()["Data"][1:]
     return [(r[0], r[1], r[2]) for r in rows]
-
-
-def sample_book(tmp_path, name="book.xlsx", month=None) -> Path:
-    return prepared(tmp_path / name, refreshed_sample, month)  # made once, copied (tests/prepared.py)
-
-
-def refreshed_sample(path: Path, month: str | None) -> None:
-    write_starter(path, sample=True)
-    refresh(path, month=month)
 
 
 def commentary(path: Path) -> dict[str, object]:

@@ -23,6 +23,7 @@ from scorecard_xl.problems import WorkbookError
 from scorecard_xl.starter import write_starter
 from test_addin import (RIBBON_NS, is_ribbon_callback, procedures, python_targets, runpython_commands, vba_modules,
                         vba_module_name)
+from workbooks import sample_book
 
 ROOT = Path(__file__).resolve().parents[1]
 BUTTONS = {"scorecard_xl.xlam": "Refresh scorecard", "scorecard_xl.excel.check_button.xlam": "Check data",
@@ -152,9 +153,7 @@ def test_export_button_makes_the_email_copy_beside_the_saved_workbook(monkeypatc
 
     from scorecard_xl.send import export as export_module
 
-    saved = write_starter(tmp_path / "sample.xlsx", sample=True)
-    import scorecard_xl
-    scorecard_xl.refresh(saved)
+    saved = sample_book(tmp_path)  # the sample, refreshed
     said = []
     # With LibreOffice installed the button asks for a PDF of the copy too. LibreOffice's conversion is
     # tested once, through `scorecard export --pdf` (test_export.py); here it would take seconds more.

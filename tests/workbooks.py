@@ -7,7 +7,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from prepared import remembered
+from prepared import prepared, remembered
 
 INDICATOR_HEADERS = ["Ref", "Indicator", "Polarity", "Unit", "Section", "Kind", "YTD", "Numerator",
                      "Denominator", "Red", "Amber", "Green", "Target", "SN", "England", "Change", "Band"]
@@ -174,3 +174,19 @@ def _type_commentary(path: Path, texts: dict[str, object]) -> None:
             if isinstance(texts[ref], str) and texts[ref].startswith("="):
                 cell.data_type = "s"  # typed as text ('=...), as Excel would store it
     book.save(path)
+
+
+def refreshed_sample(path: Path, month: str | None = None) -> None:
+    """The sample (`scorecard new --sample`) refreshed for ``month`` (None: its latest)."""
+    from scorecard_xl.starter import write_starter
+    from scorecard_xl.update.refresh import refresh
+
+    write_starter(path, sample=True)
+    refresh(path, month=month)
+
+
+def sample_book(folder: Path, name: str = "book.xlsx", month: str | None = None) -> Path:
+    """``folder``/``name``: the refreshed sample, with the backup its refresh kept; made once per test
+    process and copied (tests/prepared.py), the same for every module that asks."""
+    return prepared(folder / name, refreshed_sample, month)
+

@@ -35,10 +35,7 @@ TITLE = "Children's Services Performance Scorecard"
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     """The sample workbook, refreshed, with commentary typed by a person (with openpyxl)."""
-    folder = tmp_path_factory.mktemp("export")
-    path = folder / "s.xlsx"
-    write_starter(path, sample=True)
-    refresh(path)
+    path = sample_book(tmp_path_factory.mktemp("export"))  # the sample, refreshed
     type_commentary(path, {"M1": "Contacts fell after half term.", "M2": "=SUM(A1:A9) is text, not a sum"})
     book = openpyxl.load_workbook(path)
     history = book.create_sheet("Commentary history")

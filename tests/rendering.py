@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 from filelock import FileLock, Timeout
 
@@ -195,3 +196,17 @@ def wait_for(process: subprocess.Popen | None) -> tuple[int | None, str, str]:
         stdout, stderr = process.communicate()
         stderr += f"\nLibreOffice did not finish within {TIMEOUT} seconds"
     return process.returncode, stdout, stderr
+
+
+def pixels(pdf: Path, page: int = 1) -> np.ndarray:
+    """The page as an (height, width, 3) array of RGB, from pdftoppm's PPM."""
+    data = subprocess.run(["pdftoppm", "-r", "60", "-f", str(page), "-l", str(page), str(pdf)],
+                          capture_output=True, check=True).stdout
+    header = data.split(b"\n", 3)
+    width, height = map(int, header[1].split())
+    return np.frombuffer(header[3], dtype=np.uint8)[: width * height * 3].reshape(height, width, 3)
+
+
+def has_colour(image: np.ndarray, rgb: str, tolerance: int = 40, at_least: int = 20) -> bool:
+    wanted = np.array([int(rgb[i:i + 2], 16) for i in (0, 2, 4)])
+    return int((np.abs(image.astype(int) - wanted).sum(axis=2) < tolerance).sum()) >= at_least

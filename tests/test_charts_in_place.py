@@ -26,7 +26,7 @@ from lxml import etree
 
 from preservation_book import tiny_png
 from remote_book import apply_actions, book_json
-from rendering import renders
+from rendering import has_colour, pixels, renders
 from scorecard_xl.backends.protocol import FEATURES, SheetWrite, unrendered_notes
 from scorecard_xl.backends.record import record_for
 from scorecard_xl.backends.xlsx_file import write_plans
@@ -307,20 +307,6 @@ def test_a_chart_whose_lines_are_not_side_by_side_is_left_out_live_and_said_so(t
 def workbooks_to_render(folder: Path) -> list[Path]:
     base = persons_workbook(folder / "base.xlsx")
     return [refreshed(refreshed(base, folder / "once.xlsx", 2), folder / "charts_in_place.xlsx", 2)]
-
-
-def pixels(pdf: Path, page: int = 1) -> np.ndarray:
-    """The page as an (height, width, 3) array of RGB, from pdftoppm's PPM."""
-    data = subprocess.run(["pdftoppm", "-r", "60", "-f", str(page), "-l", str(page), str(pdf)],
-                          capture_output=True, check=True).stdout
-    header = data.split(b"\n", 3)
-    width, height = map(int, header[1].split())
-    return np.frombuffer(header[3], dtype=np.uint8)[: width * height * 3].reshape(height, width, 3)
-
-
-def has_colour(image: np.ndarray, rgb: str, tolerance: int = 40, at_least: int = 20) -> bool:
-    wanted = np.array([int(rgb[i:i + 2], 16) for i in (0, 2, 4)])
-    return int((np.abs(image.astype(int) - wanted).sum(axis=2) < tolerance).sum()) >= at_least
 
 
 @renders(workbooks_to_render)

@@ -26,7 +26,7 @@ from scorecard_xl.problems import InputProblems
 from scorecard_xl.send.export import export_copy
 from scorecard_xl.update.refresh import refresh
 from test_printed_pages import pages_workbooks, pdf_pages, report_pages
-from test_summary_pages_rendering import has_colour, pixels
+from rendering import has_colour, pixels
 from workbooks import INDICATOR_HEADERS, indicator, make_workbook, monthly_series, type_commentary
 
 STEADY = [48, 52] * 12

@@ -11,12 +11,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import numpy as np
 import openpyxl
 import pytest
 
 from ref001_book import ref001_book
-from rendering import renders
+from rendering import has_colour, pixels, renders
 from scorecard_xl.update.refresh import refresh
 from test_indicator_pages import book as pages_book
 
@@ -43,19 +42,6 @@ def summary_pages_to_render(folder: Path) -> list[Path]:
 def pdf_text(pdf: Path, page: int | None = None) -> str:
     pages = ["-f", str(page), "-l", str(page)] if page else []
     return subprocess.run(["pdftotext", "-layout", *pages, str(pdf), "-"], capture_output=True, text=True).stdout
-
-
-def pixels(pdf: Path, page: int) -> np.ndarray:
-    data = subprocess.run(["pdftoppm", "-r", "60", "-f", str(page), "-l", str(page), str(pdf)],
-                          capture_output=True, check=True).stdout
-    header = data.split(b"\n", 3)
-    width, height = map(int, header[1].split())
-    return np.frombuffer(header[3], dtype=np.uint8)[: width * height * 3].reshape(height, width, 3)
-
-
-def has_colour(image: np.ndarray, rgb: str, tolerance: int = 40, at_least: int = 20) -> bool:
-    wanted = np.array([int(rgb[i:i + 2], 16) for i in (0, 2, 4)])
-    return int((np.abs(image.astype(int) - wanted).sum(axis=2) < tolerance).sum()) >= at_least
 
 
 def page_count(pdf: Path) -> int:

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ..compute import rules
-from ..compute.classify import (DO_BETTER, GOING_WELL, LISTS, TO_WATCH, classify, judged_table, suppressed_in,
-                                with_overrides)
+from ..compute.classify import (DO_BETTER, GOING_WELL, LISTS, TO_WATCH, classify, judged_table,
+                                spc_through_suppressed, suppressed_in, with_overrides)
 from ..compute.engine import Scorecard
 from ..compute.measures import column
 from ..compute.months import month_label
@@ -125,7 +125,8 @@ def summary_page(scorecard: Scorecard, suppressed: np.ndarray | None = None, edi
     groups = [ChartGroup(name, [ref for ref in info.index if verdicts[ref] == name]) for name in LISTS]
     breaks = [row] if any(group.refs for group in groups) else []
     row, chart_breaks = chart_section(plan, row, scorecard, groups, hidden, _typed(edits, keys.COMMENTARY),
-                                      page_size(settings.paper)[1] / scale - 30)
+                                      page_size(settings.paper)[1] / scale - 30,
+                                      ~spc_through_suppressed(suppressed, scorecard))
     breaks += chart_breaks + [row]
     row = _kpi_table(plan, row, scorecard, table, hidden, suppressed)
     fit_row_heights(plan)

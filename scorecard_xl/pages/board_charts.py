@@ -18,7 +18,7 @@ from ..compute.engine import Scorecard
 from ..compute.measures import column
 from ..compute.months import month_label
 from .board_text import HEADING, LAST, NONE_LINE, SUPPRESSED, TYPED_WIDTHS, WIDTHS, wrapped_line
-from .chart_data import axis_minimum, constant_row, figure_row, limits_shown, spc_lines, \
+from .chart_data import axis_minimum, constant_row, figure_row, spc_lines, \
     special_cause_marks
 from .printing import column_pixels, merged_width, text_height
 from .scorecard import HEADER, REF, figure_style, number_format, target_text
@@ -83,7 +83,7 @@ class _ChartData:
 
 def _chart(data: _ChartData, scorecard: Scorecard, ref: str, months: range, anchor: tuple[int, int],
            width: int, limits: bool) -> Chart:
-    """``limits``: whether the SPC lines and marks are drawn (chart_data.spc_months)."""
+    """``limits``: whether the SPC lines and marks are drawn."""
     info, panel = scorecard.indicators.loc[ref], scorecard.panel
     i = scorecard.indicators.index.get_loc(ref)
     fmt = number_format(info["unit"], info["decimals"])
@@ -105,11 +105,12 @@ def _chart(data: _ChartData, scorecard: Scorecard, ref: str, months: range, anch
 
 
 def chart_section(plan: SheetPlan, row: int, scorecard: Scorecard, groups: list[ChartGroup], hidden,
-                  commentary: dict[str, str], page_points: float) -> tuple[int, list[int]]:
+                  commentary: dict[str, str], page_points: float, spc_shown: np.ndarray) -> tuple[int, list[int]]:
     """A chart per listed indicator from ``row``, two a row, list by list, each with its commentary
     below it; returns the next free row and the rows that start a printed page (none of a chart is
     split over two, each page holding ``page_points`` of the sheet's height). ``hidden(i, month)``:
-    whether that figure shows as c (a chart with one is not drawn, and a line says so)."""
+    whether that figure shows as c (a chart with one is not drawn, and a line says so). ``spc_shown``:
+    per indicator, whether its SPC lines and marks are drawn (none of the months they rest on shows as c)."""
     info, month = scorecard.indicators, scorecard.reporting_month
     months = range(month - CHART_MONTHS + 1, month + 1)
     data = _ChartData(plan, months)
@@ -131,7 +132,7 @@ def chart_section(plan: SheetPlan, row: int, scorecard: Scorecard, groups: list[
         # the KPI table shows its months as c.
         dropped = [ref for ref in group.refs if any(hidden(info.index.get_loc(ref), m) for m in months)]
         drawn = [ref for ref in group.refs if ref not in dropped]
-        limits = {ref: limits_shown(scorecard, hidden, info.index.get_loc(ref)) for ref in drawn}
+        limits = {ref: bool(spc_shown[info.index.get_loc(ref)]) for ref in drawn}
         pairs = [drawn[k:k + 2] for k in range(0, len(drawn), 2)]
         bands = [CHART_ROWS * CHART_ROW_POINTS + _commentary_height(pair, commentary) for pair in pairs]
         room(HEADING_POINTS + (bands[0] if bands else 0.0), row)  # a list's heading goes with its first charts

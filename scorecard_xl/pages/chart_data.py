@@ -71,22 +71,6 @@ def _spc_columns(scorecard: Scorecard, months) -> tuple[np.ndarray, np.ndarray]:
     return columns, (columns >= 0) & (columns < scorecard.spc.mean.shape[1])
 
 
-def spc_months(scorecard: Scorecard, row: int) -> range:
-    """The months the SPC of indicator ``row`` rests on: its window to the reporting month, and its
-    baseline period where that is older. Where one of them shows as c, neither the lines nor the
-    marks are drawn, as the mean of the months beside the shown ones would give it away."""
-    first = scorecard.panel.first_month + (scorecard.spc.first_column if scorecard.spc is not None else 0)
-    baseline = scorecard.indicators["spc_baseline"].iloc[row] if "spc_baseline" in scorecard.indicators else None
-    if baseline:
-        first = min(first, baseline[0])
-    return range(first, scorecard.reporting_month + 1)
-
-
-def limits_shown(scorecard: Scorecard, hidden, row: int) -> bool:
-    """No month the SPC of indicator ``row`` rests on (spc_months) shows as c: ``hidden(row, month)``."""
-    return not any(hidden(row, month) for month in spc_months(scorecard, row))
-
-
 def spc_lines(scorecard: Scorecard, row: int, months) -> list[tuple[str, list[float], dict]]:
     """The mean and process limits of indicator ``row`` at each of ``months`` as (label, figures, the
     line's ChartSeries options), NaN where a month has none; none at all with too few points (or no SPC)."""

@@ -22,13 +22,13 @@ import math
 import numpy as np
 
 from ..compute import rules
+from ..compute.classify import spc_through_suppressed
 from ..compute.engine import Scorecard
 from ..compute.months import financial_year_label, financial_year_start, month_label, month_start
 from ..compute.outturns import outturn_key, shown_years
 from ..compute.vocabulary import COUNT, FLOW, NUMBERS_DIRECTION_POLARITIES
 from . import columns as keys
 from .board_text import SUPPRESSED, SUPPRESSION_KEY, shown
-from .chart_data import limits_shown
 from .indicator_charts import chart_months, chart_rows, indicator_chart
 from .performance_summary import reads_as_number
 from .printing import LINE_HEIGHT, ROW_PADDING, page_setup, text_height
@@ -106,6 +106,8 @@ class _Figures:
         self.rolling = rolling_hidden(mask, scorecard) if mask is not None else none
         months = chart_months(scorecard)
         self.chart = months_hidden(mask, scorecard, months[0], months[-1]) if mask is not None else none
+        # the SPC lines rest on up to 24 months (or an older baseline), more than the chart's 13
+        self.spc = spc_through_suppressed(mask, scorecard)
         self.outturns = {}
         for april in shown_years(month):
             key = outturn_key(april)
@@ -148,9 +150,8 @@ def _block(plan: SheetPlan, row: int, scorecard: Scorecard, ref: str, figures: _
     else:  # as wide as columns A:F and as tall as the figures beside it
         width = sum(int(w * 7 + 5) for w in WIDTHS[:CHART_COLUMNS]) - 8
         height = int(sum(plan.row_heights[r] for r in range(top, used)) * 4 / 3) - 8
-        # the SPC lines rest on up to 24 months (or an older baseline), more than the chart's 13
         indicator_chart(plan, scorecard, ref, top, (top, 0), (width, height),
-                        limits=limits_shown(scorecard, figures.hidden, i))
+                        limits=not figures.spc[i])
     plan.put(used, 0, f"Commentary ({label})", COMMENT_LABEL)
     plan.merges.append((used, 0, used, LAST))
     comment = used + 1

@@ -19,7 +19,7 @@ from typing import Callable
 from ..problems import WorkbookError
 from ..pages.sheetplan import OWNED_AREA_NAME, CellValue, SheetPlan, Style
 from ..read.ooxml_cells import (cell_value, detach_orphan_shared_formulas, has_content, has_formula, iter_cells,
-                                raw_element, read_raw, read_values)
+                                raw_element, read_cells, read_raw, read_values, shared_strings)
 from ..read.ooxml_package import MAIN, Package, SheetEntry, parse_xml, q
 from ..read.sheet import Sheet
 from ..read.workbook import read_workbook
@@ -130,16 +130,21 @@ def sheet_record(path: str | Path, sheet_name: str) -> SheetRecord | None:
                            constant_text(names.get(MONTH_NAME.casefold())))
 
 
+def _formats_by_style(package: Package) -> list[str | None]:
+    """The number format code of each cell style (cellXfs), by its index."""
+    codes = {str(number): code for code, number in BUILTIN_FORMATS.items()}
+    rel = package.workbook_relationship("styles")
+    if rel is None or not rel.part or not package.has(rel.part):
+        return []
+    styles = parse_xml(package.read(rel.part))
+    for element in styles.iterfind(f"{q(MAIN, 'numFmts')}/{q(MAIN, 'numFmt')}"):
+        codes[element.get("numFmtId", "")] = element.get("formatCode", "")
+    return [codes.get(xf.get("numFmtId", "0")) for xf in styles.iterfind(f"{q(MAIN, 'cellXfs')}/{q(MAIN, 'xf')}")]
+
+
 def _number_formats(package: Package, part: str) -> dict[tuple[int, int], str]:
     """The number format code of each number cell whose style has one other than General."""
-    codes = {str(number): code for code, number in BUILTIN_FORMATS.items()}
-    by_xf = []
-    rel = package.workbook_relationship("styles")
-    if rel is not None and rel.part and package.has(rel.part):
-        styles = parse_xml(package.read(rel.part))
-        for element in styles.iterfind(f"{q(MAIN, 'numFmts')}/{q(MAIN, 'numFmt')}"):
-            codes[element.get("numFmtId", "")] = element.get("formatCode", "")
-        by_xf = [codes.get(xf.get("numFmtId", "0")) for xf in styles.iterfind(f"{q(MAIN, 'cellXfs')}/{q(MAIN, 'xf')}")]
+    by_xf = _formats_by_style(package)
     formats = {}
     for r, c, cell in iter_cells(parse_xml(package.read(part))):
         style = cell.get("s", "0")
@@ -331,6 +336,7 @@ class XlsxFile:
         self.name = name or str(self.path)
         self._save = save
         self._raw: dict[str, dict[tuple[int, int], bytes]] = {}
+        self._workbook_cells: tuple[list, list[str | None]] | None = None  # shared strings, formats by style
 
     def read_sheets(self, wanted: Callable[[str], bool]) -> list[Sheet]:
         return read_workbook(self.path, wanted=wanted)
@@ -340,11 +346,20 @@ class XlsxFile:
             entry = package.find_sheet(name)
             if entry is None or not entry.is_worksheet:
                 return None
-            name = entry.name
-        raw = self._raw[name.strip().casefold()] = read_raw_cells(self.path, name)
-        return ExistingSheet(name, read_sheet_cells(self.path, name) or {},
-                             {cell for cell, xml in raw.items() if raw_cell_has_content(xml)},
-                             sheet_record(self.path, name) or SheetRecord(), bool(protected_sheets(self.path, [name])))
+            names = _local_names(package, entry)
+            recorded = {key: parse_area(names[key.casefold()]) for key in RECORD_NAMES if key.casefold() in names}
+            month = constant_text(names.get(MONTH_NAME.casefold()))
+            if not entry.part or not package.has(entry.part):
+                self._raw[entry.name.strip().casefold()] = {}
+                return ExistingSheet(entry.name, {}, set(), SheetRecord(recorded, {}, month), False)
+            if self._workbook_cells is None:  # the same for every sheet: read once
+                self._workbook_cells = (shared_strings(package), _formats_by_style(package))
+            cells = read_cells(package, entry.part, *self._workbook_cells)
+            protection = _PROTECTION.search(package.read(entry.part))
+        self._raw[entry.name.strip().casefold()] = cells.raw
+        return ExistingSheet(entry.name, cells.values, cells.with_content,
+                             SheetRecord(recorded, cells.number_formats, month),
+                             bool(protection and _SHEET_ON.search(protection.group(1))))
 
     def write(self, writes: list[SheetWrite]) -> Written:
         keep_cells = {}
@@ -360,4 +375,5 @@ class XlsxFile:
 
         if self._save is None:
             raise ValueError("XlsxFile needs save= to write: the package is written to a new file, then put in place")
+        self._workbook_cells = None  # the package is about to change
         return Written(backup=self._save(render, [plan.name for plan in plans]))

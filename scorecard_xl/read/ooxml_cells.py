@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import dataclass, field
 from typing import Iterator
+
+from lxml import etree
 
 from ..addressing import cell_name, parse_cell
 from .sheet import CellValue
@@ -87,6 +90,47 @@ def read_values(package: Package, part: str) -> dict[tuple[int, int], CellValue]
         if value is not None:
             values[(r, c)] = value
     return values
+
+
+@dataclass
+class SheetCells:
+    """A worksheet's cells as one pass over its part gives them (``read_cells``)."""
+
+    values: dict[tuple[int, int], CellValue] = field(default_factory=dict)  # the non-empty ones
+    raw: dict[tuple[int, int], bytes] = field(default_factory=dict)  # every <c>, as ``read_raw`` gives it
+    with_content: set[tuple[int, int]] = field(default_factory=set)  # ``has_content``
+    number_formats: dict[tuple[int, int], str] = field(default_factory=dict)  # number cells whose style has one
+
+
+def read_cells(package: Package, part: str, strings: list, formats_by_style: list[str | None]) -> SheetCells:
+    """Values, raw elements, content and number formats of the worksheet ``part``, from one pass
+    over it as it unpacks (a refresh needs all four of each sheet it writes). ``strings``: the
+    shared strings (``shared_strings``); ``formats_by_style``: each cell style's number format code."""
+    cells = SheetCells()
+    holder = etree.Element(q(MAIN, "worksheet"), nsmap={None: MAIN})  # as ``fragment`` serializes, reused
+    start = None
+    for r, c, cell in _cells(package, part):
+        value = cell_value(cell, strings)
+        if value is not None:
+            cells.values[(r, c)] = value
+        if has_content(cell):
+            cells.with_content.add((r, c))
+        style = cell.get("s", "0")
+        if cell.get("t", "n") == "n" and style.isdigit() and int(style) < len(formats_by_style):
+            code = formats_by_style[int(style)]
+            if code and code != "General":
+                cells.number_formats[(r, c)] = code
+        # The row is done with once its cells are read, so the cell moves into the holder rather than
+        # being copied there (half the time of a large sheet's reading).
+        holder.append(cell)
+        cell.tail = None
+        if cell.get("r") != cell_name(r, c):
+            cell.set("r", cell_name(r, c))
+        data = etree.tostring(holder, encoding="UTF-8")
+        holder.remove(cell)
+        start = data.index(b">") + 1 if start is None else start
+        cells.raw[(r, c)] = data[start: -len(b"</worksheet>")]
+    return cells
 
 
 def read_raw(package: Package, part: str) -> dict[tuple[int, int], bytes]:

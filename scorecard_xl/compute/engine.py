@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +51,18 @@ class Scorecard:
     reporting_month: int
     problems: Problems
     spc: Spc | None = None  # per point over the SPC window, for the charts (compute/spc_columns.py)
+
+    # Pages read the two tables an indicator at a time; a pandas row made for each costs more than the
+    # rest of a page, so each table's rows are made into plain dicts once, when a page first asks.
+    @cached_property
+    def indicator_rows(self) -> dict[str, dict]:
+        """Each indicator's row of ``indicators``, by Ref."""
+        return self.indicators.to_dict("index")
+
+    @cached_property
+    def measure_rows(self) -> dict[str, dict]:
+        """Each indicator's row of ``measures``, by Ref."""
+        return self.measures.to_dict("index")
 
     @property
     def shown_months(self) -> list[int]:

@@ -65,9 +65,10 @@ def _window_shown(scorecard: Scorecard, suppressed, ref: str) -> bool:
 def _lists(scorecard: Scorecard, table: pd.DataFrame, verdicts: pd.Series, suppressed, edits) -> dict[str, list[str]]:
     info, month = scorecard.indicators, scorecard.reporting_month
     typed = _typed(edits, HEADLINE)
+    rows, judged = scorecard.indicator_rows, table.to_dict("index")
 
     def line(ref: str) -> str:
-        words = typed.get(ref) or headline(info.loc[ref], table.loc[ref], month, target_text(info.loc[ref]),
+        words = typed.get(ref) or headline(rows[ref], judged[ref], month, target_text(rows[ref]),
                                            _window_shown(scorecard, suppressed, ref))
         return f"{ref} {words}"
 
@@ -182,12 +183,14 @@ def _kpi_table(plan: SheetPlan, row: int, scorecard: Scorecard, table: pd.DataFr
         plan.put(row, c, text, HEADER_LEFT if key in (keys.INDICATOR, HEADLINE) else HEADER)
     row += 1
     marks = spc_marks.spc_marks(scorecard, suppressed) if with_spc else {}
+    judged = table.to_dict("index")
     for section, members in info.groupby("section", sort=False):
         section_band(plan, row, section, len(columns) - 1)
         row += 1
-        for ref, item in members.iterrows():
+        for ref in members.index:
             i = info.index.get_loc(ref)
-            _kpi_row(plan, row, ref, item, table.loc[ref], [(m, hidden(i, m)) for m in months], panel, i, region)
+            _kpi_row(plan, row, ref, scorecard.indicator_rows[ref], judged[ref], [(m, hidden(i, m)) for m in months],
+                     panel, i, region)
             if with_spc:
                 spc_marks.put_marks(plan, row, marks[ref])
             plan.row_keys[row] = ref

@@ -84,7 +84,7 @@ class _ChartData:
 def _chart(data: _ChartData, scorecard: Scorecard, ref: str, months: range, anchor: tuple[int, int],
            width: int, limits: bool) -> Chart:
     """``limits``: whether the SPC lines and marks are drawn."""
-    info, panel = scorecard.indicators.loc[ref], scorecard.panel
+    info, panel = scorecard.indicator_rows[ref], scorecard.panel
     i = scorecard.indicators.index.get_loc(ref)
     fmt = number_format(info["unit"], info["decimals"])
     figures = [float(column(panel.values, panel.column(m))[i]) for m in months]

@@ -59,7 +59,7 @@ def indicator_chart(plan: SheetPlan, scorecard: Scorecard, ref: str, data_row: i
     figures in rows from ``data_row`` right of the print area. ``limits``: whether its SPC mean,
     limits and special-cause marks are drawn (not where a month they rest on shows as c, as the
     mean of the months would give it away)."""
-    info, panel = scorecard.indicators.loc[ref], scorecard.panel
+    info, panel = scorecard.indicator_rows[ref], scorecard.panel
     months = chart_months(scorecard)
     i = scorecard.indicators.index.get_loc(ref)
     figures = [float(panel.values[i, panel.column(m)]) if 0 <= panel.column(m) < panel.month_count else np.nan

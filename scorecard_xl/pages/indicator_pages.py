@@ -126,7 +126,7 @@ class _Figures:
 
 def _block(plan: SheetPlan, row: int, scorecard: Scorecard, ref: str, figures: _Figures, label: str) -> int:
     """One indicator's page from ``row``; returns the row after it."""
-    info = scorecard.indicators.loc[ref]
+    info = scorecard.indicator_rows[ref]
     _line(plan, row, info["section"] or "Other indicators", SECTION)
     _line(plan, row + 1, f"{ref}  {info['indicator']}", BLOCK_TITLE)
     owner = f"Owner: {info['owner']}.   " if info.get("owner") else ""
@@ -175,7 +175,7 @@ def _line(plan: SheetPlan, row: int, text: str, style: Style) -> None:
 
 def _panel(plan: SheetPlan, row: int, scorecard: Scorecard, ref: str, figures: _Figures) -> int:
     """The figures beside the chart, a label and its value a row; returns the row after them."""
-    info, measures, month = scorecard.indicators.loc[ref], scorecard.measures.loc[ref], scorecard.reporting_month
+    info, measures, month = scorecard.indicator_rows[ref], scorecard.measure_rows[ref], scorecard.reporting_month
     i = scorecard.indicators.index.get_loc(ref)
     fmt = number_format(info["unit"], info["decimals"])
     for m in (month, month - 1):

@@ -183,8 +183,8 @@ def _number(value) -> bool:
 
 def _indicator_row(plan: SheetPlan, row: int, scorecard: Scorecard, ref: str, months: list[int], years: list[int],
                    hidden: _Hidden) -> None:
-    col, info = plan.columns, scorecard.indicators.loc[ref]
-    figures, i = scorecard.measures.loc[ref], scorecard.indicators.index.get_loc(ref)
+    col, info = plan.columns, scorecard.indicator_rows[ref]
+    figures, i = scorecard.measure_rows[ref], scorecard.indicators.index.get_loc(ref)
     fmt = number_format(info["unit"], info["decimals"])
     plain = figure_style(fmt)
     plan.put(row, col[keys.REF], ref, REF)

@@ -173,11 +173,12 @@ def monthly_layout(scorecard: Scorecard) -> SheetPlan:
 
     row = header_row + 1
     marks = spc_marks.spc_marks(scorecard) if with_spc else {}
+    infos, figures = scorecard.indicator_rows, scorecard.measure_rows
     for section, members in indicators.groupby("section", sort=False):
         section_band(plan, row, section, last_col)
         row += 1
-        for ref, info in members.iterrows():
-            _indicator_row(plan, row, col, ref, info, measures.loc[ref], months)
+        for ref in members.index:
+            _indicator_row(plan, row, col, ref, infos[ref], figures[ref], months)
             if with_spc:
                 spc_marks.put_marks(plan, row, marks[ref])
             plan.row_keys[row] = ref

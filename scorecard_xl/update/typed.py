@@ -4,9 +4,9 @@ A page's plan names the columns people type into (``manual_columns``: the Scorec
 the Board summary's Override and Headline). What was typed in each is read where the tool recorded
 it, checked (an override must name a list), put back per Ref (or archived to that column's history
 when the reporting month has moved on: manual.py) and handed to every page whose layout takes
-``edits``, which is laid out again with it: the board's lists follow its overrides and headlines,
-and its charts carry the Scorecard's commentary. Rows are fitted to their text last, after
-everything typed is in place.
+``edits``, laid out after the other pages with what they hold (and again when it holds something
+typed itself): the board's lists follow its overrides and headlines, and its charts carry the
+Scorecard's commentary. Rows are fitted to their text last, after everything typed is in place.
 """
 
 from __future__ import annotations
@@ -89,25 +89,34 @@ def typed_pages(scorecard: Scorecard, pages: list[tuple[Page, ExistingSheet | No
     month has moved on (``histories``: each manual column's history entries, for a month reissued);
     ``keys``: which manual columns to carry (default all)."""
     refuse_typed([existing for _, existing in pages])
-    laid = []
-    for page, existing in pages:
-        plan = lay_out(page, scorecard, suppressed)
+
+    def typed_page(k: int, edits: Edits | None) -> TypedPage:
+        page, existing = pages[k]
+        plan = lay_out(page, scorecard, suppressed, edits)
         if existing is not None:
             plan.name = existing.name
-        laid.append(TypedPage(page, plan, read_typed(plan, existing, keys)))
-    for typed in laid:
+        typed = TypedPage(page, plan, read_typed(plan, existing, keys))
         typed.carried = {key: carry_manual(typed.plan, previous, scorecard.reporting_month,
                                            carry_commentary and key == MANUAL_COLUMN,
                                            (histories or {}).get(key, ()), key)
                          for key, previous in typed.previous.items()}
-    edits = edits_of(laid)
-    for typed in laid:
-        if takes_edits(typed.page):
+        return typed
+
+    # A page that takes edits is laid out after the others, with what they hold, and laid out again only
+    # when it holds something typed itself (an override moves an indicator from one list to another).
+    editable = [k for k, (page, _) in enumerate(pages) if takes_edits(page)]
+    laid = {k: typed_page(k, None) for k in range(len(pages)) if k not in editable}
+    others = edits_of([laid[k] for k in sorted(laid)])  # in page order, as the final edits are
+    laid |= {k: typed_page(k, others) for k in editable}
+    if any(carried.placed for k in editable for carried in laid[k].carried.values()):
+        edits = edits_of([laid[k] for k in sorted(laid)])
+        for k in editable:
+            typed = laid[k]
             name, typed.plan = typed.plan.name, lay_out(typed.page, scorecard, suppressed, edits)
             typed.plan.name = name
             for key, carried in typed.carried.items():
                 put_placed(typed.plan, key, carried.placed)
-    return laid
+    return [laid[k] for k in range(len(pages))]
 
 
 def edits_of(pages: list[TypedPage]) -> Edits:

@@ -116,12 +116,12 @@ def derive_indicators(panel: Panel, indicators: pd.DataFrame, population: np.nda
     its unit), with a data-quality note for each typed figure beyond the rounding of its computed one."""
     scales = indicators["unit"].map(population_scale).to_numpy(dtype=float)
     beside = derive_from_parts(panel, indicators["numerator"], indicators["denominator"], population, scales=scales)
+    tolerances = [rounding_tolerance(unit, decimals) for unit, decimals in zip(indicators["unit"], indicators["decimals"])]
     for row, column, computed, numerator, denominator in beside:
-        info = indicators.iloc[row]
         typed = float(panel.values[row, column])
-        if abs(typed - computed) > rounding_tolerance(info["unit"], info["decimals"]):
-            _note_difference(problems, info, panel.first_month + column, typed, computed, numerator, denominator,
-                             tidy)
+        if abs(typed - computed) > tolerances[row]:
+            _note_difference(problems, indicators.iloc[row], panel.first_month + column, typed, computed, numerator,
+                             denominator, tidy)
 
 
 def rounding_tolerance(unit: str, decimals) -> float:

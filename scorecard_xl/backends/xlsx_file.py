@@ -337,11 +337,19 @@ class XlsxFile:
         self._save = save
         self._raw: dict[str, dict[tuple[int, int], bytes]] = {}
         self._workbook_cells: tuple[list, list[str | None]] | None = None  # shared strings, formats by style
+        self._existing: dict[str, ExistingSheet | None] = {}  # by name in lower case
 
     def read_sheets(self, wanted: Callable[[str], bool]) -> list[Sheet]:
         return read_workbook(self.path, wanted=wanted)
 
     def existing(self, name: str) -> ExistingSheet | None:
+        """The sheet called ``name`` (any case) as it is now; read once, however often it is asked for."""
+        key = name.strip().casefold()
+        if key not in self._existing:
+            self._existing[key] = self._read_existing(name)
+        return self._existing[key]
+
+    def _read_existing(self, name: str) -> ExistingSheet | None:
         with Package(self.path) as package:
             entry = package.find_sheet(name)
             if entry is None or not entry.is_worksheet:
@@ -375,5 +383,5 @@ class XlsxFile:
 
         if self._save is None:
             raise ValueError("XlsxFile needs save= to write: the package is written to a new file, then put in place")
-        self._workbook_cells = None  # the package is about to change
+        self._workbook_cells, self._existing = None, {}  # the package is about to change
         return Written(backup=self._save(render, [plan.name for plan in plans]))

@@ -22,7 +22,7 @@ import numpy as np
 from ..backends.record import MANUAL_COLUMN
 from ..backends.xlsx_file import XlsxFile, read_sheet_cells
 from ..backends.xlsxwriter_book import write_new_workbook
-from ..update.recorded import recorded_month
+from ..update.recorded import shown_month
 from ..update.manual import HISTORY_SHEET, history_copy_plan, history_entries
 from ..update.typed import edits_of, typed_pages, typed_problems
 from .quoted import quoted_small_numbers
@@ -237,7 +237,7 @@ def export_copy(book, out=None, pdf: bool = False, eml=None, suppress: bool = Fa
     sheets = scorecard_sheets(path)
     workbook = XlsxFile(path)  # read only: the copy is a new file
     found = find_sheet(sheets, SHEET_NAME)
-    shown = recorded_month(path, found.name) if found else None  # the month the sheet was refreshed for
+    shown = shown_month(workbook.existing(found.name)) if found else None  # the month the sheet was refreshed for
     try:
         scorecard = build_scorecard(sheets, month if month is not None else shown, registry.page_names())
     except InputProblems as refused:  # what people typed on the pages is listed with the data's problems

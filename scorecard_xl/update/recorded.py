@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..backends.xlsx_file import read_sheet_cells, sheet_record
+from ..backends.protocol import ExistingSheet
+from ..backends.xlsx_file import XlsxFile
 from ..compute.months import parse_month
 from .manual import read_manual
 
@@ -18,10 +19,14 @@ from .manual import read_manual
 def recorded_month(path: str | Path, sheet_name: str) -> int | None:
     """The month the sheet called ``sheet_name`` shows: the one recorded at its last refresh, else
     the one its commentary heading names; None when neither says (or there is no such sheet)."""
-    record = sheet_record(path, sheet_name)
-    if record is None:
+    return shown_month(XlsxFile(path).existing(sheet_name))
+
+
+def shown_month(sheet: ExistingSheet | None) -> int | None:
+    """The month ``sheet`` shows, as ``recorded_month`` reads it; None for no sheet."""
+    if sheet is None:
         return None
-    month = parse_month(record.month) if record.month else None
+    month = parse_month(sheet.record.month) if sheet.record.month else None
     if month is not None:
         return month
-    return read_manual(read_sheet_cells(path, sheet_name) or {}, record, sheet_name).month
+    return read_manual(sheet.values, sheet.record, sheet.name).month

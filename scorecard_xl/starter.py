@@ -79,7 +79,7 @@ def write_starter(path: str | Path, sample: bool = False) -> Path:
                 if sample else DEFAULT_SETTINGS)
     units = {row["Ref"]: row["Unit"] for row in indicators}
 
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), {"in_memory": True})  # not a temporary file for each part
     header = book.add_format({"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF", "text_wrap": True,
                               "valign": "top", "border": 1})
     percent = book.add_format({"num_format": "0.0%", "valign": "top"})

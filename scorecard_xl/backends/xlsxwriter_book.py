@@ -229,9 +229,10 @@ def literal_title(chart, text: str, font: dict) -> None:
 
 
 def new_book(target) -> xlsxwriter.Workbook:
-    """A workbook that writes every string as text: never a formula, a link or a number."""
+    """A workbook that writes every string as text: never a formula, a link or a number. It is put
+    together in memory (a few report pages), not through a temporary file for each of its parts."""
     return xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_urls": False,
-                                        "strings_to_numbers": False, "in_memory": not isinstance(target, str)})
+                                        "strings_to_numbers": False, "in_memory": True})
 
 
 def write_new_workbook(path: str | Path, plans: list[SheetPlan], properties: dict | None = None) -> Path:

@@ -8,9 +8,6 @@ import hashlib
 import io
 import os
 import re
-import subprocess
-import sys
-import textwrap
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -24,6 +21,7 @@ from python_calamine import CalamineWorkbook
 from damaged_packages import (MAIN, build_package, change_members, declare_size, member, rows_xml,
                               shared_strings_xml, sheet_part, sheet_xml, styles_xml, text_item, with_sheet,
                               write_big_member)
+from processes import Commands
 from scorecard_xl.read import ooxml_stream
 from scorecard_xl.read.ooxml_package import Package
 from scorecard_xl.backends.xlsx_file import read_sheet_cells
@@ -33,14 +31,19 @@ from scorecard_xl.read.workbook import read_workbook
 from scorecard_xl.read.sheet import Sheet
 from workbooks import indicator, make_workbook, monthly_series
 
-REPO = Path(__file__).resolve().parent.parent
-
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     path = tmp_path_factory.mktemp("sample") / "sample.xlsx"
     assert main(["new", str(path), "--sample"]) == 0
     return path
+
+
+@pytest.fixture(scope="module")
+def commands(tmp_path_factory):
+    """Whole `scorecard` processes, forked from one interpreter prepared for this module."""
+    with Commands(tmp_path_factory.mktemp("processes")) as server:
+        yield server
 
 
 def small_book(path: Path) -> Path:
@@ -218,49 +221,32 @@ def test_a_far_cell_is_read_sparse(sample, tmp_path):
     assert peak < 50_000_000
 
 
-PEAK_RSS = textwrap.dedent("""
-    import resource, sys
-    from scorecard_xl.cli import main
-    try:
-        status = main(sys.argv[2:])
-    finally:
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        open(sys.argv[1], "w").write(str(peak))
-    sys.exit(status)
-""")
-
-
-def run_measured(tmp_path: Path, *args, memory_cap: int = 4 << 30, timeout: int = 120):
+def run_measured(commands, *args, memory_cap: int = 4 << 30, timeout: int = 120):
     """(exit status, output, peak RSS in KB) of a whole ``scorecard`` process whose address space is
-    capped, so a reader that allocates the bounding box dies instead of swapping the machine."""
-    import resource
-
-    def cap():
-        resource.setrlimit(resource.RLIMIT_AS, (memory_cap, memory_cap))
-    peak_file = tmp_path / "peak.txt"
-    result = subprocess.run([sys.executable, "-c", PEAK_RSS, str(peak_file), *map(str, args)], cwd=REPO,
-                            capture_output=True, text=True, timeout=timeout, preexec_fn=cap)
-    peak = int(peak_file.read_text()) if peak_file.exists() else None
-    return result.returncode, result.stdout + result.stderr, peak
+    capped, so a reader that allocates the bounding box dies instead of swapping the machine; one
+    that has not ended after ``timeout`` seconds is killed and fails the test."""
+    return commands.run(*args, memory_cap=memory_cap, timeout=timeout)
 
 
 @pytest.mark.parametrize("sheet, ref", [("Indicators", "XFD1048576"), ("Data", "XFD1048576"), ("Settings", "XFD1048576"),
                                         ("Scorecard", "XFD1048576"), ("Data", "ZZ65536")])
-def test_a_far_cell_costs_what_it_holds(sample, tmp_path, sheet, ref):
+def test_a_far_cell_costs_what_it_holds(sample, tmp_path, commands, sheet, ref):
     path = tmp_path / "far.xlsx"
     path.write_bytes(sample.read_bytes())
     far_cell(path, sheet, ref)
-    status, output, peak = run_measured(tmp_path, "check", path)
+    status, output, peak = run_measured(commands, "check", path)
     assert status in (0, 1) and "Traceback" not in output, output
-    assert peak is not None and peak < 600_000, peak  # KB; the sample alone takes about 150 MB
+    # KB, of the whole process (tests/processes.py says what a forked one counts): checking the
+    # sample without the far cell peaks at about 75 MB, a grid of the bounding box at gigabytes
+    assert peak < 600_000, (peak, commands.warm_kb)
 
 
-def test_a_far_note_on_the_scorecard_is_kept_by_refresh(sample, tmp_path):
+def test_a_far_note_on_the_scorecard_is_kept_by_refresh(sample, tmp_path, commands):
     path = tmp_path / "far.xlsx"
     path.write_bytes(sample.read_bytes())
     assert main(["refresh", str(path)]) == 0
     far_cell(path, "Scorecard")
-    status, output, _ = run_measured(tmp_path, "refresh", path)
+    status, output, _ = run_measured(commands, "refresh", path)
     assert status == 0, output
     assert read_sheet_cells(path, "Scorecard")[(1048575, 16383)] == "a note far away"
 
@@ -483,11 +469,11 @@ def test_parts_copied_unchanged_are_streamed(tmp_path):
 
 # --- only regular files are opened -------------------------------------------------------------------
 
-def test_a_fifo_named_like_a_workbook_is_refused_not_waited_on(tmp_path):
+def test_a_fifo_named_like_a_workbook_is_refused_not_waited_on(tmp_path, commands):
     fifo = tmp_path / "book.xlsx"
     os.mkfifo(fifo)
     for command in ("check", "refresh", "export"):
-        status, output, _ = run_measured(tmp_path, command, fifo, timeout=30)
+        status, output, _ = run_measured(commands, command, fifo, timeout=30)
         assert status == 2, output
         assert output.strip() == f"scorecard: {fifo} is not a file but a named pipe (FIFO); name the workbook " \
                                  "itself (an .xlsx or .xlsm file).", output

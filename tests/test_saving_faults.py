@@ -4,7 +4,6 @@ is one line, and nothing of ours is left beside it."""
 
 import functools
 import hashlib
-import json
 import os
 import random
 import stat
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
+from processes import Commands
 from scorecard_xl.update import workbook_lock, writable
 from scorecard_xl.backends.xlsx_file import read_sheet_cells
 from scorecard_xl.cli import main
@@ -42,6 +42,13 @@ def sample_bytes(refreshed: bool) -> bytes:
         if refreshed:
             refresh(path)
         return path.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def commands(tmp_path_factory):
+    """Whole `scorecard` processes, forked from one interpreter prepared for this module."""
+    with Commands(tmp_path_factory.mktemp("processes")) as server:
+        yield server
 
 
 def new_book(folder: Path, name: str = "book.xlsx", refreshed: bool = True) -> Path:
@@ -337,13 +344,14 @@ def test_a_full_disk_is_one_line_and_leaves_nothing_behind(small_disk, commands,
     before = book.read_bytes()
     filler = fill_leaving(small_disk, int(len(before) * room))
 
-    status, lines = commands.run(command, book, "--month", "Jan-21")
+    status, output, _ = commands.run(command, book, "--month", "Jan-21")
+    lines = output.strip().splitlines()
 
     assert status == 2 and len(lines) == 1, lines  # a real process: nothing more on its error output
     assert "not enough space" in lines[0] and "Free some space" in lines[0]
     assert book.read_bytes() == before and listing(book.parent) == ["book.xlsx"]
     filler.unlink()
-    assert commands.run(command, book, "--month", "Jan-21")[0] == 0  # nothing was left stuck
+    assert commands.run(command, book, "--month", "Jan-21").status == 0  # nothing was left stuck
 
 
 def test_a_full_disk_met_after_the_copy_is_saved_is_one_line_too(tmp_path, monkeypatch, capsys):
@@ -355,81 +363,6 @@ def test_a_full_disk_met_after_the_copy_is_saved_is_one_line_too(tmp_path, monke
     status, lines = run(capsys, "export", book, "--eml", "head.of.service@example.org")
     assert status == 2 and lines == ["scorecard: there is not enough space on the disk to finish. Free some space, "
                                      "then try again."]
-
-
-# ---------------------------------------------------------------------------------------------
-# Real processes: a prepared Python forks one process per command, so that it starts in
-# milliseconds and a kill lands in its work rather than in the interpreter's start-up. The child
-# runs the `scorecard` entry point with its output going to a log, and ends without the
-# interpreter's clean-up, like a process that is killed or exits.
-
-FORK_SERVER = r"""
-import contextlib, io, json, os, sys, traceback
-from scorecard_xl.cli import main
-with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-    main(["refresh", sys.argv[1]])  # every import a refresh makes, done once
-print("ready", flush=True)
-for line in sys.stdin:
-    command = json.loads(line)
-    if "argv" in command:
-        pid = os.fork()
-        if pid == 0:
-            log = os.open(command["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-            os.dup2(log, 1)
-            os.dup2(log, 2)
-            try:
-                status = main(command["argv"])
-            except SystemExit as exit:
-                status = exit.code
-            except BaseException:
-                traceback.print_exc()
-                status = 70
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(status or 0)
-        print(pid, flush=True)
-    else:
-        print(os.waitstatus_to_exitcode(os.waitpid(command["pid"], 0)[1]), flush=True)
-"""
-
-
-class Commands:
-    """`scorecard` processes, each forked from one prepared interpreter."""
-
-    def __init__(self, scratch: Path):
-        self.logs = scratch
-        self.server = subprocess.Popen([sys.executable, "-c", FORK_SERVER, str(new_book(scratch / "warm"))],
-                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        assert self.server.stdout.readline().strip() == "ready"
-        self.count = 0
-
-    def _ask(self, command: dict) -> int:
-        self.server.stdin.write(json.dumps(command) + "\n")
-        self.server.stdin.flush()
-        return int(self.server.stdout.readline())
-
-    def start(self, *argv) -> tuple[int, Path]:
-        self.count += 1
-        log = self.logs / f"command-{self.count}.log"
-        return self._ask({"argv": [*map(str, argv)], "log": str(log)}), log
-
-    def wait(self, pid: int) -> int:
-        return self._ask({"pid": pid})
-
-    def run(self, *argv) -> tuple[int, list[str]]:
-        pid, log = self.start(*argv)
-        return self.wait(pid), log.read_text().strip().splitlines()
-
-    def close(self):
-        self.server.stdin.close()
-        self.server.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def commands(tmp_path_factory):
-    server = Commands(tmp_path_factory.mktemp("processes"))
-    yield server
-    server.close()
 
 
 def test_several_refreshes_at_once_one_complete_version_and_nothing_lost(tmp_path, commands):
@@ -445,7 +378,7 @@ def test_several_refreshes_at_once_one_complete_version_and_nothing_lost(tmp_pat
     started = path.read_bytes()
 
     runs = [commands.start("refresh", path, "--month", month) for month in ("Nov-20", "Dec-20", "Jan-21", "Feb-21")]
-    outcomes = [(commands.wait(pid), log.read_text()) for pid, log in runs]
+    outcomes = [commands.wait(pid)[:2] for pid, _ in runs]  # (status, output)
 
     refused = [text for status, text in outcomes if status == 2]
     assert all(status in (0, 2) for status, _ in outcomes), outcomes
@@ -499,7 +432,7 @@ def test_killed_refreshes_leave_the_old_or_the_new_workbook_and_nothing_of_ours(
 
     started = time.monotonic()
     pid, _ = commands.start("refresh", path, "--month", months[0])
-    assert commands.wait(pid) == 0
+    assert commands.wait(pid).status == 0
     whole_refresh = time.monotonic() - started  # the window the kills are spread over
     versions.add(path.read_bytes())
 

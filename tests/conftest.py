@@ -15,6 +15,7 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 import pytest  # noqa: E402  (after the key, which must come first)
 
 import rendering  # noqa: E402
+from processes import Commands  # noqa: E402
 
 
 def pytest_configure(config):
@@ -49,3 +50,10 @@ def rendered(request, libreoffice_batch) -> rendering.Rendering:
     if result.build_error:
         pytest.fail(f"building the workbooks to render failed:\n{result.build_error}", pytrace=False)
     return result
+
+
+@pytest.fixture(scope="session")
+def commands(tmp_path_factory):
+    """Whole `scorecard` processes, forked from one interpreter prepared once per test process."""
+    with Commands(tmp_path_factory.mktemp("processes")) as server:
+        yield server

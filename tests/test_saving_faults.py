@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from processes import Commands
 from scorecard_xl.update import workbook_lock, writable
 from scorecard_xl.backends.xlsx_file import read_sheet_cells
 from scorecard_xl.cli import main
@@ -42,13 +41,6 @@ def sample_bytes(refreshed: bool) -> bytes:
         if refreshed:
             refresh(path)
         return path.read_bytes()
-
-
-@pytest.fixture(scope="module")
-def commands(tmp_path_factory):
-    """Whole `scorecard` processes, forked from one interpreter prepared for this module."""
-    with Commands(tmp_path_factory.mktemp("processes")) as server:
-        yield server
 
 
 def new_book(folder: Path, name: str = "book.xlsx", refreshed: bool = True) -> Path:

@@ -18,7 +18,7 @@ from scorecard_xl.pages.board import SHEET_NAME, summary_lists, summary_page
 from scorecard_xl.problems import InputProblems
 from scorecard_xl.send.export import export_copy
 from scorecard_xl.update.refresh import refresh
-from workbooks import INDICATOR_HEADERS, indicator, make_workbook, monthly_series, type_commentary
+from workbooks import INDICATOR_HEADERS, indicator, make_workbook, monthly_series, openpyxl_sheet, type_commentary
 
 BOARD = "Board summary"
 PERCENT = dict(unit="Percentage")
@@ -132,7 +132,7 @@ def test_the_kpi_table_shows_benchmarks_as_004_prints_them_and_decimals_reach_it
                            "Change on Jan-21 (pp or %)", "DoT", "RAG"]
     assert table["B1"][6] == "SN 50% / ENG 45% / SE 48%"
     assert table["R1"][6] == "SN 85% / ENG 80%" and table["B2"][6] == "ENG 100" and table["G1"][6] == ""
-    sheet = openpyxl.load_workbook(path)[BOARD]
+    sheet = openpyxl_sheet(path, BOARD)
     d1 = next(row for row in sheet.iter_rows() if row[0].value == "D1" and row[4].value is not None)
     assert d1[4].number_format == "0.0%"  # the indicator's Decimals, not the unit's default
     plan = summary_page(load_scorecard(path))

@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 
 from scorecard_xl.cli import main
+from workbooks import openpyxl_sheet
 
 # Reference 000 (Feb-21), as printed: % change from Feb-20, 12-month average and maximum.
 REFERENCE_000 = {
@@ -155,7 +156,7 @@ def test_a_folder_that_refuses_files_is_named(monkeypatch, sample, tmp_path, cap
 
 
 def test_the_sample_indicators_sheet_rows_are_tall_enough_for_their_wrapped_text(sample):
-    sheet = openpyxl.load_workbook(sample)["Indicators"]
+    sheet = openpyxl_sheet(sample, "Indicators")
     header = [c.value for c in sheet[1]]
     indicator, outcome = header.index("Indicator") + 1, header.index("Outcome") + 1
     width = sheet.column_dimensions[openpyxl.utils.get_column_letter(indicator)].width

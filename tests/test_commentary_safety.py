@@ -18,7 +18,7 @@ from scorecard_xl.update.manual import HISTORY_SHEET
 from scorecard_xl.problems import WorkbookError
 from scorecard_xl.update.refresh import refresh, refresh_book
 from scorecard_xl.starter import write_starter
-from workbooks import indicator, make_workbook, monthly_series, sample_book, type_commentary
+from workbooks import indicator, make_workbook, monthly_series, openpyxl_sheet, sample_book, type_commentary
 
 NOTE = "Contacts fell after the new front door opened."
 
@@ -44,7 +44,7 @@ def headings(path: Path) -> dict[str, str]:
 
 
 def _headings(path: Path) -> dict[str, str]:
-    sheet = openpyxl.load_workbook(path)["Scorecard"]
+    sheet = openpyxl_sheet(path, "Scorecard")
     header = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "Ref.")
     column = next(c for c in range(1, sheet.max_column + 1)
                   if str(sheet.cell(header, c).value or "").startswith("Commentary ("))
@@ -149,7 +149,7 @@ def test_without_a_commentary_record_an_unrecognised_heading_is_refused_naming_t
 def test_commentary_whose_ref_was_cleared_is_refused_naming_both_cells(tmp_path, capsys):
     path = sample_book(tmp_path)
     type_commentary(path, {"M1": NOTE})
-    sheet = openpyxl.load_workbook(path)["Scorecard"]
+    sheet = openpyxl_sheet(path, "Scorecard")
     row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "M1")
     edit_cells(path, "Scorecard", {f"A{row}": None})
     before = digest(path)
@@ -305,10 +305,10 @@ def test_commentary_typed_as_a_formatted_number_looks_the_same_after_a_refresh(t
     cell.value, cell.number_format = value, number_format
     book.save(path)
     refresh(path, month="Jan-21")
-    cell = commentary_cell(openpyxl.load_workbook(path)["Scorecard"])
+    cell = commentary_cell(openpyxl_sheet(path, "Scorecard"))
     assert (cell.value, cell.number_format) == (value, number_format)
     refresh(path, month="Feb-21")  # archived: the history shows it as the person saw it too
-    history = openpyxl.load_workbook(path)[HISTORY_SHEET]
+    history = openpyxl_sheet(path, HISTORY_SHEET)
     archived = next(row[2] for row in history.iter_rows(min_row=2) if row[0].value == "M1")
     assert (archived.value, archived.number_format) == (value, number_format)
 
@@ -352,5 +352,5 @@ def test_the_email_copy_shows_commentary_typed_as_a_date_as_the_person_saw_it(tm
     cell.value, cell.number_format = dt.datetime(2021, 3, 1), "dd/mm/yyyy"
     book.save(path)
     copy = export_copy(path, out=tmp_path / "copy.xlsx").workbook
-    cell = commentary_cell(openpyxl.load_workbook(copy)["Scorecard"])
+    cell = commentary_cell(openpyxl_sheet(copy, "Scorecard"))
     assert (cell.value, cell.number_format) == (dt.datetime(2021, 3, 1), "dd/mm/yyyy")

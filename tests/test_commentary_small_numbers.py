@@ -10,7 +10,7 @@ from scorecard_xl.send.export import export_copy
 from scorecard_xl.starter import write_starter
 from scorecard_xl.update.refresh import refresh
 from test_board_summary import type_on_board
-from workbooks import type_commentary
+from workbooks import openpyxl_sheet, type_commentary
 
 QUOTES = "Just 3 children waited more than a week, and 2 of them were seen the next day."
 SAFE = ["35 children were seen in Q3 2020.", "Up 3.5% on January.", "M5 rose; 1st review due.", "6 of 12 seen.",
@@ -18,7 +18,7 @@ SAFE = ["35 children were seen in Q3 2020.", "Up 3.5% on January.", "M5 rose; 1s
 
 
 def commentary_cell(path, ref: str) -> str:
-    sheet = openpyxl.load_workbook(path)["Scorecard"]
+    sheet = openpyxl_sheet(path, "Scorecard")
     heading = next(cell for row in sheet.iter_rows(max_row=12) for cell in row
                    if str(cell.value or "").startswith("Commentary ("))
     row = next(cell.row for cell in sheet["A"] if cell.value == ref)

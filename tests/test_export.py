@@ -25,7 +25,7 @@ from scorecard_xl.problems import WorkbookError
 from scorecard_xl.send.render import INSTALL_HINT
 from scorecard_xl.starter import write_starter
 from scorecard_xl.pages.board import DO_BETTER, GOING_WELL, TO_WATCH, classify, judged_table
-from workbooks import indicator, make_workbook, monthly_series, sample_book, type_commentary
+from workbooks import indicator, make_workbook, monthly_series, openpyxl_sheet, sample_book, type_commentary
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -138,7 +138,7 @@ def test_rich_commentary_reaches_the_email_copy_whatever_its_runs(tmp_path):
         "M2": CellRichText(["Fell ", TextBlock(bold_red, "23%"), " in February."]),
     })
     result = export_copy(path, out=tmp_path / "copy.xlsx")
-    sheet = openpyxl.load_workbook(result.workbook, rich_text=True)["Scorecard"]
+    sheet = openpyxl_sheet(result.workbook, "Scorecard", rich_text=True)
     header = next(r for r in sheet.iter_rows() if r[0].value == "Ref.")
     column = next(c.column for c in header if str(c.value or "").startswith("Commentary"))
     cells = {row[0].value: sheet.cell(row[0].row, column) for row in sheet.iter_rows() if row[0].value in ("M1", "M2")}
@@ -192,7 +192,7 @@ def test_summary_sheet_shows_the_three_lists_and_the_kpi_table(sample, copy):
 
 
 def test_the_kpi_key_wraps_across_the_table_so_it_prints_within_the_page(copy):
-    sheet = openpyxl.load_workbook(copy.workbook)["Board summary"]
+    sheet = openpyxl_sheet(copy.workbook, "Board summary")
     (row,) = [r for r in range(1, sheet.max_row + 1) if str(sheet.cell(r, 1).value or "").startswith("Grey = not rated")]
     assert f"A{row}:L{row}" in {str(m) for m in sheet.merged_cells.ranges}  # to the SPC marks' columns
     assert sheet.cell(row, 1).alignment.wrap_text and sheet.row_dimensions[row].height >= 25  # two lines at least

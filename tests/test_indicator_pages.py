@@ -19,7 +19,7 @@ from scorecard_xl.pages.indicator_pages import indicator_pages
 from scorecard_xl.send.export import export_copy
 from scorecard_xl.update.manual import HISTORY_SHEET
 from scorecard_xl.update.refresh import refresh
-from workbooks import INDICATOR_HEADERS, indicator, make_workbook, monthly_series
+from workbooks import INDICATOR_HEADERS, indicator, make_workbook, monthly_series, openpyxl_sheet
 
 PAGE = "Indicator pages"
 HEADERS = INDICATOR_HEADERS + ["Owner", "Decimals"]
@@ -123,7 +123,7 @@ def test_a_chart_per_indicator_with_its_target_and_benchmark_lines_and_gaps(refr
 
 
 def test_one_printed_page_per_indicator(refreshed):
-    sheet = openpyxl.load_workbook(refreshed)[PAGE]
+    sheet = openpyxl_sheet(refreshed, PAGE)
     rows = cells(refreshed)
     starts = [i for i, row in enumerate(rows) if row[0] in ("REFERRALS", "CONTACTS")]  # 0-based: a brk's id
     assert [b.id for b in sheet.row_breaks.brk] == starts[1:]  # a break before every block but the first

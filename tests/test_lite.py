@@ -18,7 +18,6 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
@@ -27,7 +26,7 @@ from remote_book import apply_actions, book_json, open_remote
 from scorecard_xl.excel import lite, lite_code, udfs
 from scorecard_xl.problems import WorkbookError
 from scorecard_xl.starter import write_starter
-from workbooks import indicator, make_workbook, scaled_sample
+from workbooks import indicator, make_workbook, openpyxl_sheet, scaled_sample
 
 ROOT = Path(__file__).resolve().parents[1]
 PYODIDE_LACKS = ("python_calamine", "msoffcrypto", "rich")
@@ -171,7 +170,7 @@ def file_refresh(path: Path, out: Path) -> dict:
     """The file path's Scorecard, read back by other readers: values, fills, widths and heights."""
     scorecard_xl.refresh(path, out=out)
     values = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Scorecard").to_python(skip_empty_area=False)
-    sheet = openpyxl.load_workbook(out)["Scorecard"]
+    sheet = openpyxl_sheet(out, "Scorecard")
     fills = {(c.row - 1, c.column - 1): "#" + c.fill.fgColor.rgb[-6:].upper()
              for line in sheet.iter_rows() for c in line if c.fill is not None and c.fill.fill_type == "solid"}
     widths = {}

@@ -11,6 +11,7 @@ from remote_book import apply_actions, book_json, open_remote
 from scorecard_xl.backends.xlwings_book import rectangles
 from scorecard_xl.update.refresh import refresh, refresh_book
 from scorecard_xl.starter import write_starter
+from workbooks import openpyxl_sheet
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,7 @@ def file_backend_result(sample, tmp_path):
     out = tmp_path / "file_backend.xlsx"
     refresh(sample, out=out)
     values = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Scorecard").to_python(skip_empty_area=False)
-    sheet = openpyxl.load_workbook(out)["Scorecard"]
+    sheet = openpyxl_sheet(out, "Scorecard")
     fills = {}
     for row in sheet.iter_rows():
         for cell in row:

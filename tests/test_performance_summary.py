@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
 from scorecard_xl.send.export import export_copy
 from scorecard_xl.update.refresh import refresh
-from workbooks import INDICATOR_HEADERS, indicator, make_workbook, monthly_series
+from workbooks import INDICATOR_HEADERS, indicator, make_workbook, monthly_series, openpyxl_sheet
 
 PAGE = "Performance Summary"
 HEADERS = INDICATOR_HEADERS + ["Best SN", "Top quartile", "Decimals", "Annual Target", "Outturn 2017/18",
@@ -134,7 +133,7 @@ def test_a_year_target_fills_the_ytd_and_shows_as_its_target(refreshed):
     rows, _ = by_ref(page(refreshed))
     assert rows["A1"]["YTD"] == 26 and rows["A1"]["RAG (in month)"] == ""  # December alone is not rated
     assert rows["A1"]["Target Green"] == 50
-    sheet = openpyxl.load_workbook(refreshed)[PAGE]
+    sheet = openpyxl_sheet(refreshed, PAGE)
     ytd = next(row[7] for row in sheet.iter_rows() if row[0].value == "A1")
     assert ytd.fill.fgColor.rgb.endswith("C00000")  # red: 26 by December against 37.5, the year's pace
     assert ytd.number_format == "#,##0" and sheet.cell(ytd.row, 16).number_format == '#,##0" a year"'  # P: Target Green
@@ -143,7 +142,7 @@ def test_a_year_target_fills_the_ytd_and_shows_as_its_target(refreshed):
 def test_it_prints_landscape_with_its_heading_rows_on_every_page(refreshed):
     """On A4 (the default Paper) 001's 23 columns fitted to one page wide would print below 8 pt, so the
     page prints at the smallest readable scale over more pages wide, NO. and INDICATOR on each."""
-    sheet = openpyxl.load_workbook(refreshed)[PAGE]
+    sheet = openpyxl_sheet(refreshed, PAGE)
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
     assert not sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.scale >= 73
     assert sheet.print_title_cols == "$A:$B"

@@ -16,6 +16,7 @@ from scorecard_xl.pages.sheetplan import Chart, ChartSeries, PrintSetup, SheetPl
 from scorecard_xl.send.export import export_copy
 from scorecard_xl.starter import write_starter
 from scorecard_xl.update.refresh import refresh
+from workbooks import openpyxl_sheet
 
 NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
       "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
@@ -94,7 +95,7 @@ def test_a_chart_on_any_plan_is_drawn_where_and_as_the_plan_says(tmp_path):
         drawing = etree.fromstring(archive.read("xl/drawings/drawing1.xml"))
     start = drawing.find(".//xdr:from", NS)
     assert (start.findtext("xdr:row", namespaces=NS), start.findtext("xdr:col", namespaces=NS)) == ("3", "2")
-    sheet = openpyxl.load_workbook(path)["Trend"]
+    sheet = openpyxl_sheet(path, "Trend")
     assert sheet.print_area == "'Trend'!$A$1:$D$2"
     assert [b.id for b in sheet.row_breaks.brk] == [2]
 

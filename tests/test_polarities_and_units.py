@@ -10,7 +10,7 @@ from scorecard_xl.compute.rules import DOWN, UP, direction_of_travel, judgement
 from scorecard_xl.excel.udfs import DOT, DOTS, RAG
 from scorecard_xl.starter import write_starter
 from scorecard_xl.update.refresh import refresh
-from workbooks import indicator, make_workbook
+from workbooks import indicator, make_workbook, openpyxl_sheet
 
 # Reference 001, Performance Summary row 5.3 (Oct-20, Nov-20, Dec-20 and its tolerances, as printed):
 # "Within limits (low)", Rate per 10,000, 118.6 116.5 116.1, DOT ↑, Red 79+, Amber 79<, Green 74.1<.
@@ -103,7 +103,7 @@ def test_a_rate_per_100000_shows_one_decimal(tmp_path):
     inds = [indicator("YO2", polarity="Low", unit="Rate per 100,000")]
     path = make_workbook(tmp_path / "b.xlsx", inds, [("YO2", "2021-01", 417), ("YO2", "2021-02", 327.25)])
     refresh(path)
-    sheet = openpyxl.load_workbook(path)["Scorecard"]
+    sheet = openpyxl_sheet(path, "Scorecard")
     row = next(r for r in sheet.iter_rows() if r[0].value == "YO2")
     feb = next(cell for cell in row if cell.value == 327.25)
     assert feb.number_format == "0.0"

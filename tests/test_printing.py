@@ -15,7 +15,7 @@ from prepared import prepared
 from scorecard_xl.problems import InputProblems
 from scorecard_xl.starter import write_starter
 from scorecard_xl.update.refresh import refresh
-from workbooks import indicator, make_workbook, monthly_series, type_commentary
+from workbooks import indicator, make_workbook, monthly_series, openpyxl_sheet, type_commentary
 
 LONG = ("Contacts fell after half term, as they do each year, and the front door has used the quieter weeks to "
         "clear its backlog of enquiries from schools. The MASH managers audited forty decisions made within a "
@@ -50,7 +50,7 @@ def test_a_row_grows_to_show_its_whole_commentary(tmp_path):
     refresh(path)
     type_commentary(path, {"M1": LONG})
     refresh(path)
-    sheet = openpyxl.load_workbook(path)["Scorecard"]
+    sheet = openpyxl_sheet(path, "Scorecard")
     commentary = heading_cell(sheet, "Commentary (")
     row = next(cell.row for cell in sheet["A"] if cell.value == "M1")
     width = sheet.column_dimensions[commentary.column_letter].width
@@ -63,8 +63,8 @@ def test_the_paper_is_the_settings_and_a4_by_default(tmp_path):
     a4, a3 = sample(tmp_path / "a4"), sample(tmp_path / "a3", Paper="a3")
     refresh(a4)
     refresh(a3)
-    assert openpyxl.load_workbook(a4)["Scorecard"].page_setup.paperSize == 9
-    assert openpyxl.load_workbook(a3)["Scorecard"].page_setup.paperSize == 8
+    assert openpyxl_sheet(a4, "Scorecard").page_setup.paperSize == 9
+    assert openpyxl_sheet(a3, "Scorecard").page_setup.paperSize == 8
 
 
 def test_paper_other_than_a4_or_a3_is_a_settings_problem(tmp_path):
@@ -79,11 +79,11 @@ def test_a_wide_page_prints_at_a_readable_size_over_more_pages_with_ref_and_indi
     a4, a3 = sample(tmp_path / "a4"), sample(tmp_path / "a3", Paper="A3")
     refresh(a4)
     refresh(a3)
-    wide = openpyxl.load_workbook(a4)["Scorecard"]
+    wide = openpyxl_sheet(a4, "Scorecard")
     assert not wide.sheet_properties.pageSetUpPr.fitToPage  # one A4 page wide would print it at about 6 pt
     assert int(wide.page_setup.scale) * 11 / 100 >= 7.9
     assert wide.print_title_cols == "$A:$B" and wide.print_title_rows == "$7:$7"
-    fits = openpyxl.load_workbook(a3)["Scorecard"]
+    fits = openpyxl_sheet(a3, "Scorecard")
     assert fits.sheet_properties.pageSetUpPr.fitToPage and fits.page_setup.fitToWidth in (None, 1)
     assert fits.print_title_cols is None
 
@@ -104,7 +104,7 @@ def shown_change(tmp_path, name: str, unit: str, year_ago: float, now: float, ba
     path = make_workbook(tmp_path / f"{name}.xlsx", [indicator("Z", unit=unit, **extra)],
                          monthly_series("Z", 2020, 2, [year_ago] + [year_ago] * 11 + [now]))
     refresh(path)
-    sheet = openpyxl.load_workbook(path)["Scorecard"]
+    sheet = openpyxl_sheet(path, "Scorecard")
     change = heading_cell(sheet, "% change from")
     row = next(cell.row for cell in sheet["A"] if cell.value == "Z")
     return sheet.cell(row, change.column)
@@ -136,7 +136,7 @@ def test_the_commentary_history_prints_with_widths_wrapping_and_heights(tmp_path
     refresh(path, month="Jan-21")
     type_commentary(path, {"M1": LONG, "M2": "Short."})
     refresh(path, month="Feb-21")
-    sheet = openpyxl.load_workbook(path)["Commentary history"]
+    sheet = openpyxl_sheet(path, "Commentary history")
     assert sheet.column_dimensions["C"].width >= 60 and sheet.column_dimensions["A"].width >= 9
     row = next(cell.row for cell in sheet["C"] if cell.value == LONG)
     assert sheet.cell(row, 3).alignment.wrap_text and sheet.row_dimensions[row].height >= 12 * 4

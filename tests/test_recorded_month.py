@@ -21,7 +21,7 @@ from prepared import prepared
 from scorecard_xl.starter import write_starter
 from scorecard_xl.update.recorded import recorded_month
 from scorecard_xl.update.refresh import refresh, refresh_book
-from workbooks import sample_book
+from workbooks import openpyxl_sheet, sample_book
 
 MONTH_NAME = "_scorecard_xl_month"
 
@@ -35,7 +35,7 @@ def sample(tmp_path, month=None):
 
 def recorded_name(path):
     """The month name as openpyxl (not our reader) finds it on the Scorecard sheet: (formula, hidden)."""
-    name = openpyxl.load_workbook(path)["Scorecard"].defined_names.get(MONTH_NAME)
+    name = openpyxl_sheet(path, "Scorecard").defined_names.get(MONTH_NAME)
     return (name.attr_text, bool(name.hidden)) if name is not None else None
 
 

@@ -27,7 +27,7 @@ from scorecard_xl.send.export import export_copy
 from scorecard_xl.update.refresh import refresh
 from test_printed_pages import pages_workbooks, pdf_pages, report_pages
 from rendering import has_colour, pixels
-from workbooks import INDICATOR_HEADERS, indicator, make_workbook, monthly_series, type_commentary
+from workbooks import INDICATOR_HEADERS, indicator, make_workbook, monthly_series, openpyxl_sheet, type_commentary
 
 STEADY = [48, 52] * 12
 HIGH_LAST = STEADY[:23] + [80]
@@ -96,7 +96,7 @@ def test_the_scorecard_shows_each_verdict_in_words_beside_the_dot(refreshed):
     found = scorecard_marks(refreshed)
     for ref, expected in EXPECTED.items():
         assert found[ref] == expected, ref
-    sheet = openpyxl.load_workbook(refreshed)["Scorecard"]
+    sheet = openpyxl_sheet(refreshed, "Scorecard")
     colours = {sheet.cell(r, 1).value: sheet.cell(r, header.index("SPC variation") + 1).font.color.rgb
                for r in range(1, sheet.max_row + 1)}
     assert colours["HI"].endswith("2F5597") and colours["LO"].endswith("ED7D31")  # blue better, orange worse

@@ -26,7 +26,7 @@ from scorecard_xl.update.manual import HISTORY_SHEET
 from scorecard_xl.problems import WorkbookError
 from scorecard_xl.update.refresh import refresh
 from test_splice import make_plan, members, rewrite_member, with_calc_chain
-from workbooks import indicator, make_workbook, monthly_series, type_commentary
+from workbooks import indicator, make_workbook, monthly_series, openpyxl_sheet, type_commentary
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS = {"m": MAIN, "t": "http://schemas.openxmlformats.org/package/2006/content-types",
@@ -336,7 +336,7 @@ def test_a_built_in_format_id_the_workbook_redefines_is_not_used_for_ours(tmp_pa
     refresh(path)
     formats = {f.get("numFmtId"): f.get("formatCode") for f in style_entries(path, "numFmts")}
     assert formats["3"] == "0.000"
-    sheet = openpyxl.load_workbook(path)["Scorecard"]
+    sheet = openpyxl_sheet(path, "Scorecard")
     counts = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, (int, float))]
     shown = {c.number_format for c in counts}
     assert "#,##0" in shown and "0.000" not in shown

@@ -20,7 +20,7 @@ from lxml import etree
 from python_calamine import CalamineWorkbook
 
 from scorecard_xl.send.export import export_copy
-from workbooks import INDICATOR_HEADERS, indicator, make_workbook, monthly_series
+from workbooks import INDICATOR_HEADERS, indicator, make_workbook, monthly_series, openpyxl_sheet
 
 MONTHS = 14  # Jan-20 .. Feb-21: the year-ago month, the 12-month window and the reporting month
 HEADERS = INDICATOR_HEADERS + ["Decimals"]
@@ -114,7 +114,7 @@ def reported_case(folder: Path, name: str, a: float, b: float):
 def test_two_low_counts_of_1_and_2_show_the_same_c_whatever_the_figure(tmp_path):
     one_two, two_five = reported_case(tmp_path, "1-2", 1, 2), reported_case(tmp_path, "2-5", 2, 5)
     assert differences(seen(one_two), seen(two_five)) == []
-    sheet = openpyxl.load_workbook(one_two.workbook)["Scorecard"]
+    sheet = openpyxl_sheet(one_two.workbook, "Scorecard")
     feb = next(cell for cell in sheet[7] if cell.value == "Feb-21")
     for row in (9, 10):
         cell = sheet.cell(row, feb.column)
@@ -139,7 +139,7 @@ def test_movement_arrow_dot_and_colour_go_with_a_suppressed_month(tmp_path):
     low = export(tmp_path, "low", indicators, {"A": [10, 6] + [10] * 11 + [2], "B": [10] * 12 + [2, 3]})
     high = export(tmp_path, "high", indicators, {"A": [10, 6] + [10] * 11 + [4], "B": [10] * 12 + [3, 2]})
     assert differences(seen(low), seen(high)) == []
-    sheet = openpyxl.load_workbook(low.workbook)["Scorecard"]
+    sheet = openpyxl_sheet(low.workbook, "Scorecard")
     header = {cell.value: cell.column for cell in sheet[7]}
     for row in (9, 10):
         change, dot = sheet.cell(row, header["% change from Feb-20"]), sheet.cell(row, header["DoT"])

@@ -8,7 +8,7 @@ import pytest
 
 from scorecard_xl.compute.engine import load_scorecard
 from scorecard_xl.problems import InputProblems
-from workbooks import INDICATOR_HEADERS, indicator, make_workbook, monthly_series
+from workbooks import INDICATOR_HEADERS, indicator, make_workbook, monthly_series, openpyxl_sheet
 
 HEADERS = INDICATOR_HEADERS + ["Decimals", "Annual Target", "YTD Target", "Best SN", "Outturn 2018/19", "Outturn 2019/20"]
 
@@ -146,10 +146,8 @@ def test_a_benchmark_typed_with_its_year_is_its_figure_and_keeps_the_year(tmp_pa
 
 
 def test_the_starter_has_columns_for_the_years_targets(tmp_path):
-    import openpyxl
-
     from scorecard_xl.starter import write_starter
 
     path = write_starter(tmp_path / "new.xlsx")
-    headings = [cell.value for cell in openpyxl.load_workbook(path)["Indicators"][1]]
+    headings = [cell.value for cell in openpyxl_sheet(path, "Indicators")[1]]
     assert headings[headings.index("Target") + 1:headings.index("Target") + 3] == ["Annual target", "YTD target"]

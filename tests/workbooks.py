@@ -190,3 +190,30 @@ def sample_book(folder: Path, name: str = "book.xlsx", month: str | None = None)
     process and copied (tests/prepared.py), the same for every module that asks."""
     return prepared(folder / name, refreshed_sample, month)
 
+
+
+def openpyxl_sheet(path: Path, name: str, **options):
+    """The sheet called ``name`` as openpyxl reads it (``options`` for ``load_workbook``), without the
+    cells and charts of the workbook's other sheets, which openpyxl would otherwise read first (the
+    sample's Data sheet, every chart of a Board summary: most of the time of reading a page)."""
+    import io
+    import re
+    import zipfile
+
+    import openpyxl
+
+    from damaged_packages import sheet_parts
+
+    others = {part for sheet, part in sheet_parts(path) if sheet != name}
+    their_links = {"/_rels/".join(part.rsplit("/", 1)) + ".rels" for part in others}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename in others:
+                data = re.sub(rb"<sheetData\b[^>]*>.*</sheetData>", b"<sheetData/>", data, flags=re.S)
+                data = re.sub(rb"<(?:legacyD|d)rawing\b[^>]*/>", b"", data)
+            elif info.filename in their_links:
+                data = b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>'
+            copy.writestr(info, data)
+    return openpyxl.load_workbook(buffer, **options)[name]

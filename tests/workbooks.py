@@ -161,6 +161,17 @@ def type_commentary(path: Path, texts: dict[str, object]) -> None:
 def _type_commentary(path: Path, texts: dict[str, object]) -> None:
     import openpyxl
 
+    from typing_in import can_type, sheet_values, type_cells
+
+    if can_type(texts.values()):  # text and numbers: typed into the sheet's part (tests/typing_in.py)
+        cells = sheet_values(path, "Scorecard")
+        header = next(ref[1:] for ref, value in cells.items() if ref[0] == "A" and value == "Ref.")
+        column = next(ref.rstrip("0123456789") for ref, value in cells.items()
+                      if ref.endswith(header) and ref[:-len(header)].isalpha() and str(value).startswith("Commentary"))
+        rows = {value: ref[1:] for ref, value in cells.items()
+                if ref[0] == "A" and ref[1:].isdigit() and int(ref[1:]) > int(header)}
+        type_cells(path, "Scorecard", {f"{column}{rows[ref]}": text for ref, text in texts.items() if ref in rows})
+        return
     book = openpyxl.load_workbook(path)
     sheet = book["Scorecard"]
     header = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "Ref.")

@@ -5,6 +5,7 @@ every listed indicator with its target, benchmarks and commentary."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import openpyxl
@@ -18,6 +19,7 @@ from scorecard_xl.pages.board import SHEET_NAME, summary_lists, summary_page
 from scorecard_xl.problems import InputProblems
 from scorecard_xl.send.export import export_copy
 from scorecard_xl.update.refresh import refresh
+from typing_in import sheet_values, type_cells
 from workbooks import INDICATOR_HEADERS, indicator, make_workbook, monthly_series, openpyxl_sheet, type_commentary
 
 BOARD = "Board summary"
@@ -76,19 +78,13 @@ def listed(path: Path) -> dict[str, list[str]]:
 
 
 def type_on_board(path: Path, column: str, texts: dict[str, object]) -> dict[str, str]:
-    """A person types into the board's column headed ``column`` (any month) with openpyxl; returns each
-    Ref's cell."""
-    book = openpyxl.load_workbook(path)
-    sheet = book[BOARD]
-    heading = next(cell for row in sheet.iter_rows() for cell in row
-                   if isinstance(cell.value, str) and cell.value.startswith(f"{column} ("))
-    cells = {}
-    for row in range(heading.row + 1, sheet.max_row + 1):
-        ref = sheet.cell(row, 1).value
-        if ref in texts:
-            sheet.cell(row, heading.column).value = texts[ref]
-            cells[ref] = sheet.cell(row, heading.column).coordinate
-    book.save(path)
+    """A person types into the board's column headed ``column`` (any month); returns each Ref's cell."""
+    values = sheet_values(path, BOARD)
+    heading = next(ref for ref, value in values.items() if isinstance(value, str) and value.startswith(f"{column} ("))
+    letters, top = re.match(r"([A-Z]+)(\d+)$", heading).groups()
+    cells = {value: f"{letters}{ref[1:]}" for ref, value in values.items()
+             if ref[0] == "A" and ref[1:].isdigit() and int(ref[1:]) > int(top) and value in texts}
+    type_cells(path, BOARD, {cell: texts[ref] for ref, cell in cells.items()})  # tests/typing_in.py
     return cells
 
 

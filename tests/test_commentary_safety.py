@@ -13,6 +13,7 @@ from python_calamine import CalamineWorkbook
 
 from prepared import remembered, remembered_reading
 from remote_book import apply_actions, book_json
+from typing_in import can_type, type_cells
 from scorecard_xl.cli import main
 from scorecard_xl.update.manual import HISTORY_SHEET
 from scorecard_xl.problems import WorkbookError
@@ -52,11 +53,14 @@ def _headings(path: Path) -> dict[str, str]:
 
 
 def edit_cells(path: Path, sheet: str, values: dict[str, object]) -> None:
-    """A person edits cells in Excel (openpyxl here, another library than ours)."""
+    """A person edits cells in Excel (tests/typing_in.py, or openpyxl for what that does not type)."""
     remembered(path, _edit_cells, sheet, values)  # once per process for the same workbook and edit
 
 
 def _edit_cells(path: Path, sheet: str, values: dict[str, object]) -> None:
+    if can_type(values.values()):  # as a spreadsheet program saves it (tests/typing_in.py)
+        type_cells(path, sheet, values)
+        return
     book = openpyxl.load_workbook(path)
     for ref, value in values.items():
         book[sheet][ref] = value

@@ -34,6 +34,8 @@ def type_cells(path: Path, sheet: str, values: dict[str, str | int | float | Non
     strings_part = "xl/sharedStrings.xml" if "xl/sharedStrings.xml" in parts else None
     strings = etree.fromstring(parts[strings_part][1]) if strings_part else None
     for ref, value in values.items():
+        if type(value) not in TYPED_HERE:
+            raise TypeError(f"{value!r} is not typed here; type it with openpyxl")
         cell = _cell(root, ref)
         for child in list(cell):
             if child.tag in (f"{{{MAIN}}}v", f"{{{MAIN}}}is", f"{{{MAIN}}}f"):

@@ -3,7 +3,6 @@ so the officer can reword it; the text itself goes into the copy as typed."""
 
 from __future__ import annotations
 
-import openpyxl
 from python_calamine import CalamineWorkbook
 
 from scorecard_xl.send.export import export_copy
@@ -11,6 +10,7 @@ from scorecard_xl.starter import write_starter
 from scorecard_xl.update.refresh import refresh
 from test_board_summary import type_on_board
 from workbooks import openpyxl_sheet, type_commentary
+from typing_in import append_row
 
 QUOTES = "Just 3 children waited more than a week, and 2 of them were seen the next day."
 SAFE = ["35 children were seen in Q3 2020.", "Up 3.5% on January.", "M5 rose; 1st review due.", "6 of 12 seen.",
@@ -27,9 +27,7 @@ def commentary_cell(path, ref: str) -> str:
 
 def test_suppressing_lists_each_cell_that_quotes_a_small_number_and_copies_it_as_typed(tmp_path):
     path = write_starter(tmp_path / "sample.xlsx", sample=True)
-    book = openpyxl.load_workbook(path)
-    book["Settings"].append(["Pages", "Scorecard, Board summary"])
-    book.save(path)
+    append_row(path, "Settings", ["Pages", "Scorecard, Board summary"])
     refresh(path)
     type_commentary(path, {"M1": QUOTES, **{ref: text for ref, text in zip(("M2", "M3", "M9", "EH1a", "EH1b"), SAFE)}})
     headline = type_on_board(path, "Headline", {"M9": "Decisions slowed: 4 in 10 took over a day"})

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import zipfile
 
-import openpyxl
 import pytest
 import xlwings as xw
 from python_calamine import CalamineWorkbook
@@ -20,6 +19,7 @@ from scorecard_xl.send.export import export_copy
 from scorecard_xl.update.manual import HISTORY_SHEET
 from scorecard_xl.update.refresh import refresh
 from workbooks import INDICATOR_HEADERS, indicator, make_workbook, monthly_series, openpyxl_sheet
+from typing_in import sheet_values, type_cells
 
 PAGE = "Indicator pages"
 HEADERS = INDICATOR_HEADERS + ["Owner", "Decimals"]
@@ -131,12 +131,10 @@ def test_one_printed_page_per_indicator(refreshed):
 
 
 def type_on_pages(path, texts_by_ref: dict[str, str]) -> None:
-    book_ = openpyxl.load_workbook(path)
-    sheet = book_[PAGE]
-    for row in sheet.iter_rows(min_row=5):
-        if row[0].value in texts_by_ref:  # the commentary row: its Ref alone in A, the box from B
-            row[1].value = texts_by_ref[row[0].value]
-    book_.save(path)
+    """A person types into each indicator's commentary box (tests/typing_in.py)."""
+    values = sheet_values(path, PAGE)  # the commentary row: its Ref alone in A, the box from B
+    type_cells(path, PAGE, {f"B{ref[1:]}": texts_by_ref[value] for ref, value in values.items()
+                            if ref[0] == "A" and ref[1:].isdigit() and int(ref[1:]) >= 5 and value in texts_by_ref})
 
 
 def commentary(path) -> dict[str, str]:

@@ -16,6 +16,7 @@ from scorecard_xl.problems import InputProblems
 from scorecard_xl.starter import write_starter
 from scorecard_xl.update.refresh import refresh
 from workbooks import indicator, make_workbook, monthly_series, openpyxl_sheet, type_commentary
+from typing_in import append_row
 
 LONG = ("Contacts fell after half term, as they do each year, and the front door has used the quieter weeks to "
         "clear its backlog of enquiries from schools. The MASH managers audited forty decisions made within a "
@@ -30,14 +31,11 @@ def sample(folder: Path, **settings) -> Path:
 
 
 def sample_with(path: Path, settings: tuple[tuple[str, str], ...]) -> None:
-    """The sample with rows added to its Settings (by openpyxl, as a person would)."""
+    """The sample with rows added to its Settings, as a person types them (tests/typing_in.py)."""
     settings = dict(settings)
     write_starter(path, sample=True)
-    if settings:
-        book = openpyxl.load_workbook(path)
-        for key, value in settings.items():
-            book["Settings"].append([key, value])
-        book.save(path)
+    for key, value in settings.items():
+        append_row(path, "Settings", [key, value])
 
 
 def heading_cell(sheet, text: str):

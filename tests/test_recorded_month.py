@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import zipfile
 
-import openpyxl
 import xlwings as xw
 
 from remote_book import apply_actions, book_json
@@ -22,6 +21,7 @@ from scorecard_xl.starter import write_starter
 from scorecard_xl.update.recorded import recorded_month
 from scorecard_xl.update.refresh import refresh, refresh_book
 from workbooks import openpyxl_sheet, sample_book
+from typing_in import sheet_values, type_cells
 
 MONTH_NAME = "_scorecard_xl_month"
 
@@ -40,12 +40,9 @@ def recorded_name(path):
 
 
 def edit_heading(path, text):
-    book = openpyxl.load_workbook(path)
-    sheet = book["Scorecard"]
-    header = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "Ref.")
-    column = next(c for c in range(1, sheet.max_column + 1) if str(sheet.cell(header, c).value).startswith("Commentary"))
-    sheet.cell(header, column).value = text
-    book.save(path)
+    """A person rewords the commentary heading (tests/typing_in.py)."""
+    heading = next(ref for ref, value in sheet_values(path, "Scorecard").items() if str(value).startswith("Commentary"))
+    type_cells(path, "Scorecard", {heading: text})
 
 
 def without_month_record(path):

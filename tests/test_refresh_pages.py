@@ -23,6 +23,7 @@ from scorecard_xl.starter import write_starter
 from scorecard_xl.update.manual import HISTORY_SHEET
 from scorecard_xl.update.refresh import refresh, refresh_book
 from workbooks import type_commentary
+from typing_in import append_row, sheet_values, type_cells
 
 WATCH = "Watch list"
 WATCHED = ("M1", "M2", "EH1a")
@@ -51,12 +52,9 @@ def rows(path, sheet):
 
 
 def type_on_watch_list(path, texts: dict[str, str]) -> None:
-    book = openpyxl.load_workbook(path)
-    sheet = book[WATCH]
-    for r in range(3, 3 + len(WATCHED)):
-        if sheet.cell(r, 1).value in texts:
-            sheet.cell(r, 2).value = texts[sheet.cell(r, 1).value]
-    book.save(path)
+    values = sheet_values(path, WATCH)  # tests/typing_in.py
+    type_cells(path, WATCH, {f"B{r}": texts[values[f"A{r}"]] for r in range(3, 3 + len(WATCHED))
+                             if values.get(f"A{r}") in texts})
 
 
 def watch_commentary(path) -> dict[str, str]:
@@ -131,9 +129,7 @@ def board_pack(tmp_path):
     """The sample workbook with a Settings row choosing the Scorecard and the Board summary (with its charts)."""
     path = tmp_path / "pack.xlsx"
     write_starter(path, sample=True)
-    book = openpyxl.load_workbook(path)
-    book["Settings"].append(["Pages", "Scorecard, Board summary"])
-    book.save(path)
+    append_row(path, "Settings", ["Pages", "Scorecard, Board summary"])  # tests/typing_in.py
     return path
 
 

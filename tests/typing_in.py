@@ -108,6 +108,14 @@ def sheet_values(path: Path, sheet: str) -> dict[str, object]:
             if value != ""}
 
 
+def append_row(path: Path, sheet: str, values: list[str | int | float | None]) -> None:
+    """Type ``values`` into the row below the last that holds something, from column A."""
+    from python_calamine import CalamineWorkbook
+
+    row = len(CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)) + 1
+    type_cells(path, sheet, {f"{_letters(c)}{row}": value for c, value in enumerate(values)})
+
+
 def _letters(column: int) -> str:
     letters = ""
     column += 1

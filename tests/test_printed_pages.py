@@ -9,7 +9,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from rendering import renders
@@ -17,6 +16,7 @@ from scorecard_xl.send.export import export_copy
 from scorecard_xl.starter import write_starter
 from scorecard_xl.update.refresh import refresh
 from test_printing import LONG
+from typing_in import append_row
 from workbooks import type_commentary
 
 TITLE = "Children's Services Performance Scorecard"
@@ -28,9 +28,7 @@ def pages_workbooks(folder: Path) -> list[Path]:
     """The sample with the Scorecard and the Board summary, long commentary on a listed indicator (M9) and
     on another (M1), a month archived to the history; refreshed in place, and its email copy."""
     book = write_starter(folder / "printed pages.xlsx", sample=True)
-    settings = openpyxl.load_workbook(book)
-    settings["Settings"].append(["Pages", "Scorecard, Board summary"])
-    settings.save(book)
+    append_row(book, "Settings", ["Pages", "Scorecard, Board summary"])  # tests/typing_in.py
     refresh(book, month="Jan-21")
     type_commentary(book, {"M1": ARCHIVED})
     refresh(book)

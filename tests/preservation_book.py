@@ -208,7 +208,7 @@ def _threaded_placeholder_text() -> str:
 # ---------------------------------------------------------------------------------------------
 
 def _write_with_xlsxwriter(path: Path, sheets: dict[str, list[list]]) -> None:
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), {"in_memory": True})
     book.set_properties({"title": "Scorecard preservation fixture", "author": "Performance Team",
                          "company": "Example Council", "comments": "Built by tests/preservation_book.py"})
     book.set_custom_property("Department", "Children's Services")

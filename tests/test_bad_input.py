@@ -86,7 +86,7 @@ def test_ill_formed_tolerance_names_the_cell(tmp_path):
 def test_missing_indicators_sheet(tmp_path):
     import xlsxwriter
     path = tmp_path / "b.xlsx"
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), {"in_memory": True})
     book.add_worksheet("Data").write_row(0, 0, ["Ref", "Month", "Value"])
     book.close()
     assert any("no sheet called Indicators" in m for m in problems_of(path))
@@ -126,7 +126,7 @@ def test_refuses_xls_and_encrypted(tmp_path, capsys):
 def test_excel_error_cells_are_errors_not_missing(tmp_path):
     import xlsxwriter
     path = tmp_path / "b.xlsx"
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), {"in_memory": True})
     sheet = book.add_worksheet("Indicators")
     sheet.write_row(0, 0, ["Ref", "Indicator", "Polarity", "Unit", "Section"])
     sheet.write_row(1, 0, ["A", "Contacts", "Info", "Count", "Front door"])

@@ -51,7 +51,7 @@ TITLES = ['=HYPERLINK("http://example.com","x") first chart', "+cmd|' /C calc'!A
 def persons_workbook(path: Path) -> Path:
     """A workbook whose Page sheet has a person's figures (K1:L4), their own line chart and a
     picture below the tool's area, and another sheet with a chart of its own."""
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), {"in_memory": True})
     page, other = book.add_worksheet(PAGE), book.add_worksheet("Other")
     for r, (label, value) in enumerate([("Q1", 4), ("Q2", 7), ("Q3", 5), ("Q4", 9)]):
         page.write_row(r, 10, [label, value])
@@ -205,7 +205,7 @@ def test_a_persons_chart_and_picture_on_the_page_stay_byte_for_byte_through_refr
 
 def plain_workbook(path: Path) -> Path:
     """A workbook whose Page sheet has no drawing, but a note (a comment, drawn by a legacy drawing)."""
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), {"in_memory": True})
     page = book.add_worksheet(PAGE)
     page.write(0, 0, "placeholder")
     page.write_comment("K1", "their note")

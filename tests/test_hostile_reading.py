@@ -91,7 +91,7 @@ def assert_reads_like_calamine(path: Path, ignore_errors: bool = False) -> None:
 def typed_book(path: Path, date1904: bool = False) -> Path:
     """Numbers, text, dates in text and date formats, percentages, times, errors, rich text and
     booleans, as Excel's own writers store them (shared strings)."""
-    book = xlsxwriter.Workbook(str(path), {"date_1904": date1904, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(str(path), {"in_memory": True, "date_1904": date1904, "strings_to_numbers": False})
     formats = {code: book.add_format({"num_format": code}) for code in
                ("dd/mm/yyyy", "mmm-yy", "0%", "0.0%", "hh:mm", "yyyy-mm-dd hh:mm:ss", "[h]:mm", "@", '"d"0',
                 "General", "#,##0.00", "d-mmm", "mm:ss", 'yyyy"年"m"月"', "[$-409]mmmm yyyy;@", "0.00E+00",

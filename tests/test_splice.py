@@ -49,7 +49,7 @@ def tiny_png() -> bytes:
 def make_source(path: Path, with_scorecard: bool) -> Path:
     """A workbook people have used for years: data, formulas, a chart, an image, a text box,
     comments, a table, validation, links, sparklines, data bars; optionally a Scorecard sheet."""
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), {"in_memory": True})
     bold = book.add_format({"bold": True})
     data = book.add_worksheet("Data")
     data.write_row(0, 0, ["Ref", "Month", "Value"], bold)
@@ -227,7 +227,7 @@ def test_styles_are_append_only_and_a_second_splice_changes_nothing(sources, tmp
 
 def test_existing_identical_style_is_reused(tmp_path):
     source = tmp_path / "s.xlsx"
-    book = xlsxwriter.Workbook(str(source))
+    book = xlsxwriter.Workbook(str(source), {"in_memory": True})
     book.add_worksheet("Data").write(0, 0, 1, book.add_format({"bold": True}))
     book.close()
     plan = SheetPlan("Scorecard")
@@ -304,7 +304,7 @@ def test_openpyxl_rich_text_keeps_its_run_formatting(tmp_path):
 
 def test_text_is_escaped_and_never_a_formula(tmp_path):
     source = tmp_path / "s.xlsx"
-    xlsxwriter.Workbook(str(source)).close()
+    xlsxwriter.Workbook(str(source), {"in_memory": True}).close()
     plan = SheetPlan("Odd 'names' & more")
     texts = ["=HYPERLINK(\"http://x\")", "a\x00b\x1fc", "_x0041_ literal", "line1\r\nline2", "tab\there ü €"]
     for r, text in enumerate(texts):
@@ -326,7 +326,7 @@ def test_numpy_values_and_nan(tmp_path):
     import numpy as np
 
     source = tmp_path / "s.xlsx"
-    xlsxwriter.Workbook(str(source)).close()
+    xlsxwriter.Workbook(str(source), {"in_memory": True}).close()
     plan = SheetPlan("Numbers")
     plan.styles["pct"] = Style("pct", num_format="0%")
     for c, value in enumerate([np.int64(7), np.float64(0.25), np.bool_(False), float("nan"), 1e-7, 2**40]):
@@ -429,7 +429,7 @@ def test_macro_workbook_keeps_its_vba_and_ribbon(tmp_path):
 
 def test_protected_sheets_and_refusals(tmp_path):
     source = tmp_path / "s.xlsx"
-    book = xlsxwriter.Workbook(str(source))
+    book = xlsxwriter.Workbook(str(source), {"in_memory": True})
     book.add_worksheet("Locked").protect()
     book.add_worksheet("Open")
     book.add_chartsheet("Chart").set_chart(book.add_chart({"type": "pie"}))
@@ -628,7 +628,7 @@ def test_workbook_xml_keeps_its_bytes_when_names_mean_the_same(sources, tmp_path
 
 def test_error_cells_of_a_sheet_written_with_a_namespace_prefix(tmp_path):
     source = tmp_path / "s.xlsx"
-    book = xlsxwriter.Workbook(str(source))
+    book = xlsxwriter.Workbook(str(source), {"in_memory": True})
     book.add_worksheet("Data").write(0, 0, 1)
     book.add_worksheet("Plain").write(0, 0, 1)
     book.close()
@@ -647,7 +647,7 @@ def test_protected_sheets_reads_only_the_sheets_asked_about_and_workbook_xml_onc
     from scorecard_xl.read.ooxml_package import Package
 
     source = tmp_path / "s.xlsx"
-    book = xlsxwriter.Workbook(str(source))
+    book = xlsxwriter.Workbook(str(source), {"in_memory": True})
     book.add_worksheet("Locked").protect()
     book.add_worksheet("Export").write_column(0, 0, list(range(5000)))
     book.close()

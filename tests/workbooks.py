@@ -41,7 +41,7 @@ def make_workbook(path: Path, indicators: list[dict], data: list[tuple] = (), se
     shape: "long" (Data: Ref, Month, Value, ...), "wide" (Data: Ref then a column per month) or
     "monthly" (one sheet per month named by the month text).
     """
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), {"in_memory": True})
     date_format = book.add_format({"num_format": "dd/mm/yyyy"})
     headers = indicator_headers or INDICATOR_HEADERS
     sheet = book.add_worksheet("Indicators")
@@ -125,7 +125,7 @@ def scaled_sample(directory: Path, times: int) -> Path:
     path = directory / f"sample_x{times}.xlsx"
     indicators, data = rows("sample_indicators.csv"), rows("sample_data.csv")
     suffixes = [""] + [f"/{k}" for k in range(2, times + 1)]
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), {"in_memory": True})
     sheet = book.add_worksheet("Indicators")
     headers = list(indicators[0])
     sheet.write_row(0, 0, headers)

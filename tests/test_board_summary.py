@@ -167,10 +167,8 @@ def test_overrides_are_found_by_the_tools_record_whatever_the_heading_says(tmp_p
     path = board_book(tmp_path)
     refresh(path)
     type_on_board(path, "Override", {"B3": "Ones to watch"})
-    book = openpyxl.load_workbook(path)
-    heading = next(cell for row in book[BOARD].iter_rows() for cell in row if cell.value == "Override (Feb-21)")
-    heading.value = "Our call (Feb-21)"
-    book.save(path)
+    heading = next(ref for ref, value in sheet_values(path, BOARD).items() if value == "Override (Feb-21)")
+    type_cells(path, BOARD, {heading: "Our call (Feb-21)"})
     refresh(path)
     assert [line.split(" ")[0] for line in listed(path)[TO_WATCH]] == ["B3", "I1"]
 
@@ -179,9 +177,7 @@ def test_an_override_naming_no_list_is_an_input_problem_naming_its_cell_and_noth
     path = board_book(tmp_path)
     refresh(path)
     cells = type_on_board(path, "Override", {"B3": "Gone well", "R1": "Ones to watch"})
-    book = openpyxl.load_workbook(path)
-    book["Indicators"]["C2"] = "Upwards"  # a data error too: both are listed at once
-    book.save(path)
+    type_cells(path, "Indicators", {"C2": "Upwards"})  # a data error too: both are listed at once
     before = path.read_bytes()
     with pytest.raises(InputProblems) as refused:
         refresh(path)

@@ -2,7 +2,6 @@
 
 from collections import Counter
 
-import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
@@ -11,7 +10,7 @@ from remote_book import apply_actions, book_json, open_remote
 from scorecard_xl.backends.xlwings_book import rectangles
 from scorecard_xl.update.refresh import refresh, refresh_book
 from scorecard_xl.starter import write_starter
-from workbooks import openpyxl_sheet
+from workbooks import openpyxl_sheet, type_commentary
 
 
 @pytest.fixture(scope="module")
@@ -81,13 +80,7 @@ def test_rectangles_cover_exactly():
 def test_commentary_and_rollover_through_the_live_path(sample, tmp_path):
     jan = tmp_path / "jan.xlsx"
     refresh(sample, month="Jan-21", out=jan)
-    book = openpyxl.load_workbook(jan)
-    sheet = book["Scorecard"]
-    header = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "Ref.")
-    column = next(c for c in range(1, sheet.max_column + 1) if str(sheet.cell(header, c).value).startswith("Commentary"))
-    m1 = next(r for r in range(header, sheet.max_row + 1) if sheet.cell(r, 1).value == "M1")
-    sheet.cell(m1, column).value = "January: contacts steady"
-    book.save(jan)
+    type_commentary(jan, {"M1": "January: contacts steady"})
 
     same_month, _, state = live_result(jan, month="Jan-21")
     assert same_month.commentary_kept == 1

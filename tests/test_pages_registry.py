@@ -3,7 +3,6 @@ through the one registry (docs/design.md §4, §6)."""
 
 from pathlib import Path
 
-import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
@@ -16,6 +15,7 @@ from scorecard_xl.pages.sheetplan import SheetPlan
 from scorecard_xl.problems import InputProblems
 from scorecard_xl.send.export import export_copy
 from workbooks import indicator, make_workbook, monthly_series
+from typing_in import type_cells
 
 SERIES = [12, 0, 3, 7, 1, 5, 6, 0, 2, 9, 14, 4, 8, 3]  # Jan-20 .. Feb-21; 1 to 5 show as c
 
@@ -115,9 +115,7 @@ def test_scorecard_check_lists_an_unknown_page_with_every_other_problem(tmp_path
     from scorecard_xl.cli import main
 
     path = book(tmp_path, "Scorecard, Sumary")
-    with_a_data_error = openpyxl.load_workbook(path)
-    with_a_data_error["Indicators"]["C2"] = "Upwards"  # a polarity there is none of
-    with_a_data_error.save(path)
+    type_cells(path, "Indicators", {"C2": "Upwards"})  # a polarity there is none of (tests/typing_in.py)
     assert main(["check", str(path)]) == 1
     output = capsys.readouterr().out
     assert "Settings!B2: Pages names 'Sumary'" in output and "Indicators!C2: Polarity is 'Upwards'" in output

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
@@ -28,6 +27,7 @@ from scorecard_xl.update.refresh import refresh
 from test_printed_pages import pages_workbooks, pdf_pages, report_pages
 from rendering import has_colour, pixels
 from workbooks import INDICATOR_HEADERS, indicator, make_workbook, monthly_series, openpyxl_sheet, type_commentary
+from typing_in import sheet_values, type_cells
 
 STEADY = [48, 52] * 12
 HIGH_LAST = STEADY[:23] + [80]
@@ -142,10 +142,8 @@ def test_settings_spc_no_leaves_the_marks_key_and_lists_out_and_commentary_stays
     assert [line.split(" ")[0] for line in lists[DO_BETTER]] == ["FA"]  # red against its target of 70: LO, DN not
     assert "HI" in [line.split(" ")[0] for line in lists[TO_WATCH]]  # moved, as before SPC
     type_commentary(path, {"HI": "Visits were caught up in February."})
-    book = openpyxl.load_workbook(path)
-    row = next(r for r in range(1, 40) if book["Settings"].cell(r, 1).value == "SPC")
-    book["Settings"].cell(row, 2).value = "yes"
-    book.save(path)
+    row = next(ref[1:] for ref, value in sheet_values(path, "Settings").items() if ref[0] == "A" and value == "SPC")
+    type_cells(path, "Settings", {f"B{row}": "yes"})  # tests/typing_in.py
     refresh(path)
     rows = grid(path, "Scorecard")
     header = next(row for row in rows if row and row[0] == "Ref.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -51,6 +51,10 @@ class Scorecard:
     reporting_month: int
     problems: Problems
     spc: Spc | None = None  # per point over the SPC window, for the charts (compute/spc_columns.py)
+    # What pages derive from the scorecard and ask for again (the board's judgement, when a copy lays the
+    # board out and then quotes its lists), by what it is and for which mask; a copy made with
+    # dataclasses.replace starts without it.
+    derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # Pages read the two tables an indicator at a time; a pandas row made for each costs more than the
     # rest of a page, so each table's rows are made into plain dicts once, when a page first asks.

@@ -51,9 +51,13 @@ def _typed(edits, key: str) -> dict[str, str]:
 def _judged(scorecard: Scorecard, suppressed, edits) -> tuple[pd.DataFrame, pd.Series]:
     """The judged measures (with last month's figure, which the headlines quote) and each one's list,
     an officer's Override in place of the judgement."""
-    table = judged_table(scorecard, suppressed)
-    table["previous"] = column(scorecard.panel.values, scorecard.panel.column(scorecard.reporting_month - 1))
-    return table, with_overrides(classify(table), _typed(edits, OVERRIDE), table["assessed"])
+    key = ("board", None if suppressed is None else (suppressed.shape, suppressed.tobytes()))
+    if key not in scorecard.derived:  # the same for every layout of the board and its lists
+        table = judged_table(scorecard, suppressed)
+        table["previous"] = column(scorecard.panel.values, scorecard.panel.column(scorecard.reporting_month - 1))
+        scorecard.derived[key] = table, classify(table)
+    table, verdicts = scorecard.derived[key]
+    return table, with_overrides(verdicts, _typed(edits, OVERRIDE), table["assessed"])
 
 
 def _window_shown(scorecard: Scorecard, suppressed, ref: str) -> bool:

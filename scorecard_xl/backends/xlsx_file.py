@@ -33,7 +33,7 @@ from .protocol import EVERY_FEATURE, ExistingSheet, SheetWrite, Written
 from .record import MONTH_NAME, RECORD_NAMES, SheetRecord, constant_text, record_for, text_constant
 
 __all__ = ["OWNED_AREA_NAME", "error_cells", "protected_sheets", "raw_cell_has_content", "read_raw_cells",
-           "read_sheet_cells", "sheet_owned_area", "sheet_print_area", "sheet_record", "write_plans"]
+           "read_sheet_cells", "sheet_owned_area", "sheet_print_area", "write_plans"]
 
 _PROTECTION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetProtection\b([^>]*)>")
 _SHEET_ON = re.compile(rb"""\bsheet\s*=\s*["'](1|true)["']""")
@@ -117,19 +117,6 @@ def _owned_area(package: Package, entry: SheetEntry) -> tuple[int, int, int, int
     return _local_name_area(package, entry, OWNED_AREA_NAME) or _local_name_area(package, entry, "_xlnm.Print_Area")
 
 
-def sheet_record(path: str | Path, sheet_name: str) -> SheetRecord | None:
-    """What the tool recorded on the sheet at its last refresh (its hidden names only: a print area
-    is no record of the tool's) and the number formats of its cells; None if there is no such sheet."""
-    with Package(path) as package:
-        entry, part = _worksheet(package, sheet_name)
-        if entry is None:
-            return None
-        names = _local_names(package, entry)
-        recorded = {name: parse_area(names[name.casefold()]) for name in RECORD_NAMES if name.casefold() in names}
-        return SheetRecord(recorded, _number_formats(package, part) if part else {},
-                           constant_text(names.get(MONTH_NAME.casefold())))
-
-
 def _formats_by_style(package: Package) -> list[str | None]:
     """The number format code of each cell style (cellXfs), by its index."""
     codes = {str(number): code for code, number in BUILTIN_FORMATS.items()}
@@ -142,18 +129,6 @@ def _formats_by_style(package: Package) -> list[str | None]:
     return [codes.get(xf.get("numFmtId", "0")) for xf in styles.iterfind(f"{q(MAIN, 'cellXfs')}/{q(MAIN, 'xf')}")]
 
 
-def _number_formats(package: Package, part: str) -> dict[tuple[int, int], str]:
-    """The number format code of each number cell whose style has one other than General."""
-    by_xf = _formats_by_style(package)
-    formats = {}
-    for r, c, cell in iter_cells(parse_xml(package.read(part))):
-        style = cell.get("s", "0")
-        code = by_xf[int(style)] if cell.get("t", "n") == "n" and style.isdigit() and int(style) < len(by_xf) else None
-        if code and code != "General":
-            formats[(r, c)] = code
-    return formats
-
-
 def sheet_print_area(path: str | Path, sheet_name: str) -> tuple[int, int, int, int] | None:
     """The sheet's print area (first area, 0-based top, left, bottom, right), or None."""
     with Package(path) as package:
@@ -163,7 +138,7 @@ def sheet_print_area(path: str | Path, sheet_name: str) -> tuple[int, int, int, 
 
 def sheet_owned_area(path: str | Path, sheet_name: str) -> tuple[int, int, int, int] | None:
     """The sheet's hidden ``_scorecard_xl_area`` rectangle (0-based top, left, bottom, right), else
-    its print area; None if neither (or no such sheet). A refresh decides by ``sheet_record``,
+    its print area; None if neither (or no such sheet). A refresh decides by the sheet's record,
     which counts only the tool's own names."""
     with Package(path) as package:
         entry = package.find_sheet(sheet_name)

@@ -3,7 +3,6 @@ results) and the raw <c> elements of cells to carry over unchanged."""
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -136,13 +135,7 @@ def read_cells(package: Package, part: str, strings: list, formats_by_style: lis
 def read_raw(package: Package, part: str) -> dict[tuple[int, int], bytes]:
     """Each cell's <c> element as bytes for a sheet whose root declares only the main namespace
     (with an explicit ``r``), ready to be placed in another <row>."""
-    raw = {}
-    for r, c, cell in _cells(package, part):
-        if cell.get("r") != cell_name(r, c):
-            cell = copy.deepcopy(cell)
-            cell.set("r", cell_name(r, c))
-        raw[(r, c)] = fragment(cell)
-    return raw
+    return read_cells(package, part, [], []).raw
 
 
 def raw_element(raw: bytes):

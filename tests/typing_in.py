@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 from lxml import etree
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
 from damaged_packages import MAIN, sheet_part
 
@@ -72,13 +73,6 @@ def _shared(strings, text: str) -> int:
     return len(items)
 
 
-def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number
-
-
 def _cell(root, ref: str):
     """The <c> element of ``ref``, made where Excel keeps it (rows and cells in order) if it is not there."""
     letters, row_number = _CELL.match(ref).groups()
@@ -93,8 +87,8 @@ def _cell(root, ref: str):
     cell = next((c for c in cells if c.get("r") == ref), None)
     if cell is None:
         cell = etree.Element(f"{{{MAIN}}}c", r=ref)
-        column = _column_number(letters)
-        later = next((c for c in cells if _column_number(_CELL.match(c.get("r")).group(1)) > column), None)
+        column = column_index_from_string(letters)
+        later = next((c for c in cells if column_index_from_string(_CELL.match(c.get("r")).group(1)) > column), None)
         row.insert(row.index(later), cell) if later is not None else row.append(cell)
     return cell
 
@@ -104,7 +98,7 @@ def sheet_values(path: Path, sheet: str) -> dict[str, object]:
     from python_calamine import CalamineWorkbook
 
     grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    return {f"{_letters(c)}{r + 1}": value for r, row in enumerate(grid) for c, value in enumerate(row)
+    return {f"{get_column_letter(c + 1)}{r + 1}": value for r, row in enumerate(grid) for c, value in enumerate(row)
             if value != ""}
 
 
@@ -113,14 +107,4 @@ def append_row(path: Path, sheet: str, values: list[str | int | float | None]) -
     from python_calamine import CalamineWorkbook
 
     row = len(CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)) + 1
-    type_cells(path, sheet, {f"{_letters(c)}{row}": value for c, value in enumerate(values)})
-
-
-def _letters(column: int) -> str:
-    letters = ""
-    column += 1
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
+    type_cells(path, sheet, {f"{get_column_letter(c + 1)}{row}": value for c, value in enumerate(values)})

@@ -31,6 +31,10 @@ _DIGITS = string.digits
 _SPACES = " \t\r\n"
 _COLUMNS: dict[str, int] = {}  # column letters -> 0-based index, filled as letters are met
 _CHUNK = 1 << 16
+# lxml hands a parser target an element without attributes as an empty mapping whose .get raises
+# and catches KeyError inside: slow enough to show in the time of reading a sheet whose writer left
+# out every r (or a strings part), so the targets ask this plain dict instead.
+_NO_ATTRIBUTES: dict = {}
 
 
 class CellBudget:
@@ -112,7 +116,7 @@ class _TextPieces:
     def start_text(self, attrib) -> None:
         if not self.phonetic:
             self.collecting, self.text_so_far = True, ""
-            self.keep = attrib.get(_PRESERVE) == "preserve"
+            self.keep = (attrib or _NO_ATTRIBUTES).get(_PRESERVE) == "preserve"
 
     def end_text(self) -> None:
         if self.collecting:
@@ -178,6 +182,7 @@ class _SheetTarget(_TextPieces):
 
     def start(self, tag, attrib) -> None:
         if tag == _C:
+            attrib = attrib or _NO_ATTRIBUTES
             ref = attrib.get("r")
             grid = self.grid
             column = _COLUMNS.get(ref.rstrip(_DIGITS)) if ref is not None and grid.row_given else None
@@ -191,7 +196,7 @@ class _SheetTarget(_TextPieces):
                 self.collecting, self.text_so_far = True, ""
         elif tag == _ROW:
             self.flush()
-            self.grid.next_row(attrib.get("r"))
+            self.grid.next_row((attrib or _NO_ATTRIBUTES).get("r"))
             self.row = self.grid.row
         elif tag == _T:
             if self.in_cell:

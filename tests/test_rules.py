@@ -23,6 +23,13 @@ class TestRoundHalfAway:
     def test_missing_stays_missing(self):
         assert math.isnan(rules.round_half_away(float("nan")))
 
+    @pytest.mark.filterwarnings("error::RuntimeWarning")
+    def test_a_figure_too_large_to_scale_is_kept_without_a_warning(self):
+        # a change of 72018 from a base of 4e-302 (found by the measures property): ×100 overflows
+        assert rules.round_half_away(1.79771441e306, 2) == 1.79771441e306
+        assert list(rules.round_half_away(np.array([-1.7e306, 0.385, np.inf]), 2)) == [-1.7e306, 0.39, np.inf]
+        assert rules.movement_arrow(72018.0 / 4.0060868163630245e-302) == UP
+
 
 class TestRelativeChange:
     def test_relative_to_the_base(self):

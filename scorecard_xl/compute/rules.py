@@ -30,14 +30,16 @@ def round_half_away(values, decimals: int = 0):
     """
     x = _float_array(values)
     scale = 10.0 ** decimals
-    scaled = x * scale
     with np.errstate(invalid="ignore", over="ignore"):
+        scaled = x * scale
         magnitude = np.abs(scaled)
         digits = np.where(magnitude > 0, 11 - np.floor(np.log10(np.where(magnitude > 0, magnitude, 1))), 0)
         # Values far below one unit round to zero anyway; capping keeps 10**digits finite.
         digits = np.clip(digits, -300, 300)
         cleaned = np.round(magnitude * 10.0 ** digits) / 10.0 ** digits
     result = np.sign(scaled) * np.floor(cleaned + 0.5) / scale
+    # A figure too large to scale (a change from a near-zero base) has no decimals left to round.
+    result = np.where(np.isinf(scaled) & np.isfinite(x), x, result)
     return result if result.ndim else float(result)
 
 

@@ -300,12 +300,15 @@ def _optional_number(sheet, cell, raw, name, problems):
 
 def _check_parts(sheet: Sheet, table: pd.DataFrame, headers: dict, problems: Problems) -> None:
     """Numerator and Denominator must name other indicators (or 'population')."""
-    for position, (ref, row) in enumerate(table.iterrows(), start=1):
+    # plain values, not a pandas row per indicator: these checks run on every read of a workbook
+    links = {ref: {"numerator": numerator, "denominator": denominator}
+             for ref, numerator, denominator in zip(table.index, table["numerator"], table["denominator"])}
+    for ref, row in links.items():
         for part in ("numerator", "denominator"):
             name = row[part]
             if not name or (part == "denominator" and name == POPULATION):
                 continue
-            if name not in table.index:
+            if name not in links:
                 r = _row_of(sheet, headers["ref"], ref)
                 problems.error(sheet.name, cell_name(r, headers[part]),
                                f"{ref}'s {part.title()} is '{name}', which is not the Ref of any indicator",
@@ -316,16 +319,17 @@ def _check_parts(sheet: Sheet, table: pd.DataFrame, headers: dict, problems: Pro
             problems.error(sheet.name, cell_name(r, headers.get(empty, headers["ref"])),
                            f"{ref} has a {'Numerator' if row['numerator'] else 'Denominator'} but no {empty.title()}",
                            "Give both (the Refs it is the ratio of), or neither.")
-    _check_circles(sheet, table, headers, problems)
+    _check_circles(sheet, links, headers, problems)
 
 
-def _check_circles(sheet: Sheet, table: pd.DataFrame, headers: dict, problems: Problems) -> None:
+def _check_circles(sheet: Sheet, links: dict[str, dict], headers: dict, problems: Problems) -> None:
     """A derived indicator must not be calculated, directly or through others, from itself.
 
-    Such a circle can never be computed: its figures would silently stay as typed.
+    Such a circle can never be computed: its figures would silently stay as typed. ``links`` holds
+    each indicator's Numerator and Denominator, by Ref.
     """
-    parts = {ref: [(part, row[part]) for part in ("numerator", "denominator") if row[part] in table.index]
-             for ref, row in table.iterrows() if row["numerator"] and row["denominator"]}
+    parts = {ref: [(part, row[part]) for part in ("numerator", "denominator") if row[part] in links]
+             for ref, row in links.items() if row["numerator"] and row["denominator"]}
     # Peel off indicators computable from plain ones; what remains is in a circle or built on one.
     remaining = dict(parts)
     while True:

@@ -250,7 +250,10 @@ def _check_duplicates(frame: pd.DataFrame, problems: Problems,
     ``read_as`` describes placeholders as they were typed ('tbc'), so messages never show "nan".
     """
     read_as = read_as or {}
-    repeated = frame[frame.duplicated(subset=["ref", "month"], keep=False)]
+    twice = frame.duplicated(subset=["ref", "month"], keep=False).to_numpy()
+    if not twice.any():  # the usual case, found without grouping an empty frame
+        return
+    repeated = frame[twice]
     for (ref, month), group in repeated.groupby(["ref", "month"], sort=False):
         parts = [group[part].to_numpy(dtype=float) for part in ("value", "numerator", "denominator")]
         if all(np.allclose(figures, figures[0], equal_nan=True) for figures in parts):
@@ -278,16 +281,19 @@ def check_against_indicators(frame: pd.DataFrame, indicators: pd.DataFrame, prob
     percent numbers are marked so in ``indicators`` (its column percent_numbers).
     """
     known = frame["ref"].isin(indicators.index)
-    for ref, group in frame[~known].groupby("ref", sort=False):
-        first = group.iloc[0]
-        problems.error(first["sheet"], first["cell"],
-                       f"the data has figures for '{ref}', but no indicator has that Ref",
-                       "Add a row for it to the Indicators sheet, or correct the Ref.")
+    if not known.all():
+        for ref, group in frame[~known].groupby("ref", sort=False):
+            first = group.iloc[0]
+            problems.error(first["sheet"], first["cell"],
+                           f"the data has figures for '{ref}', but no indicator has that Ref",
+                           "Add a row for it to the Indicators sheet, or correct the Ref.")
     frame = frame[known].copy()
     _check_never_negative(frame, indicators, problems)
     percentage_refs = indicators.index[indicators["unit"] == "Percentage"]
     in_percent = frame["ref"].isin(percentage_refs)
     values = frame["value"].to_numpy(dtype=float)
+    if not (in_percent.to_numpy() & (values > 1)).any():
+        return frame  # no percentage above 1: none read as percent numbers, none mixed with fractions
     flags = pd.DataFrame({"ref": frame["ref"], "above": values > 1,
                           "fraction": (values <= 1) & (values != 0)})[in_percent]  # 0 reads the same either way
     series = flags.groupby("ref", sort=False)[["above", "fraction"]].any()
@@ -310,7 +316,10 @@ def check_against_indicators(frame: pd.DataFrame, indicators: pd.DataFrame, prob
 def _check_never_negative(frame: pd.DataFrame, indicators: pd.DataFrame, problems: Problems) -> None:
     """A count, percentage or rate below zero is a typing mistake, whatever the month."""
     bounded = frame["ref"].map(indicators["unit"]).isin(list(NEVER_NEGATIVE)).to_numpy()
-    for row in frame[bounded & (frame["value"].to_numpy(dtype=float) < 0)].itertuples():
+    below_zero = bounded & (frame["value"].to_numpy(dtype=float) < 0)
+    if not below_zero.any():  # the usual case: no frame to make, nor tuples of it
+        return
+    for row in frame[below_zero].itertuples():
         noun = NEVER_NEGATIVE[indicators.at[row.ref, "unit"]]
         problems.error(row.sheet, row.cell, f"{row.ref}: {text_of(row.value)} is below zero, but a {noun} cannot be",
                        f"Correct the figure: a {noun} is 0 or more.")

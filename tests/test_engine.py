@@ -3,9 +3,10 @@
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from scorecard_xl.compute.engine import load_scorecard
+from scorecard_xl.compute.engine import load_scorecard, rows_by_index
 from scorecard_xl.compute.months import month_index
 from scorecard_xl.compute.rules import DOWN, SAME, UP
 from workbooks import indicator, make_workbook, monthly_series
@@ -244,3 +245,27 @@ class TestReviewFixes:
         sc = card(tmp_path, [indicator("M")], monthly_series("M", 2019, 4, [100] * 23))  # Apr-19 .. Feb-21
         assert [c for c in sc.measures.columns if c.startswith("outturn")] == ["outturn_2019-20"]
         assert measure(sc, "M", "outturn_2019-20") == 1200
+
+
+def same_value(a, b) -> bool:
+    return type(a) is type(b) and (a == b or (isinstance(a, float) and math.isnan(a) and math.isnan(b)))
+
+
+@pytest.mark.parametrize("book", ["sample", "ref001"])
+def test_pages_read_each_row_as_pandas_would_give_it(tmp_path, book):
+    # the rows pages read are made a column at a time; they must be what to_dict("index") makes
+    from ref001_book import ref001_book
+    from workbooks import sample_book
+    path = sample_book(tmp_path) if book == "sample" else ref001_book(tmp_path / "ref001.xlsx")
+    scorecard = load_scorecard(path)
+    frame = scorecard.indicators.copy()
+    frame["counted"] = np.arange(len(frame), dtype=np.int64)  # numpy scalars of other kinds, and pd.NA
+    frame["flag"] = frame["counted"] % 2 == 0
+    frame["boxed"] = pd.array([pd.NA] + [np.float64(1.5)] * (len(frame) - 1), dtype=object)
+    for table, rows in ((scorecard.indicators, scorecard.indicator_rows), (scorecard.measures, scorecard.measure_rows),
+                        (frame, rows_by_index(frame))):
+        expected = table.to_dict("index")
+        assert list(rows) == list(expected)
+        for ref, row in expected.items():
+            assert list(rows[ref]) == list(row), ref
+            assert [name for name, value in row.items() if not same_value(rows[ref][name], value)] == [], ref

@@ -255,6 +255,7 @@ def same_value(a, b) -> bool:
 def test_pages_read_each_row_as_pandas_would_give_it(tmp_path, book):
     # the rows pages read are made a column at a time; they must be what to_dict("index") makes
     from ref001_book import ref001_book
+    from scorecard_xl.compute.classify import judged_table
     from workbooks import sample_book
     path = sample_book(tmp_path) if book == "sample" else ref001_book(tmp_path / "ref001.xlsx")
     scorecard = load_scorecard(path)
@@ -262,8 +263,9 @@ def test_pages_read_each_row_as_pandas_would_give_it(tmp_path, book):
     frame["counted"] = np.arange(len(frame), dtype=np.int64)  # numpy scalars of other kinds, and pd.NA
     frame["flag"] = frame["counted"] % 2 == 0
     frame["boxed"] = pd.array([pd.NA] + [np.float64(1.5)] * (len(frame) - 1), dtype=object)
+    judged = judged_table(scorecard, np.arange(scorecard.panel.values.size).reshape(scorecard.panel.values.shape) % 5 == 0)
     for table, rows in ((scorecard.indicators, scorecard.indicator_rows), (scorecard.measures, scorecard.measure_rows),
-                        (frame, rows_by_index(frame))):
+                        (frame, rows_by_index(frame)), (judged, rows_by_index(judged))):
         expected = table.to_dict("index")
         assert list(rows) == list(expected)
         for ref, row in expected.items():

@@ -87,7 +87,7 @@ def rows_by_index(frame: pd.DataFrame) -> dict:
 
 
 def _python_value(value):
-    if isinstance(value, np.generic):
+    if isinstance(value, (np.floating, np.integer, np.bool_)):  # as pandas boxes them; numpy text stays
         return value.item()
     return None if value is pd.NA else value
 

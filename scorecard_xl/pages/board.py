@@ -20,7 +20,7 @@ import pandas as pd
 from ..compute import rules
 from ..compute.classify import (DO_BETTER, GOING_WELL, LISTS, TO_WATCH, classify, judged_table,
                                 spc_through_suppressed, suppressed_in, with_overrides)
-from ..compute.engine import Scorecard
+from ..compute.engine import Scorecard, rows_by_index
 from ..compute.measures import column
 from ..compute.months import month_label
 from . import columns as keys
@@ -69,7 +69,7 @@ def _window_shown(scorecard: Scorecard, suppressed, ref: str) -> bool:
 def _lists(scorecard: Scorecard, table: pd.DataFrame, verdicts: pd.Series, suppressed, edits) -> dict[str, list[str]]:
     info, month = scorecard.indicators, scorecard.reporting_month
     typed = _typed(edits, HEADLINE)
-    rows, judged = scorecard.indicator_rows, table.to_dict("index")
+    rows, judged = scorecard.indicator_rows, rows_by_index(table)
 
     def line(ref: str) -> str:
         words = typed.get(ref) or headline(rows[ref], judged[ref], month, target_text(rows[ref]),
@@ -187,7 +187,7 @@ def _kpi_table(plan: SheetPlan, row: int, scorecard: Scorecard, table: pd.DataFr
         plan.put(row, c, text, HEADER_LEFT if key in (keys.INDICATOR, HEADLINE) else HEADER)
     row += 1
     marks = spc_marks.spc_marks(scorecard, suppressed) if with_spc else {}
-    judged = table.to_dict("index")
+    judged = rows_by_index(table)
     for section, members in info.groupby("section", sort=False):
         section_band(plan, row, section, len(columns) - 1)
         row += 1

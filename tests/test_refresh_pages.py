@@ -22,7 +22,7 @@ from scorecard_xl.pages.sheetplan import PrintSetup, SheetPlan
 from scorecard_xl.starter import write_starter
 from scorecard_xl.update.manual import HISTORY_SHEET
 from scorecard_xl.update.refresh import refresh, refresh_book
-from workbooks import type_commentary
+from workbooks import openpyxl_sheet, type_commentary
 from typing_in import append_row, sheet_values, type_cells
 
 WATCH = "Watch list"
@@ -136,13 +136,14 @@ def board_pack(tmp_path):
 def test_a_refresh_writes_the_pages_the_settings_choose_charts_included(tmp_path):
     path = board_pack(tmp_path)
     report = refresh(path)
-    book = openpyxl.load_workbook(path)
-    assert book.sheetnames[-2:] == ["Scorecard", "Board summary"]
-    assert book["Board summary"].defined_names["_scorecard_xl_month"].attr_text == '"2021-02"'
+    board = openpyxl_sheet(path, "Board summary")  # tests/workbooks.py: the page, and every sheet's name
+    assert board.parent.sheetnames[-2:] == ["Scorecard", "Board summary"]
+    assert board.defined_names["_scorecard_xl_month"].attr_text == '"2021-02"'
     assert report.unrendered == []  # the splice draws the Board summary's charts in place
     assert any(name.startswith("xl/charts/") for name in zipfile.ZipFile(path).namelist())
     again = refresh(path)  # each page's own record says the cells there are the tool's
-    assert again.unrendered == report.unrendered and openpyxl.load_workbook(path).sheetnames == book.sheetnames
+    assert again.unrendered == report.unrendered
+    assert openpyxl_sheet(path, "Board summary").parent.sheetnames == board.parent.sheetnames
 
 
 def test_the_live_path_writes_the_chosen_pages_too(tmp_path):

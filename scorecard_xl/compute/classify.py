@@ -132,16 +132,16 @@ def do_better(table: pd.DataFrame) -> pd.Series:
 
 def going_well(table: pd.DataFrame) -> pd.Series:
     """Green, or (not rated: no target or tolerance) at least as good as its benchmark or showing
-    special cause improvement; and not worse."""
+    special cause improvement; and not worse. One also to do better is listed there (classify)."""
     unrated = table["rag"] == "Grey"
     lifted = unrated & (table["against"].isin([BETTER_THAN, LEVEL_WITH]) | spc_says(table, IMPROVEMENT))
-    return is_judged(table) & ((table["rag"] == "Green") | lifted) & (table["judgement"] != rules.WORSE) & \
-        ~do_better(table)
+    return is_judged(table) & ((table["rag"] == "Green") | lifted) & (table["judgement"] != rules.WORSE)
 
 
 def ones_to_watch(table: pd.DataFrame) -> pd.Series:
+    """Moved this month, or Amber; one also in another list is listed there (classify)."""
     amber = is_judged(table) & (table["rag"] == "Amber")
-    return ~do_better(table) & ~going_well(table) & (moved(table) | amber)
+    return moved(table) | amber
 
 
 def classify(table: pd.DataFrame) -> pd.Series:
@@ -166,6 +166,7 @@ def classify(table: pd.DataFrame) -> pd.Series:
     whose 24 months (or SPC baseline) hold a figure shown as c. The Settings row SPC No leaves SPC
     out of the lists. An officer's Override wins over all of these (``with_overrides``).
     """
+    # np.select takes the first list whose rule holds: to do better, then going well, then to watch
     lists = pd.Series(np.select([do_better(table), going_well(table), ones_to_watch(table)],
                                 [DO_BETTER, GOING_WELL, TO_WATCH], ""), index=table.index)
     return lists.where(table["assessed"], "") if "assessed" in table else lists

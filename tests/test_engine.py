@@ -263,6 +263,7 @@ def test_pages_read_each_row_as_pandas_would_give_it(tmp_path, book):
     frame["counted"] = np.arange(len(frame), dtype=np.int64)  # numpy scalars of other kinds, and pd.NA
     frame["flag"] = frame["counted"] % 2 == 0
     frame["boxed"] = pd.array([pd.NA] + [np.float64(1.5)] * (len(frame) - 1), dtype=object)
+    frame["named"] = pd.array([pd.NA] + ["x"] * (len(frame) - 1), dtype="string")  # missing as pd.NA, not NaN
     judged = judged_table(scorecard, np.arange(scorecard.panel.values.size).reshape(scorecard.panel.values.shape) % 5 == 0)
     for table, rows in ((scorecard.indicators, scorecard.indicator_rows), (scorecard.measures, scorecard.measure_rows),
                         (frame, rows_by_index(frame)), (judged, rows_by_index(judged))):

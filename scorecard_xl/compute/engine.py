@@ -77,13 +77,21 @@ class Scorecard:
 def rows_by_index(frame: pd.DataFrame) -> dict:
     """What ``frame.to_dict("index")`` gives (numbers as Python's, pd.NA as None), made a column at a
     time: pandas makes it a row at a time, which cost more than the rest of a small refresh."""
-    columns = [[_python_value(value) for value in column.tolist()]
-               if column.dtype == object or isinstance(column.dtype, pd.api.extensions.ExtensionDtype)
-               else column.tolist() for _, column in frame.items()]
+    columns = [_column_values(column) for _, column in frame.items()]
     names, keys = frame.columns.tolist(), frame.index.tolist()
     if not names:
         return {key: {} for key in keys}
     return {key: dict(zip(names, row)) for key, row in zip(keys, zip(*columns))}
+
+
+def _column_values(column: pd.Series) -> list:
+    values = column.tolist()  # numbers of numpy's own dtypes come out as Python's
+    dtype = column.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.na_value is not pd.NA:
+        return values  # text, and NaN where missing
+    if dtype == object or isinstance(dtype, pd.api.extensions.ExtensionDtype):
+        return [_python_value(value) for value in values]
+    return values
 
 
 def _python_value(value):

@@ -43,6 +43,8 @@ def escape_attr(text: str) -> str:
 
 
 def unescape_excel(text: str) -> str:
+    if "_x" not in text:  # almost all text: the regular expression costs more than the test
+        return text
     return _EXCEL_UNESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
@@ -86,6 +88,8 @@ def font_of_rpr(rpr) -> tuple[tuple[str, object], ...]:
 
 def text_of_string_item(item) -> str | RichText:
     """The value of a shared-string <si> or an inline <is>: plain text, or RichText for runs."""
+    if len(item) == 1 and local_name(item[0]) == "t":  # plain text, as nearly every string is
+        return unescape_excel(item[0].text or "")
     runs = [child for child in item if local_name(child) == "r"]
     if not runs:
         return unescape_excel("".join(t.text or "" for t in item if local_name(t) == "t"))

@@ -172,4 +172,7 @@ class CellValues:
 def string_text(parts: list[tuple[str, bool]]) -> str:
     """The text of an <si> or <is> from its <t> pieces (text, xml:space="preserve"): pieces not
     marked preserve lose surrounding XML white space, as calamine reads them; _xHHHH_ escapes undone."""
+    if len(parts) == 1:  # nearly every string: one piece, without the join
+        text, keep = parts[0]
+        return unescape_excel(text if keep else text.strip(_XML_SPACES))
     return unescape_excel("".join(text if keep else text.strip(_XML_SPACES) for text, keep in parts))

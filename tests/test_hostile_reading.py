@@ -21,6 +21,7 @@ from python_calamine import CalamineWorkbook
 from damaged_packages import (MAIN, build_package, change_members, declare_size, member, rows_xml,
                               shared_strings_xml, sheet_part, sheet_xml, styles_xml, text_item, with_sheet,
                               write_big_member)
+from scorecard_xl import refresh
 from scorecard_xl.read import ooxml_stream
 from scorecard_xl.read.ooxml_package import Package
 from scorecard_xl.backends.xlsx_file import read_sheet_cells
@@ -458,6 +459,33 @@ def test_parts_copied_unchanged_are_streamed(tmp_path):
     with zipfile.ZipFile(path) as old, zipfile.ZipFile(target) as new:
         assert [i.filename for i in old.infolist()] == [i.filename for i in new.infolist()]
         assert all(old.getinfo(n).CRC == new.getinfo(n).CRC for n in old.namelist())
+
+
+def test_a_refresh_never_holds_whole_a_big_sheet_it_does_not_use(tmp_path):
+    # A 12 MB export sheet beside the contract, packed as an export packs (about 7 times): the
+    # refresh reads its head for a selected tab and copies it, but never holds it whole.
+    path = make_workbook(tmp_path / "book.xlsx", [indicator("A1", red="<5", amber="5>", green="10+")],
+                         monthly_series("A1", 2020, 1, list(range(14))), extra_sheets={"Export": [["Case"]]})
+    export_part = sheet_part(path, "Export")
+    rows = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c><c r="B%d"><v>%d</v></c></row>'
+                    % (r, r, r * 7919 % 100_003, r, r * 104_729 % 99_991) for r in range(1, 150_001))
+    with zipfile.ZipFile(path) as book:
+        kept = {info.filename: book.read(info) for info in book.infolist()}
+    kept[export_part] = SHEET_HEAD + rows + SHEET_TAIL
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in kept.items():
+            book.writestr(name, data)
+    refresh(small_book(tmp_path / "warm.xlsx"))  # what a refresh imports is not what it reads
+    tracemalloc.start()
+    try:
+        refresh(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(kept[export_part]) > 12_000_000 and peak < 8_000_000, f"{peak:,} bytes"
+    with zipfile.ZipFile(path) as book:
+        assert book.read(export_part) == kept[export_part]
+        assert b'name="Export"' in book.read("xl/workbook.xml") and b'name="Scorecard"' in book.read("xl/workbook.xml")
 
 
 # --- only regular files are opened -------------------------------------------------------------------

@@ -228,10 +228,24 @@ def _deselected(package: Package, written: set[str]) -> dict[str, bytes]:
     for entry in package.sheets():
         if entry.name.strip().casefold() in written or not entry.part or not package.has(entry.part):
             continue
-        xml = package.read(entry.part)
-        if _TAB_SELECTED.search(xml):
-            changed[entry.part] = _TAB_SELECTED.sub(rb"\1", xml)
+        if _TAB_SELECTED.search(_sheet_head(package, entry.part)):
+            changed[entry.part] = _TAB_SELECTED.sub(rb"\1", package.read(entry.part))
     return changed
+
+
+_CELLS_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData\b")
+
+
+def _sheet_head(package: Package, part: str, chunk: int = 65_536) -> bytes:
+    """A worksheet part up to its cells: the sheet views come before them, so a sheet of 50,000 rows
+    beside the scorecard is not unpacked whole to learn that its tab is not selected."""
+    head = b""
+    with package.open(part) as stream:
+        while piece := stream.read(chunk):
+            head += piece
+            if _CELLS_START.search(head, max(0, len(head) - len(piece) - 16)):
+                break
+    return head
 
 
 def _print_titles(sheet_name: str, setup) -> str | None:

@@ -239,13 +239,13 @@ _CELLS_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData\b")
 def _sheet_head(package: Package, part: str, chunk: int = 65_536) -> bytes:
     """A worksheet part up to its cells: the sheet views come before them, so a sheet of 50,000 rows
     beside the scorecard is not unpacked whole to learn that its tab is not selected."""
-    head = b""
+    head = bytearray()  # grown in place: a part without cells is read whole, in linear time
     with package.open(part) as stream:
         while piece := stream.read(chunk):
             head += piece
             if _CELLS_START.search(head, max(0, len(head) - len(piece) - 16)):
                 break
-    return head
+    return bytes(head)
 
 
 def _print_titles(sheet_name: str, setup) -> str | None:

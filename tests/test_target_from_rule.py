@@ -8,6 +8,7 @@ import pytest
 from scorecard_xl.compute.engine import load_scorecard
 from scorecard_xl.pages import columns as keys
 from scorecard_xl.pages.board import summary_page
+from scorecard_xl.pages.printing import text_height, wrapped_lines
 from scorecard_xl.pages.scorecard import monthly_layout
 from workbooks import indicator, make_workbook, monthly_series
 
@@ -58,3 +59,16 @@ def test_the_target_column_does_not_read_the_rules_display_words(scorecard):
     shown = {kpi.cells[(r, ref)].value: kpi.cells[(r, target)].value for (r, c) in kpi.cells
              if c == target and r > kpi.header_row and kpi.cells[(r, ref)].value in TARGETS}
     assert shown == TARGETS
+
+
+@pytest.mark.parametrize("page", [monthly_layout, summary_page])
+def test_a_target_wider_than_its_column_wraps_in_its_own_cell(scorecard, page):
+    # "+/-5 of 158.8" is wider than the Target column: unwrapped, it would print over the benchmark beside it
+    plan = page(scorecard)
+    ref, target = plan.columns[keys.REF], plan.columns[keys.TARGET]
+    (row,) = [r for (r, c), cell in plan.cells.items() if c == ref and cell.value == "A"]
+    cell = plan.cells[(row, target)]
+    style = plan.styles[cell.style]
+    width = plan.column_widths[target]
+    assert cell.value == "+/-5 of 158.8" and wrapped_lines(cell.value, width) > 1
+    assert style.wrap and plan.row_heights[row] >= text_height(cell.value, width, style.bold, style.font_size)

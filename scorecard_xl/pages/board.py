@@ -30,8 +30,8 @@ from .board_text import (HEADING, KEY_WRAPPED, LAST, LINE, NONE_LINE, SUPPRESSED
                          WIDTHS, headline, month_change, shown, typed_text, wrapped_line)
 from .printing import fit_row_heights, page_setup, page_size, printed_scale
 from .scorecard import (HEADER, HEADER_LEFT, JUDGEMENT_COLOURS, KEY_TEXT, NOT_AVAILABLE, PRINTED_FROM, RAG_FILLS,
-                        REF, SUBTITLE, TEXT, TITLE, figure_style, mark_style, number_format, page_header, rag_counts,
-                        section_band, target_text)
+                        REF, SUBTITLE, TARGET_TEXT, TEXT, TITLE, figure_style, mark_style, number_format, page_header,
+                        rag_counts, section_band, target_text)
 from .sheetplan import SheetPlan, Style
 
 SHEET_NAME = "Board summary"
@@ -235,7 +235,7 @@ def _kpi_row(plan: SheetPlan, row: int, ref: str, item, figures, months, panel, 
         shown_value = SUPPRESSED if is_hidden else (None if np.isnan(value) else float(value))
         plan.put(row, col[keys.month_column(m)], shown_value, plain)
     target = target_text(item)
-    plan.put(row, col[keys.TARGET], target, plain if isinstance(target, float) else NOT_AVAILABLE)
+    plan.put(row, col[keys.TARGET], target, plain if isinstance(target, float) else TARGET_TEXT)
     plan.put(row, col[keys.BENCHMARK], benchmark_text(item, region), BENCHMARKS)
     change, kind = month_change(figures["value"], figures["previous"], item["unit"])
     if months[-1][1] or months[-2][1]:

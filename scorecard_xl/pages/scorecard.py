@@ -43,6 +43,10 @@ REF = Style("ref", vertical="top", bold=True, border="thin", border_color="BFBFB
 COMMENT = Style("commentary", vertical="top", wrap=True, border="thin", border_color="BFBFBF")
 NOT_AVAILABLE = Style("na", vertical="top", horizontal="center", font_color="7F7F7F", border="thin",
                       border_color="BFBFBF")
+# A rule's green boundary can be wider than the Target column ("+/-5 of 64.1"): it wraps in its cell
+# rather than spilling over the benchmark beside it.
+TARGET_TEXT = Style("target_text", vertical="top", horizontal="center", wrap=True, font_color="7F7F7F",
+                    border="thin", border_color="BFBFBF")
 
 _COLUMN_WIDTHS = {keys.REF: 11, keys.INDICATOR: 36, keys.OWNER: 12, keys.REPORTER: 12, keys.OUTCOME: 30,
                   "month": 7.5, keys.CHANGE_PREV_YEAR: 10, keys.DOT: 5, keys.AVG_12M: 8, keys.MAX_12M: 8,
@@ -281,7 +285,7 @@ def _indicator_row(plan: SheetPlan, row: int, col: dict, ref: str, info, figures
         else:
             plan.put(row, col[key], info.get(f"{key}_text", "") or None, NOT_AVAILABLE)
     target = target_text(info)
-    plan.put(row, col[keys.TARGET], target, plain if isinstance(target, float) else NOT_AVAILABLE)
+    plan.put(row, col[keys.TARGET], target, plain if isinstance(target, float) else TARGET_TEXT)
     plan.put(row, col[keys.COMMENTARY], None, COMMENT)
 
 

@@ -156,10 +156,15 @@ def protected_sheets(path: str | Path, names: list[str] | None = None) -> set[st
             if wanted is not None and entry.name.strip().casefold() not in wanted:
                 continue
             if entry.is_worksheet and entry.part and package.has(entry.part):
-                match = _PROTECTION.search(package.read(entry.part))
-                if match and _SHEET_ON.search(match.group(1)):
+                if _is_protected(package.read(entry.part)):
                     found.add(entry.name)
     return found
+
+
+def _is_protected(sheet_xml: bytes) -> bool:
+    """Whether a worksheet part protects its sheet against editing (<sheetProtection sheet="1">)."""
+    match = _PROTECTION.search(sheet_xml)
+    return bool(match and _SHEET_ON.search(match.group(1)))
 
 
 def _named(mapping: dict | None, name: str) -> bool:
@@ -352,11 +357,10 @@ class XlsxFile:
             if self._workbook_cells is None:  # the same for every sheet: read once
                 self._workbook_cells = (shared_strings(package), _formats_by_style(package))
             cells = read_cells(package, entry.part, *self._workbook_cells)
-            protection = _PROTECTION.search(package.read(entry.part))
+            protected = _is_protected(package.read(entry.part))
         self._raw[entry.name.strip().casefold()] = cells.raw
         return ExistingSheet(entry.name, cells.values, cells.with_content,
-                             SheetRecord(recorded, cells.number_formats, month),
-                             bool(protection and _SHEET_ON.search(protection.group(1))))
+                             SheetRecord(recorded, cells.number_formats, month), protected)
 
     def write(self, writes: list[SheetWrite]) -> Written:
         keep_cells = {}

@@ -120,7 +120,7 @@ def target_text(row) -> object:
 
 
 def monthly_layout(scorecard: Scorecard) -> SheetPlan:
-    settings, indicators, measures = scorecard.settings, scorecard.indicators, scorecard.measures
+    settings, indicators = scorecard.settings, scorecard.indicators
     months = scorecard.shown_months
     reporting = scorecard.reporting_month
     year_ago = month_label(reporting - 12)

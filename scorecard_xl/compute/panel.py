@@ -116,7 +116,8 @@ def derive_indicators(panel: Panel, indicators: pd.DataFrame, population: np.nda
     its unit), with a data-quality note for each typed figure beyond the rounding of its computed one."""
     scales = indicators["unit"].map(population_scale).to_numpy(dtype=float)
     beside = derive_from_parts(panel, indicators["numerator"], indicators["denominator"], population, scales=scales)
-    tolerances = [rounding_tolerance(unit, decimals) for unit, decimals in zip(indicators["unit"], indicators["decimals"])]
+    tolerances = [rounding_tolerance(unit, decimals)
+                  for unit, decimals in zip(indicators["unit"], indicators["decimals"])]
     for row, column, computed, numerator, denominator in beside:
         typed = float(panel.values[row, column])
         if abs(typed - computed) > tolerances[row]:

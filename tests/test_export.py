@@ -420,10 +420,17 @@ def test_ribbon_button_makes_copy_and_draft(sample, tmp_path, monkeypatch):
 
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
                     reason="needs LibreOffice and poppler")
-def test_libreoffice_makes_a_pdf_of_the_copy(sample, tmp_path):
-    result = export_copy(sample, out=tmp_path / "board.xlsx", pdf=True, eml=["board@example.gov.uk"])
+def test_libreoffice_makes_a_pdf_of_the_copy(tmp_path):
+    # The product's own soffice call, end to end, on a two-indicator workbook; the sample's copy, 33
+    # charts and all, is rendered with the other tests' workbooks (tests/test_printed_pages.py).
+    data = monthly_series("A", 2020, 1, list(range(10, 24))) + monthly_series("B", 2020, 1, list(range(30, 16, -1)))
+    path = make_workbook(tmp_path / "book.xlsx", [indicator("A", name="Contacts"),
+                                                  indicator("B", name="Visits on time")], data)
+    refresh(path)
+    result = export_copy(path, out=tmp_path / "board.xlsx", pdf=True, eml=["board@example.gov.uk"])
     text = subprocess.run(["pdftotext", str(result.pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Going well or better" in text and "Things to do better" in text and "Key performance indicators" in text
+    assert "A Contacts rose 5% to 23 in Feb-21" in text and "B Visits on time fell 6% to 17 in Feb-21" in text
     message = email.message_from_bytes(result.eml.read_bytes(), policy=email.policy.default)
     types = [part.get_content_type() for part in message.iter_attachments()]
     assert types[1] == "application/pdf"

@@ -21,17 +21,14 @@ def _table(args) -> int:
 
 
 def _check(args) -> int:
-    from .compute.engine import build_scorecard
     from .compute.months import month_label
-    from .compute.sheets import scorecard_sheets
-    from .pages.registry import page_names
+    from .update.refresh import check_file
 
-    sheets = scorecard_sheets(args.book)
     try:
-        scorecard = build_scorecard(sheets, args.month, page_names())
+        scorecard = check_file(Path(args.book), args.month)
     except InputProblems as failure:
         print(failure)
-        _explain(args, sheets)
+        _explain(args)
         return 1
     notes = scorecard.problems.notes
     print(f"{Path(args.book).name}: no errors. {len(scorecard.indicators)} indicators, "
@@ -40,17 +37,20 @@ def _check(args) -> int:
         print(f"{len(notes)} data-quality note{'s' if len(notes) != 1 else ''}:")
         for note in notes:
             print(f"  - {note}")
-    _explain(args, sheets)
+    _explain(args)
     return 0
 
 
-def _explain(args, sheets) -> None:
+def _explain(args) -> None:
     """With --explain, what each indicator was read as (errors or not: the reading is what an
     officer needs to see then)."""
     if not args.explain:
         return
     from .compute.engine import parse_workbook
     from .compute.explain import explain
+    from .compute.sheets import scorecard_sheets
+
+    sheets = scorecard_sheets(args.book)
 
     print("How each indicator is read:")
     for line in explain(parse_workbook(sheets)):

@@ -121,7 +121,7 @@ def test_new_into_a_missing_folder_is_a_plain_message(tmp_path, capsys):
 def test_a_bug_still_shows_its_traceback(monkeypatch, sample):
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")
-    monkeypatch.setattr("scorecard_xl.compute.sheets.read_workbook", broken)
+    monkeypatch.setattr("scorecard_xl.backends.xlsx_file.read_workbook", broken)  # the file backend's reader
     with pytest.raises(ZeroDivisionError):
         main(["check", str(sample)])
 

@@ -88,9 +88,9 @@ def test_check_data_survives_a_failure_while_reading(clicked, monkeypatch, tmp_p
     path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], [("A", "2021-02", 1)])
     book = clicked(open_remote(path))
 
-    def broken(book):
+    def broken(book, wanted=None):
         raise RuntimeError("the sheet went away")
-    monkeypatch.setattr("scorecard_xl.update.refresh.read_book", broken)
+    monkeypatch.setattr("scorecard_xl.backends.xlwings_book.read_sheets", broken)  # the live backend's reader
     check_data()
     ((message, title),) = alerts(book)
     assert title == "Scorecard data not checked" and "RuntimeError: the sheet went away" in message

@@ -143,6 +143,7 @@ JOBS = {  # name -> (script, workbook, change to the book JSON)
     "refresh_theirs": ("refresh_scorecard", "theirs", None),
     "check": ("check_data", "sample", None),
     "check_bad": ("check_data", "bad", None),
+    "check_theirs": ("check_data", "theirs", None),
 }
 
 
@@ -276,6 +277,13 @@ def test_a_sheet_of_someone_elses_called_scorecard_is_left_alone(lite_run):
     assert lines[0] == "Scorecard not refreshed."
     assert lines[1].startswith("The Scorecard sheet has content the tool did not write where the new scorecard goes: A1.")
     assert lines[1].endswith("Nothing was changed.") and len([line for line in lines if "changed" in line]) == 1
+
+
+def test_check_data_says_what_a_refresh_would_refuse(lite_run):
+    run = lite_run["by_job"]["check_theirs"]
+    assert run["actions"] == []
+    assert run["printed"].startswith("The Scorecard sheet has content the tool did not write where the new "
+                                     "scorecard goes: A1.")
 
 
 def test_check_data_prints_the_counts_and_changes_nothing(lite_run):

@@ -27,6 +27,7 @@ from .cells import normalise_header
 from .measures import column, year_to_date
 from .months import financial_year_label, financial_year_start, month_label, parse_financial_year
 from .panel import Panel, _shown_apart, _places, rounding_tolerance
+from ..addressing import cell_reference
 from ..problems import Problems
 from .vocabulary import SNAPSHOT
 
@@ -142,6 +143,6 @@ def _source(tidy: pd.DataFrame, ref: str, first: int, last: int) -> str:
     rows = tidy[(tidy["ref"] == ref) & (tidy["month"] >= first) & (tidy["month"] <= last)].sort_values("month")
     if not len(rows):
         return f"{months}, from its Numerator and Denominator"
-    cells = [f"{sheet}!{cell}" for sheet, cell in zip(rows["sheet"], rows["cell"])]
+    cells = [cell_reference(sheet, cell) for sheet, cell in zip(rows["sheet"], rows["cell"])]
     return f"{months}, {cells[0]}" if len(cells) == 1 else f"{months}, {cells[0]} to {cells[-1]}"
 

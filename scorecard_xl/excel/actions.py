@@ -17,15 +17,15 @@ def check_data() -> None:
 
 
 def _check(book) -> tuple[str, str, str]:
-    from ..compute.engine import build_scorecard
     from ..compute.months import month_label
-    from ..pages.registry import page_names
-    from ..update.refresh import read_book
+    from ..update.refresh import check_book
 
     try:
-        scorecard = build_scorecard(read_book(book), page_names=page_names())
+        scorecard = check_book(book)
     except InputProblems as failure:
         return boxed_problems(failure), "Scorecard data: problems to fix", "critical"
+    except WorkbookError as refused:  # what a refresh would refuse (a person's content in its way, say)
+        return str(refused), "Scorecard data: problems to fix", "critical"
     notes = scorecard.problems.notes
     lines = [f"No errors: {len(scorecard.indicators)} indicators, reporting month "
              f"{month_label(scorecard.reporting_month)}."]

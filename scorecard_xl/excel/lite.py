@@ -46,13 +46,11 @@ def refresh_scorecard(book) -> None:
 
 def check_data(book) -> None:
     """List every problem and data-quality note of the open workbook; changes nothing."""
-    from ..compute.engine import build_scorecard
     from ..compute.months import month_label
-    from ..pages.registry import page_names
-    from ..update.refresh import read_book
+    from ..update.refresh import check_book
 
     try:
-        scorecard = _refusing_cleanly(book, lambda: build_scorecard(read_book(book), page_names=page_names()))
+        scorecard = _refusing_cleanly(book, lambda: check_book(book))
     except (InputProblems, WorkbookError) as failure:
         print(failure)  # the Output pane scrolls: every problem, not a message box's first few
     else:

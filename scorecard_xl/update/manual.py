@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from ..compute.cells import text_of
 from ..compute.months import month_label, parse_month
-from ..addressing import cell_name
+from ..addressing import cell_name, cell_reference
 from ..problems import WorkbookError
 from ..backends.record import (COMMENTARY_NAME, MANUAL_COLUMN, RECORD_NAMES, REFS_NAME, Area,  # noqa: F401
                                SheetRecord, manual_name, recorded_areas)
@@ -118,7 +118,7 @@ def read_manual(cells: dict[tuple[int, int], object], record: SheetRecord | None
         ref = text_of(cells.get((row, columns.refs)))
         if not ref:
             raise WorkbookError(
-                f"{sheet_name}!{cell_name(row, column)} holds {_WHAT.get(key, 'typed text')}, but its Ref cell "
+                f"{cell_reference(sheet_name, cell_name(row, column))} holds {_WHAT.get(key, 'typed text')}, but its Ref cell "
                 f"{cell_name(row, columns.refs)} is empty, so it cannot be kept with its indicator. Write the Ref "
                 f"back in {cell_name(row, columns.refs)} (or move the text out of the table), then refresh "
                 "again. Nothing was changed.")
@@ -138,7 +138,7 @@ def _unplaced(sheet_name: str, heading: tuple[int, int], text: str, missing: str
     now = f"is now '{text}'" if text else "is now empty"
     word = _heading_word(key)
     return WorkbookError(
-        f"{sheet_name}!{where}: the {word.lower()} heading {now}, so the tool cannot tell {missing}. Write "
+        f"{cell_reference(sheet_name, where)}: the {word.lower()} heading {now}, so the tool cannot tell {missing}. Write "
         f"'{word} (Mmm-YY)' in {where}, with the month it was written for, and refresh again. "
         "Nothing was changed.")
 
@@ -153,7 +153,7 @@ def _recorded_columns(cells, record: SheetRecord, sheet_name: str, key: str = MA
             heading = _plain(cells.get((top, column)))
             where = cell_name(top, column)
             raise WorkbookError(
-                f"{sheet_name}!{where}: the Ref column beside this column ('{heading}') was deleted, so what is "
+                f"{cell_reference(sheet_name, where)}: the Ref column beside this column ('{heading}') was deleted, so what is "
                 "typed in it cannot be kept with its indicators. Undo the deletion (or move the text out of "
                 "the table), then refresh again. Nothing was changed.")
         return None

@@ -8,6 +8,7 @@ workbook (``refresh_book``) differ only in their backend and in the file's safet
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,11 +178,8 @@ def read_book(book) -> list[Sheet]:
 
 def refresh_file(path: Path, month: str | None = None, out: Path | None = None,
                  carry_commentary: bool = False) -> RefreshReport:
-    check_readable(path)
-    refuse_if_encrypted(path)
+    _refuse_unrefreshable(path)
     refuse_if_open(path)
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise WorkbookError(f"{path.name} is not an .xlsx or .xlsm workbook.")
     if out is not None and out.suffix.lower() != path.suffix.lower():
         # The package keeps its content type: an .xlsm saved as .xlsx would not open in Excel.
         raise WorkbookError(f"--out must end in {path.suffix} like {path.name} (it is {out.name}). Nothing was "
@@ -192,8 +190,10 @@ def refresh_file(path: Path, month: str | None = None, out: Path | None = None,
         return run_refresh(backend, month, carry_commentary)
 
 
-def run_refresh(backend: Backend, month: str | None = None, carry_commentary: bool = False) -> RefreshReport:
-    """Read, build, lay out, decide, write: the refresh, whatever ``backend`` writes into."""
+def decide_refresh(backend: Backend, month: str | None = None, carry_commentary: bool = False
+                   ) -> tuple[Scorecard, RefreshPlan, list[SheetWrite]]:
+    """Read, build, lay out, decide: everything a refresh does before it writes, every refusal of
+    the data and of what people typed included (InputProblems, WorkbookError); nothing is written."""
     sheets = backend.read_sheets(is_scorecard_sheet)
     try:
         scorecard = build_scorecard(sheets, month, registry.page_names())  # InputProblems: nothing written
@@ -209,12 +209,43 @@ def run_refresh(backend: Backend, month: str | None = None, carry_commentary: bo
     writes = [SheetWrite(page.plan, record_for(page.plan, shown), page.keep, page.previous_area)
               for page in decided.pages]
     writes += [SheetWrite(history, appends=True) for history in decided.histories]
+    return scorecard, decided, writes
+
+
+def run_refresh(backend: Backend, month: str | None = None, carry_commentary: bool = False) -> RefreshReport:
+    """Read, build, lay out, decide, write: the refresh, whatever ``backend`` writes into."""
+    scorecard, decided, writes = decide_refresh(backend, month, carry_commentary)
     notes = unrendered_notes([write.plan for write in writes], backend)
     written = backend.write(writes)
     return RefreshReport(backend.name, scorecard.reporting_month, len(scorecard.indicators), rag_counts(scorecard),
                          scorecard.problems.notes, written.backup, decided.commentary_kept, decided.archived,
                          decided.orphaned, decided.restored, notes + written.notes, decided.others_kept,
                          decided.others_archived)
+
+
+def check_file(path: Path, month: str | None = None) -> Scorecard:
+    """What ``scorecard check`` reports of a workbook file: the whole refresh rehearsed, written to a
+    temporary folder that is then removed, so that it refuses whatever a refresh would (a locked
+    workbook structure, met only in writing, too) and the workbook is never touched."""
+    _refuse_unrefreshable(path)
+    with tempfile.TemporaryDirectory(prefix="scorecard-check-") as folder:
+        backend = XlsxFile(path, save=lambda render, names: render(Path(folder) / path.name), name=str(path))
+        scorecard, _, writes = decide_refresh(backend, month)
+        backend.write(writes)
+    return scorecard
+
+
+def check_book(book, month: str | None = None) -> Scorecard:
+    """What the Check data button reports of an open workbook: everything a refresh decides and
+    refuses before it writes; nothing is written."""
+    return decide_refresh(LiveBook(book), month)[0]
+
+
+def _refuse_unrefreshable(path: Path) -> None:
+    check_readable(path)
+    refuse_if_encrypted(path)
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise WorkbookError(f"{path.name} is not an .xlsx or .xlsm workbook.")
 
 
 def _typed_problems(backend: Backend, names: list[str]) -> list[Problem]:

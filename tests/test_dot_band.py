@@ -72,3 +72,34 @@ def test_a_band_that_cannot_be_is_an_error_naming_its_cell(tmp_path, where, sett
     with pytest.raises(InputProblems) as failure:
         load_scorecard(book(tmp_path, typed, settings))
     assert any(str(p).startswith(where + ":") for p in failure.value.problems), failure.value.problems
+
+
+# --- a band typed with its percent sign is a fraction already ----------------------------------------
+
+WIDE_MOVE = [("A", "2021-01", 100), ("A", "2021-02", 150)]  # up 50%
+
+
+def wide_book(tmp_path, dot_band=None, settings=None):
+    return make_workbook(tmp_path / "b.xlsx", [with_dot_band(indicator("A"), dot_band)], WIDE_MOVE, settings,
+                         indicator_headers=HEADERS)
+
+
+@pytest.mark.parametrize("typed, settings, read_as", [
+    ("100%", None, 1.0), ("60%", None, 0.6), (" 60 % ", None, 0.6), (60, None, 0.6), (0.6, None, 0.6),
+    ("1%", None, 0.01), (1, None, 0.01),  # a bare 1 is 1%, as the contract says
+    (None, {"DoT band": "100%"}, 1.0)])
+def test_a_band_typed_with_a_percent_sign_means_that_percent_whatever_its_size(tmp_path, typed, settings, read_as):
+    scorecard = load_scorecard(wide_book(tmp_path, typed, settings))
+    assert scorecard.indicators.at["A", "dot_band"] == pytest.approx(read_as)
+    judged = ("\u2192", "similar") if read_as >= 0.5 else ("\u2191", "better")  # the move is 50%
+    assert (scorecard.measures.at["A", "dot"], scorecard.measures.at["A", "judgement"]) == judged
+
+
+@pytest.mark.parametrize("where, typed, settings", [("Indicators!R2", "150%", None),
+                                                    ("Settings!B1", None, {"DoT band": "150%"}),
+                                                    ("Settings!B1", None, {"Band": "101%"})])
+def test_a_band_over_100_percent_is_refused_however_it_is_typed(tmp_path, where, typed, settings):
+    with pytest.raises(InputProblems) as failure:
+        load_scorecard(wide_book(tmp_path, typed, settings))
+    (problem,) = [p for p in failure.value.problems if str(p).startswith(where + ":")]
+    assert "Write a band from 0 to 100%" in str(problem)

@@ -119,8 +119,10 @@ class TestDot:
         assert DOT([100, 104], "High", 5) == SAME  # 5 typed in a cell means 5%, as on the Indicators sheet
         assert DOT([100, 106], "High", 5) == UP
         assert DOT([100, 101.5], "High", 1) == UP and DOT([100, 100.5], "High", 1) == SAME  # 1 means 1%
+        # With its percent sign a band is that percent, whatever its size: 100% is not 1%.
+        assert DOT([100, 104], "High", "100%") == SAME and DOT([100, 160], "High", "60%") == SAME
 
-    @pytest.mark.parametrize("band", [-0.1, "wide", True, "#N/A", [0.1, 0.2]])
+    @pytest.mark.parametrize("band", [-0.1, "wide", True, "#N/A", [0.1, 0.2], "150%", 150])
     def test_bad_band(self, band):
         assert DOT([1, 2], "High", band) in (udf_inputs.BAND_HELP, "band must be one cell")
 

@@ -92,9 +92,10 @@ def within(number: float, low: float, high: float, whole: bool = False) -> bool:
     return low <= number <= high and (not whole or float(number).is_integer())
 
 
-def checked_band(typed: float) -> tuple[float | None, str | None]:
-    """The band a typed number means (0.1, 10% and 10 are all 10%), else None and what to write instead."""
-    band = band_fraction(typed)
+def checked_band(typed: float, cell: object = None) -> tuple[float | None, str | None]:
+    """The band a typed number means (0.1, 10% and 10 are all 10%), else None and what to write
+    instead; ``cell``, the value as typed (text with a percent sign is a fraction already)."""
+    band = band_fraction(typed, cell)
     if band is None:
         return None, BAND_HELP
     if band > MOST_BAND:

@@ -186,8 +186,8 @@ def _parse_row(sheet, ref, cells, cell, problems, default_band, default_dot_band
                       "a snapshot's year to date is its latest month.")
     change = _choice(get("change"), change_basis_of, CHANGE_BASES, "Change", sheet, cell.get("change", ""), problems, RELATIVE)
     number = lambda name: _optional_number(sheet, cell.get(name, ""), get(name), name, problems)  # noqa: E731
-    band = _band(sheet, ref, cell, "band", "Band", number("band"), problems)
-    dot_band = _band(sheet, ref, cell, "dot_band", "DoT band", number("dot_band"), problems)
+    band = _band(sheet, ref, cell, "band", "Band", number("band"), get("band"), problems)
+    dot_band = _band(sheet, ref, cell, "dot_band", "DoT band", number("dot_band"), get("dot_band"), problems)
     decimals = number("decimals")
     if decimals is not None and not within(decimals, 0, MOST_DECIMALS, whole=True):
         problems.error(sheet.name, cell.get("decimals", ""), f"{ref} has Decimals {text_of(decimals)}",
@@ -239,11 +239,12 @@ def _parse_row(sheet, ref, cells, cell, problems, default_band, default_dot_band
     return record
 
 
-def _band(sheet, ref, cell, name, heading, typed, problems) -> float | None:
-    """A typed band as a fraction (0.1, 10% and 10 are all 10%); None when empty or refused."""
+def _band(sheet, ref, cell, name, heading, typed, value, problems) -> float | None:
+    """A typed band as a fraction (0.1, 10% and 10 are all 10%); None when empty or refused.
+    ``typed``: its number; ``value``: the cell as typed."""
     if typed is None:
         return None
-    band, fix = checked_band(typed)
+    band, fix = checked_band(typed, value)
     if fix:
         problems.error(sheet.name, cell.get(name, ""), f"{ref} has {heading} {text_of(typed)}", fix)
     return band

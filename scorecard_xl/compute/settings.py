@@ -122,7 +122,7 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
                 settings.pages, settings.pages_cell = names, (sheet.name, cell)
         elif key in ("band", "dot band"):
             typed = _number(sheet, cell, value, problems)
-            band, fix = (None, None) if typed is None else checked_band(typed)
+            band, fix = (None, None) if typed is None else checked_band(typed, value)
             if fix:
                 problems.error(sheet.name, cell, f"{'Band' if key == 'band' else 'DoT band'} is {describe(value)}", fix)
             elif band is not None and key == "band":

@@ -67,7 +67,7 @@ DOT_BAND = "DoT band"  # the Indicators column and the Settings row that give th
 MOST_BAND = 1.0  # 100%: a wider band would call every movement "similar"
 BAND_HELP = "Write the band as a fraction of 0 or more, such as 0.1, 10% or 10 (1 or more is read as percent)."
 BAND_RANGE_HELP = "Write a band from 0 to 100%, such as 0.1, 10% or 10 (1 or more is read as percent)."
-BAND_CELL_HELP = "band must be 0 or more, such as 0.1, 10% or 10 (1 or more means percent)"
+BAND_CELL_HELP = "band must be from 0 to 100%, such as 0.1, 10% or 10 (1 or more means percent)"
 
 
 def _words(text) -> str:
@@ -125,10 +125,14 @@ def is_placeholder(value) -> bool:
     return value is None or (isinstance(value, str) and value.strip().casefold() in PLACEHOLDERS)
 
 
-def band_fraction(number: float) -> float | None:
+def band_fraction(number: float, typed: object = None) -> float | None:
     """A band as people type it (0.1, 10% or 10) as a fraction; None when it cannot be one
-    (negative or not a number). 1 or more reads as percent (1 = 1%, 10 = 10%): a band is always
-    under 100%, and a bare 1 is far likelier to mean 1% than "everything is similar"."""
+    (negative or not a number). A bare number of 1 or more reads as percent (1 = 1%, 10 = 10%): a
+    band is always under 100%, and a bare 1 is far likelier to mean 1% than "everything is
+    similar". ``typed``, the cell as typed: text with a percent sign ("100%", "150%") says its
+    number is a fraction already, whatever its size."""
     if not number >= 0:  # also NaN
         return None
+    if isinstance(typed, str) and typed.strip().endswith("%"):
+        return float(number)
     return number / 100 if number >= 1 else float(number)

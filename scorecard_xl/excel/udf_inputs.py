@@ -18,7 +18,7 @@ from ..compute import rules
 from ..compute.cells import NotANumber, read_number
 from ..compute.months import parse_month
 from ..compute.tolerances import ToleranceError
-from ..compute.vocabulary import BAND_CELL_HELP, POLARITY_HELP, band_fraction, judged_as, polarity_of
+from ..compute.vocabulary import BAND_CELL_HELP, MOST_BAND, POLARITY_HELP, band_fraction, judged_as, polarity_of
 from ..compute.vocabulary import YTD_RULES as VOCABULARY_YTD_RULES
 
 NOT_AVAILABLE = "n/a"
@@ -157,8 +157,8 @@ def _band(band, default: float) -> float:
     band = _scalar(band, "band")
     if _blank(band):
         return default
-    value = band_fraction(_number(band))  # None also for text, TRUE/FALSE, an error
-    if value is None:
+    value = band_fraction(_number(band), band)  # None also for text, TRUE/FALSE, an error
+    if value is None or value > MOST_BAND:
         raise _Misuse(BAND_HELP)
     return value
 

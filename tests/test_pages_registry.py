@@ -13,7 +13,9 @@ from scorecard_xl.pages import registry
 from scorecard_xl.pages.registry import Page, plans_for
 from scorecard_xl.pages.sheetplan import SheetPlan
 from scorecard_xl.problems import InputProblems
+from scorecard_xl.read.workbook import sheet_names
 from scorecard_xl.send.export import export_copy
+from scorecard_xl.update.refresh import refresh
 from workbooks import indicator, make_workbook, monthly_series
 from typing_in import type_cells
 
@@ -57,6 +59,17 @@ def test_a_workbook_gets_the_scorecard_alone_by_default(tmp_path):
 def test_the_settings_row_pages_chooses_them_in_its_order_in_any_case(tmp_path):
     scorecard = load_scorecard(book(tmp_path, "board summary,  SCORECARD, Board Summary"))
     assert [plan.name for plan in plans_for(scorecard)] == ["Board summary", "Scorecard"]
+
+
+def test_the_board_summarys_earlier_name_still_chooses_it_with_a_note(tmp_path):
+    """Workbooks set up when the page was called Summary keep refreshing; their old sheet is left."""
+    path = book(tmp_path, "Scorecard, Summary")
+    report = refresh(path)
+    assert sheet_names(path)[-2:] == ["Scorecard", "Board summary"]
+    (note,) = [note for note in report.notes if note.where == "Settings!B2"]
+    assert str(note) == ("Settings!B2: Pages names 'Summary', the earlier name of the Board summary page, so the page "
+                         "is written to the sheet 'Board summary'. Write Board summary in its place; an old Summary "
+                         "sheet is no longer refreshed and is yours to keep or delete.")
 
 
 def test_an_unknown_page_is_a_settings_problem_naming_the_cell_and_the_pages_there_are(tmp_path):

@@ -17,6 +17,8 @@ from . import vocabulary
 
 DEFAULT_MONTHS_SHOWN = 7
 DEFAULT_PAGES = ("Scorecard",)
+# A page's earlier name, still read in the row Pages: workbooks set up for it keep refreshing.
+FORMER_PAGE_NAMES = {"summary": "Board summary"}
 MOST_CHILDREN = 20_000_000  # more than England's 12 million children aged 0-17: a mistyped population
 LAYOUTS = ("monthly",)
 PAPERS = ("A4", "A3")  # the paper the pages are printed on
@@ -117,9 +119,17 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
         elif key == "region name":
             settings.region_name = text_of(value)
         elif key == "pages":
-            names = tuple(dict.fromkeys(single_line(name) for name in text_of(value).split(",") if name.strip()))
+            typed = [single_line(name) for name in text_of(value).split(",") if name.strip()]
+            names = tuple(dict.fromkeys(FORMER_PAGE_NAMES.get(name.casefold(), name) for name in typed))
             if names:  # an empty cell means the default, as for every setting
                 settings.pages, settings.pages_cell = names, (sheet.name, cell)
+            for name in typed:
+                if name.casefold() in FORMER_PAGE_NAMES:
+                    now = FORMER_PAGE_NAMES[name.casefold()]
+                    problems.note(sheet.name, cell, f"Pages names '{name}', the earlier name of the {now} page, so "
+                                  f"the page is written to the sheet '{now}'",
+                                  f"Write {now} in its place; an old {name} sheet is no longer refreshed and is "
+                                  "yours to keep or delete.")
         elif key in ("band", "dot band"):
             typed = _number(sheet, cell, value, problems)
             band, fix = (None, None) if typed is None else checked_band(typed, value)

@@ -136,6 +136,7 @@ class TestOutturns:
         with pytest.raises(InputProblems) as refused:
             card(tmp_path, [typed(indicator("A"), Outturn_2019_20="about 40")], [("A", "2020-04", 1)])
         assert "Indicators!W2: Outturn 2019/20 is 'about 40'" in str(refused.value)
+        assert "Write the year's figure (40, 96.5%), or - or tbc for none." in str(refused.value)  # as it is kept
 
 
 def test_a_benchmark_typed_with_its_year_is_its_figure_and_keeps_the_year(tmp_path):

@@ -282,20 +282,20 @@ def _typed_outturns(sheet: Sheet, r: int, row: list, columns: dict[int, int], un
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             continue
         heading = text_of(sheet.rows[0][c])
-        value = _optional_number(sheet, cell_name(r, c), raw, heading, problems)
+        value = _optional_number(sheet, cell_name(r, c), raw, heading, problems,
+                                 "Write the year's figure (40, 96.5%), or - or tbc for none.")
         typed[april] = TypedOutturn(_scaled(value, unit), text_of(raw), cell_name(r, c))
     return typed
 
 
-def _optional_number(sheet, cell, raw, name, problems):
+def _optional_number(sheet, cell, raw, name, problems, fix="Write a number, or leave the cell empty."):
     if is_placeholder(raw) or (isinstance(raw, str) and raw.strip().casefold() == LOCAL):
         return None
     try:
         return read_number(raw)
     except NotANumber as refused:
         heading = {"dot_band": "DoT band", "ytd_target": "YTD target"}.get(name, name.replace("_", " ").title())
-        problems.error(sheet.name, cell, f"{heading} is {describe(raw)}{refused.detail}",
-                       "Write a number, or leave the cell empty.")
+        problems.error(sheet.name, cell, f"{heading} is {describe(raw)}{refused.detail}", fix)
         return None
 
 

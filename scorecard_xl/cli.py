@@ -183,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     table.set_defaults(run=_table)
 
     check = commands.add_parser("check", help="list every problem a refresh would meet, and the data-quality "
-                                                    "notes; changes nothing")
+                                              "notes; changes nothing")
     check.add_argument("book", type=Path)
     check.add_argument("--month")
     check.add_argument("--explain", action="store_true", help="also say, for each indicator, its kind, year-to-date "
@@ -196,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     new.set_defaults(run=_new)
 
     refresh = commands.add_parser("refresh", help="regenerate the Scorecard (and the other pages the Settings "
-                                                        "choose) in place")
+                                                  "choose) in place")
     refresh.add_argument("book", type=Path)
     refresh.add_argument("--month", help="reporting month, e.g. Feb-21 (default: Settings, else latest)")
     refresh.add_argument("--out", type=Path, help="write the refreshed workbook here instead of in place")
@@ -209,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=_demo)
 
     export = commands.add_parser("export", help="write the email-ready copy: the Board summary and the chosen "
-                                                      "pages, values only")
+                                                "pages, values only")
     export.add_argument("book", type=Path)
     export.add_argument("--out", type=Path, help="the copy's file name (default: '<Title> <Mmm-YY>.xlsx' beside the book)")
     export.add_argument("--pdf", action="store_true", help="also make a PDF of the copy (needs LibreOffice)")

@@ -118,8 +118,8 @@ def read_manual(cells: dict[tuple[int, int], object], record: SheetRecord | None
         ref = text_of(cells.get((row, columns.refs)))
         if not ref:
             raise WorkbookError(
-                f"{cell_reference(sheet_name, cell_name(row, column))} holds {_WHAT.get(key, 'typed text')}, but its Ref cell "
-                f"{cell_name(row, columns.refs)} is empty, so it cannot be kept with its indicator. Write the Ref "
+                f"{cell_reference(sheet_name, cell_name(row, column))} holds {_WHAT.get(key, 'typed text')}, but "
+                f"its Ref cell {cell_name(row, columns.refs)} is empty, so it cannot be kept with its indicator. Write the Ref "
                 f"back in {cell_name(row, columns.refs)} (or move the text out of the table), then refresh "
                 "again. Nothing was changed.")
         if isinstance(value, (int, float)) and not isinstance(value, bool) and (row, column) in formats:
@@ -138,8 +138,8 @@ def _unplaced(sheet_name: str, heading: tuple[int, int], text: str, missing: str
     now = f"is now '{text}'" if text else "is now empty"
     word = _heading_word(key)
     return WorkbookError(
-        f"{cell_reference(sheet_name, where)}: the {word.lower()} heading {now}, so the tool cannot tell {missing}. Write "
-        f"'{word} (Mmm-YY)' in {where}, with the month it was written for, and refresh again. "
+        f"{cell_reference(sheet_name, where)}: the {word.lower()} heading {now}, so the tool cannot tell "
+        f"{missing}. Write '{word} (Mmm-YY)' in {where}, with the month it was written for, and refresh again. "
         "Nothing was changed.")
 
 
@@ -153,8 +153,8 @@ def _recorded_columns(cells, record: SheetRecord, sheet_name: str, key: str = MA
             heading = _plain(cells.get((top, column)))
             where = cell_name(top, column)
             raise WorkbookError(
-                f"{cell_reference(sheet_name, where)}: the Ref column beside this column ('{heading}') was deleted, so what is "
-                "typed in it cannot be kept with its indicators. Undo the deletion (or move the text out of "
+                f"{cell_reference(sheet_name, where)}: the Ref column beside this column ('{heading}') was "
+                "deleted, so what is typed in it cannot be kept with its indicators. Undo the deletion (or move the text out of "
                 "the table), then refresh again. Nothing was changed.")
         return None
     return _Columns((top, column), refs[1], max(typed[2], refs[2]))

@@ -17,7 +17,7 @@ from .typed import typed_pages, typed_problems
 from ..backends.protocol import Backend, ExistingSheet, SheetWrite, unrendered_notes
 from ..backends.record import MANUAL_COLUMN, Area, record_for
 from ..backends.xlsx_file import XlsxFile
-from ..backends.xlwings_book import LiveBook, read_sheets
+from ..backends.xlwings_book import LiveBook
 from ..compute.engine import Scorecard, build_scorecard
 from ..compute.months import month_key, month_label
 from ..compute.sheets import is_scorecard_sheet
@@ -26,7 +26,6 @@ from ..pages.registry import Page
 from ..pages.scorecard import rag_counts
 from ..pages.sheetplan import SheetPlan
 from ..problems import InputProblems, Problem, WorkbookError
-from ..read.sheet import Sheet
 from ..read.workbook import check_readable
 from .saving import atomic_write, refuse_if_encrypted, refuse_if_open, writing
 
@@ -169,11 +168,6 @@ def refresh(target, month: str | None = None, out: str | Path | None = None,
 def refresh_book(book, month: str | None = None, carry_commentary: bool = False) -> RefreshReport:
     """Refresh the pages of an open workbook, through xlwings; nothing is saved."""
     return run_refresh(LiveBook(book), month, carry_commentary)
-
-
-def read_book(book) -> list[Sheet]:
-    """The sheets of an open workbook that the scorecard reads (its contract's, docs/design.md §3)."""
-    return read_sheets(book, is_scorecard_sheet)
 
 
 def refresh_file(path: Path, month: str | None = None, out: Path | None = None,

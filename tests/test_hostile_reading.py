@@ -422,6 +422,31 @@ def test_a_lying_zip_directory_is_caught_while_reading(tmp_path, capsys):
     assert peak_memory_of_reading(path) < 8_000_000  # what half a MB of rows holds (3.4 MB here), not 21 MB
 
 
+class EndlessPart(io.RawIOBase):
+    """A part's unpacked bytes as a zip reader that ignores the declared size would hand them: no end."""
+
+    def __init__(self):
+        self.handed = 0
+
+    def read(self, size=-1):
+        size = 1 << 20 if size < 0 else size
+        self.handed += size
+        return b"<" * size
+
+
+def test_a_part_is_stopped_at_its_declared_size_whatever_the_zip_reader_hands_over():
+    # zipfile itself stops at the declared size today; the guard must not depend on it.
+    from scorecard_xl.read.package_faults import GuardedStream
+    endless = EndlessPart()
+    guarded = GuardedStream(endless, lambda fault: WorkbookError(f"book.xlsx is damaged: its part {fault}"), 1000)
+    assert guarded.read(600) == b"<" * 600
+    with pytest.raises(WorkbookError, match="^book.xlsx is damaged: its part unpacks to more than its zip "
+                                            "directory says$"):
+        for _ in range(10):  # 6,000 bytes offered for 1,000 declared
+            guarded.read(600)
+    assert endless.handed <= 1001  # read no further than one byte past what was declared
+
+
 def test_a_part_packed_as_only_a_bomb_packs_is_refused(tmp_path, capsys):
 
     path = small_book(tmp_path / "book.xlsx")

@@ -372,6 +372,20 @@ def test_a_baseline_may_lie_before_the_window():
     assert result.mean[0, -1] == 12.0 and result.first_column == len(values) - 24
 
 
+def test_what_the_statistics_rest_on_is_the_window_and_the_points_fixed_limits_came_from():
+    # 40 months; the window is columns 16-39. The baseline phase starts at 32, so the phase before it
+    # (shown from 16 to 31) is fixed on its first 8 points: columns 0-7, long before the window.
+    values = np.array([[10.0, 14.0] * 20, [10.0, 14.0] * 20])
+    values[:, 3] = np.nan  # a missing month feeds nothing
+    result = spc.xmr(values, 39, ["High"] * 2, baseline_points=[8, 0], phase_starts=[(32,), ()])
+    assert result.rests_on.shape == (2, 40)
+    assert list(np.flatnonzero(result.rests_on[0])) == [0, 1, 2, 4, 5, 6, 7, 8, *range(16, 40)]
+    assert list(np.flatnonzero(result.rests_on[1])) == list(range(16, 40))  # no baseline: the window alone
+    # a baseline before the window: the phase before it is never shown, so its points feed nothing
+    early = spc.xmr(values[:1], 39, ["High"], baseline_points=[12], phase_starts=[(12,)])
+    assert list(np.flatnonzero(early.rests_on[0])) == list(range(12, 40))  # the baseline 12-23, the window
+
+
 def test_phases_have_their_own_limits_and_patterns():
     values = [10.0, 14.0] * 6 + [13.0] * 3 + [20.0, 24.0] * 6
     result = one(values, phase_starts=[[15]])

@@ -236,6 +236,32 @@ def test_the_copy_is_the_same_whatever_small_figure_is_behind_a_c(tmp_path, vers
     assert differences(seen(one), seen(two)) == []
 
 
+# --- SPC limits fixed on figures older than the window ---------------------------------------------
+
+ALL_PAGES = "Scorecard, Board summary, Performance Summary, Indicator pages"
+
+
+def baseline_export(folder: Path, first_figure: float):
+    """A's series from Jan-18 with the baseline Mar-20 to Feb-21: the phase before the baseline, which
+    the indicator page's chart shows in Feb-20, is fixed on its first 12 points, Jan-18 to Dec-18,
+    all older than the 24 months of the SPC window (Mar-19 on)."""
+    folder.mkdir()
+    values = [first_figure] + [12, 16] * 18 + [14]  # Jan-18 .. Feb-21
+    data = monthly_series("A", 2018, 1, values) + monthly_series("B", 2018, 1, [20, 24] * 19)
+    inds = [{**indicator("A", decimals=1), "SPC baseline": "Mar-20 to Feb-21"}, indicator("B")]
+    path = make_workbook(folder / "book.xlsx", inds, data, settings={"Pages": ALL_PAGES},
+                         indicator_headers=HEADERS + ["SPC baseline"])
+    return export_copy(path, out=folder / "copy.xlsx", suppress=True, eml=[])
+
+
+def test_limits_fixed_on_months_before_the_window_do_not_tell_a_small_figure_there(tmp_path):
+    three, four = baseline_export(tmp_path / "3", 3), baseline_export(tmp_path / "4", 4)
+    assert differences(seen(three), seen(four)) == []
+    # the pair can tell: figures that show (14 and 15) move the mean the indicator page draws (to one decimal)
+    shown = [baseline_export(tmp_path / str(first), first) for first in (14, 15)]
+    assert "part xl/worksheets/sheet4.xml differs" in differences(*map(seen, shown))
+
+
 # --- Chart titles are literal text ---------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["+cmd|' /C calc'!A0", '=HYPERLINK("http://example.com","x")', "Sheet1!A1",

@@ -16,7 +16,7 @@ from . import rules
 from .cells import normalise_header
 from .engine import Scorecard
 from .measures import WORSE_RUN_MOVES, window
-from .spc import CONCERN, IMPROVEMENT, WINDOW as SPC_WINDOW
+from .spc import CONCERN, IMPROVEMENT
 from .vocabulary import HIGH, LOW, judged_as
 
 GOING_WELL, TO_WATCH, DO_BETTER = "Going well or better", "Ones to watch", "Things to do better"
@@ -55,22 +55,14 @@ def run_through_suppressed(suppressed: np.ndarray | None, scorecard: Scorecard) 
 
 
 def spc_through_suppressed(suppressed: np.ndarray | None, scorecard: Scorecard) -> np.ndarray:
-    """Per indicator: True where a figure its SPC verdicts rest on shows as c: a month of the SPC
-    window (the 24 months up to the reporting month) or of its typed SPC baseline, however old."""
-    count = len(scorecard.indicators)
-    if suppressed is None:
-        return np.zeros(count, dtype=bool)
-    panel, month = scorecard.panel, scorecard.reporting_month
-    hidden = _any_suppressed(suppressed, panel.column(month - SPC_WINDOW + 1), panel.column(month))
-    for i, period in enumerate(scorecard.indicators["spc_baseline"]):
-        if period:
-            hidden[i] |= bool(_any_suppressed(suppressed[i:i + 1], panel.column(period[0]), panel.column(period[1]))[0])
-    return hidden
-
-
-def _any_suppressed(suppressed: np.ndarray, first: int, last: int) -> np.ndarray:
-    """Per row: a True among the panel columns ``first`` to ``last`` (clipped to the panel)."""
-    return suppressed[:, max(first, 0):max(last + 1, 0)].any(axis=1)
+    """Per indicator: True where a figure its SPC statistics rest on shows as c: a month of the SPC
+    window (the 24 months up to the reporting month), or one a fixed phase's limits were taken from,
+    however old (a typed SPC baseline fixes every phase, the one before it too)."""
+    if suppressed is None or scorecard.spc is None:
+        return np.zeros(len(scorecard.indicators), dtype=bool)
+    behind = scorecard.spc.rests_on
+    columns = min(behind.shape[1], suppressed.shape[1])
+    return (suppressed[:, :columns] & behind[:, :columns]).any(axis=1)
 
 
 def judged_table(scorecard: Scorecard, suppressed: np.ndarray | None = None) -> pd.DataFrame:

@@ -44,7 +44,10 @@ class Spc:
     """Per point, over the window (column j is panel column ``first_column + j``; the last is the
     reporting month): the mean, sigma and limits of the point's phase (NaN: too few points),
     the rules the point is part of (bit mask) and its signal (+1 special cause high, -1 low).
-    Per row: the verdicts on the reporting month and how many points its limits rest on."""
+    Per row: the verdicts on the reporting month and how many points its limits rest on.
+    ``rests_on`` (rows, panel columns up to the reporting month): True where a figure feeds what is
+    shown, the window's points and those a fixed phase's limits come from, however old; suppression
+    must hide the statistics wherever one of these shows as c."""
     first_column: int
     mean: np.ndarray
     sigma: np.ndarray
@@ -53,6 +56,7 @@ class Spc:
     points: np.ndarray
     variation: np.ndarray
     assurance: np.ndarray
+    rests_on: np.ndarray
 
     def line(self, sigmas: float) -> np.ndarray:
         """mean + sigmas × sigma: ±3 are the process limits, ±1 and ±2 the sigma lines."""
@@ -344,7 +348,22 @@ def baseline_limits(values, reporting_column: int, origin: int, baseline, phase_
     limits = group_limits(Packing(used, group, groups, int(baseline.max())).pack(history), screen_outliers)
     chosen = np.zeros(groups, dtype=bool)
     chosen[group.ravel()] = True
-    return limits, chosen
+    return limits, chosen, (fixed, used, group, origin)
+
+
+def points_behind(values, reporting_column: int, first: int, window_groups, fixed_points=None) -> np.ndarray:
+    """Per row and panel column up to the reporting month: True where the figure is a point of the
+    window from ``first``, or one the limits of a fixed phase shown in the window were taken from
+    (``fixed_points``: the rows, points used and groups ``baseline_limits`` gives, from ``origin``)."""
+    behind = np.zeros((values.shape[0], reporting_column + 1), dtype=bool)
+    start = max(first, 0)
+    behind[:, start:] = ~np.isnan(values[:, start:reporting_column + 1])
+    if fixed_points is not None:
+        rows, used, group, origin = fixed_points
+        shown = np.zeros(max(int(np.max(window_groups)), int(group.max())) + 1, dtype=bool)
+        shown[np.ravel(window_groups)] = True
+        behind[rows] |= (used & shown[group])[:, -origin:]  # history column j is panel column origin + j
+    return behind
 
 
 def xmr(values, reporting_column: int, polarity, target=None, baseline_points=None, phase_starts=None,
@@ -362,9 +381,10 @@ def xmr(values, reporting_column: int, polarity, target=None, baseline_points=No
     packing = Packing(~np.isnan(recent), group, groups, window)
     y = packing.pack(recent)
     mean, sigma, count = group_limits(y, screen_outliers)
+    fixed_points = None
     if baseline.any():
-        fixed, chosen = baseline_limits(values, reporting_column, origin, baseline, phase_starts, offset, groups,
-                                        screen_outliers)
+        fixed, chosen, fixed_points = baseline_limits(values, reporting_column, origin, baseline, phase_starts,
+                                                      offset, groups, screen_outliers)
         mean, sigma, count = (np.where(chosen, a, b) for a, b in zip(fixed, (mean, sigma, count)))
     enough = count >= min_points
     mean, sigma = np.where(enough, mean, np.nan), np.where(enough, sigma, np.nan)
@@ -378,4 +398,5 @@ def xmr(values, reporting_column: int, polarity, target=None, baseline_points=No
     words[np.isnan(recent[:, -1] + point_mean[:, -1])] = ""
     lower, upper = point_mean[:, -1] - 3 * point_sigma[:, -1], point_mean[:, -1] + 3 * point_sigma[:, -1]
     verdict = assurance(lower, upper, _per_row(target, rows, np.nan).astype(float), direction)
-    return Spc(first, point_mean, point_sigma, mask, signal, count[group[:, -1]], words, verdict)
+    return Spc(first, point_mean, point_sigma, mask, signal, count[group[:, -1]], words, verdict,
+               points_behind(values, reporting_column, first, group, fixed_points))

@@ -41,3 +41,18 @@ def test_suppressing_lists_each_cell_that_quotes_a_small_number_and_copies_it_as
     assert QUOTES in values  # listed, not altered
     plain = export_copy(path, out=tmp_path / "plain.xlsx")
     assert plain.small_numbers == [] and "quotes a number" not in plain.summary()
+
+
+def test_the_history_a_copy_carries_is_listed_too(tmp_path):
+    path = write_starter(tmp_path / "sample.xlsx", sample=True)
+    refresh(path, month="Jan-21")
+    type_commentary(path, {"M1": QUOTES, "M2": SAFE[0]})
+    refresh(path)  # Feb-21: January's commentary moves to the history
+    history = openpyxl_sheet(path, "Commentary history")
+    archived = next(row[2] for row in history.iter_rows(min_row=2) if row[0].value == "M1")
+    assert archived.value == QUOTES
+    with_history = export_copy(path, out=tmp_path / "history.xlsx", suppress=True, include_comments=True)
+    assert with_history.small_numbers == [f"'Commentary history'!{archived.coordinate}: \"{QUOTES[:60].rstrip()}\u2026\""]
+    assert "Commentary history'!" in with_history.summary()
+    without = export_copy(path, out=tmp_path / "plain.xlsx", suppress=True)  # no history in the copy: none to list
+    assert without.small_numbers == []

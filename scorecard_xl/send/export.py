@@ -25,7 +25,7 @@ from ..backends.xlsxwriter_book import write_new_workbook
 from ..update.recorded import shown_month
 from ..update.manual import HISTORY_SHEET, history_copy_plan, history_entries
 from ..update.typed import edits_of, typed_pages, typed_problems
-from .quoted import quoted_small_numbers
+from .quoted import quoted_in_history, quoted_small_numbers
 from .email_draft import build_draft, check_addresses, draft_body, draft_subject, write_draft
 from ..compute.engine import Scorecard, build_scorecard
 from ..compute.vocabulary import COUNT
@@ -290,7 +290,8 @@ def export_copy(book, out=None, pdf: bool = False, eml=None, suppress: bool = Fa
     result = ExportResult(target, scorecard.reporting_month, [p.name for p in plans], lists, rag, notes=notes)
     if mask is not None:
         result.suppressed = sum(cell.value == SUPPRESSED for p in pages_shown for cell in p.cells.values())
-        result.small_numbers = quoted_small_numbers(typed)
+        result.small_numbers = quoted_small_numbers(typed) + \
+            (quoted_in_history(history_cells, found_history.name) if history else [])
     if pdf:
         result.pdf = render_pdf(target)
     if addresses is not None:

@@ -189,16 +189,24 @@ class Carried:
     placed: dict[str, object] = field(default_factory=dict)  # Ref -> what the new sheet holds, as typed
 
 
-def history_entries(existing: dict[tuple[int, int], object] | None) -> list[tuple[str, int | None, object]]:
-    """The history sheet's rows as (Ref, month, text), in sheet order; the heading row skipped."""
+HISTORY_TEXT_COLUMN = 2  # 0-based: Ref, Month, Text
+
+
+def history_rows(existing: dict[tuple[int, int], object] | None) -> list[tuple[int, str, int | None, object]]:
+    """The history sheet's rows as (0-based row, Ref, month, text), in sheet order; the heading row skipped."""
     if not existing:
         return []
     entries = []
     for r in range(1, max(row for row, _ in existing) + 1):
-        ref, month, text = (existing.get((r, c)) for c in range(3))
+        ref, month, text = (existing.get((r, c)) for c in range(HISTORY_TEXT_COLUMN + 1))
         if _has_content(ref) and _has_content(text):
-            entries.append((_plain(ref), parse_month(month) if not isinstance(month, RichText) else None, text))
+            entries.append((r, _plain(ref), parse_month(month) if not isinstance(month, RichText) else None, text))
     return entries
+
+
+def history_entries(existing: dict[tuple[int, int], object] | None) -> list[tuple[str, int | None, object]]:
+    """The history sheet's rows as (Ref, month, text), in sheet order; the heading row skipped."""
+    return [entry[1:] for entry in history_rows(existing)]
 
 
 def carry_manual(plan: SheetPlan, previous: ManualContent, reporting_month: int,

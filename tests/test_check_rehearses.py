@@ -76,6 +76,18 @@ def a_locked_structure_before_the_first_refresh(folder: Path) -> Path:
     return path
 
 
+def a_read_only_workbook(folder: Path) -> Path:
+    path = small_book(folder)
+    path.chmod(0o444)
+    return path
+
+
+def a_workbook_open_in_excel(folder: Path) -> Path:
+    path = small_book(folder)
+    (folder / ("~$" + path.name)).write_bytes(b"owner")
+    return path
+
+
 CASES = {  # how the workbook was made -> what a refresh says, in part
     an_override_naming_no_list: (1, f"'{BOARD}'!M"),
     a_headline_whose_ref_was_cleared: (2, f"scorecard: '{BOARD}'!N"),
@@ -83,6 +95,8 @@ CASES = {  # how the workbook was made -> what a refresh says, in part
     someone_elses_sheet_called_scorecard: (2, "has content the tool did not write where the new scorecard goes"),
     a_protected_scorecard: (2, "The Scorecard sheet is protected"),
     a_locked_structure_before_the_first_refresh: (2, "The workbook's structure is protected"),
+    a_read_only_workbook: (2, "scorecard: book.xlsx is read-only, so it cannot be saved."),
+    a_workbook_open_in_excel: (2, "scorecard: book.xlsx is open in Excel"),
 }
 
 

@@ -28,6 +28,7 @@ from ..pages.sheetplan import SheetPlan
 from ..problems import InputProblems, Problem, WorkbookError
 from ..read.workbook import check_readable
 from .saving import atomic_write, refuse_if_encrypted, refuse_if_open, writing
+from .writable import writable_target
 
 
 def chosen_pages(scorecard: Scorecard) -> list[Page]:
@@ -220,8 +221,11 @@ def run_refresh(backend: Backend, month: str | None = None, carry_commentary: bo
 def check_file(path: Path, month: str | None = None) -> Scorecard:
     """What ``scorecard check`` reports of a workbook file: the whole refresh rehearsed, written to a
     temporary folder that is then removed, so that it refuses whatever a refresh would (a locked
-    workbook structure, met only in writing, too) and the workbook is never touched."""
+    workbook structure, met only in writing, too) and the workbook is never touched. Like a refresh,
+    it refuses a workbook open in Excel or LibreOffice, or one that may not be replaced."""
     _refuse_unrefreshable(path)
+    refuse_if_open(path)
+    writable_target(path)
     with tempfile.TemporaryDirectory(prefix="scorecard-check-") as folder:
         backend = XlsxFile(path, save=lambda render, names: render(Path(folder) / path.name), name=str(path))
         scorecard, _, writes = decide_refresh(backend, month)

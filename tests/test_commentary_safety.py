@@ -317,6 +317,22 @@ def test_commentary_typed_as_a_formatted_number_looks_the_same_after_a_refresh(t
     assert (archived.value, archived.number_format) == (value, number_format)
 
 
+def test_commentary_typed_as_a_date_comes_back_from_the_history_as_a_date(tmp_path):
+    from scorecard_xl.send.export import export_copy
+    path = sample_book(tmp_path)  # Feb-21
+    book = openpyxl.load_workbook(path)
+    cell = commentary_cell(book["Scorecard"])
+    cell.value, cell.number_format = dt.datetime(2021, 3, 4), "dd/mm/yyyy"
+    book.save(path)
+    refresh(path, month="Jan-21")  # Feb-21's commentary goes to the history
+    refresh(path, month="Feb-21")  # and comes back from it
+    cell = commentary_cell(openpyxl_sheet(path, "Scorecard"))
+    assert (cell.value, cell.number_format) == (dt.datetime(2021, 3, 4), "dd/mm/yyyy")  # not 44259
+    copy = export_copy(path, out=tmp_path / "copy.xlsx", include_comments=True).workbook  # its Commentary sheet
+    shown = next(row[2] for row in openpyxl_sheet(copy, "Commentary").iter_rows(min_row=2) if row[0].value == "M1")
+    assert (shown.value, shown.number_format) == (dt.datetime(2021, 3, 4), "dd/mm/yyyy")
+
+
 def test_the_live_path_writes_commentary_typed_as_a_date_back_as_a_date(tmp_path):
     path = sample_book(tmp_path)
     book = openpyxl.load_workbook(path)

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..backends.record import MANUAL_COLUMN
-from ..backends.xlsx_file import XlsxFile, read_sheet_cells
+from ..backends.xlsx_file import XlsxFile
 from ..backends.xlsxwriter_book import write_new_workbook
 from ..update.recorded import shown_month
 from ..update.manual import HISTORY_SHEET, history_copy_plan, history_entries
@@ -249,12 +249,14 @@ def export_copy(book, out=None, pdf: bool = False, eml=None, suppress: bool = Fa
     mask = suppression_mask(scorecard) if suppress else None
     notes = []
     found_history = find_sheet(sheets, HISTORY_SHEET)
-    history_cells = (read_sheet_cells(path, found_history.name) if found_history else None) or {}
+    history_sheet = workbook.existing(found_history.name) if found_history else None
+    history_cells = history_sheet.values if history_sheet else {}
+    history_formats = history_sheet.record.number_formats if history_sheet else {}
     existing = {page.name: workbook.existing(page.name) for page in pages}
     # What people typed goes in as typed (an earlier --month gets that month's commentary back from the
     # history); without commentary, the board's overrides and headlines still decide its lists.
     typed = typed_pages(scorecard, [(page, existing[page.name]) for page in pages],
-                        {MANUAL_COLUMN: history_entries(history_cells)}, suppressed=mask,
+                        {MANUAL_COLUMN: history_entries(history_cells, history_formats)}, suppressed=mask,
                         keys=None if include_commentary else {board.OVERRIDE, board.HEADLINE})
     plans = []
     for page in typed:
@@ -270,7 +272,7 @@ def export_copy(book, out=None, pdf: bool = False, eml=None, suppress: bool = Fa
         plans.append(plan if mask is None or page.page.suppressed_layout is not None
                      else suppress_plan(plan, scorecard, mask))
     pages_shown = list(plans)
-    history = history_copy_plan(history_cells, COMMENTARY_SHEET, scorecard.settings.paper) \
+    history = history_copy_plan(history_cells, COMMENTARY_SHEET, scorecard.settings.paper, history_formats) \
         if include_comments else None
     if include_comments and history is None:
         notes.append(f"there is no '{HISTORY_SHEET}' to copy, so the copy has no Commentary sheet.")

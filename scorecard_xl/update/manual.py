@@ -71,6 +71,10 @@ def _has_content(value) -> bool:
     return not (isinstance(value, str) and not value.strip())
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _plain(value) -> str:
     if isinstance(value, Formatted):
         return text_of(value.value)
@@ -122,7 +126,7 @@ def read_manual(cells: dict[tuple[int, int], object], record: SheetRecord | None
                 f"its Ref cell {cell_name(row, columns.refs)} is empty, so it cannot be kept with its indicator. Write the Ref "
                 f"back in {cell_name(row, columns.refs)} (or move the text out of the table), then refresh "
                 "again. Nothing was changed.")
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and (row, column) in formats:
+        if _is_number(value) and (row, column) in formats:
             value = Formatted(value, formats[(row, column)])
         by_ref[ref], where[ref] = value, (row, column)
     heading = _plain(cells.get(columns.heading))
@@ -192,21 +196,27 @@ class Carried:
 HISTORY_TEXT_COLUMN = 2  # 0-based: Ref, Month, Text
 
 
-def history_rows(existing: dict[tuple[int, int], object] | None) -> list[tuple[int, str, int | None, object]]:
-    """The history sheet's rows as (0-based row, Ref, month, text), in sheet order; the heading row skipped."""
+def history_rows(existing: dict[tuple[int, int], object] | None, formats: dict[tuple[int, int], str] | None = None
+                 ) -> list[tuple[int, str, int | None, object]]:
+    """The history sheet's rows as (0-based row, Ref, month, text), in sheet order; the heading row
+    skipped. ``formats``: the sheet's number formats, so that a date or percentage archived as
+    commentary is Formatted and comes back looking as it was typed."""
     if not existing:
         return []
     entries = []
     for r in range(1, max(row for row, _ in existing) + 1):
         ref, month, text = (existing.get((r, c)) for c in range(HISTORY_TEXT_COLUMN + 1))
         if _has_content(ref) and _has_content(text):
+            if _is_number(text) and formats and (r, HISTORY_TEXT_COLUMN) in formats:
+                text = Formatted(text, formats[(r, HISTORY_TEXT_COLUMN)])
             entries.append((r, _plain(ref), parse_month(month) if not isinstance(month, RichText) else None, text))
     return entries
 
 
-def history_entries(existing: dict[tuple[int, int], object] | None) -> list[tuple[str, int | None, object]]:
+def history_entries(existing: dict[tuple[int, int], object] | None, formats: dict[tuple[int, int], str] | None = None
+                    ) -> list[tuple[str, int | None, object]]:
     """The history sheet's rows as (Ref, month, text), in sheet order; the heading row skipped."""
-    return [entry[1:] for entry in history_rows(existing)]
+    return [entry[1:] for entry in history_rows(existing, formats)]
 
 
 def carry_manual(plan: SheetPlan, previous: ManualContent, reporting_month: int,
@@ -314,9 +324,9 @@ def history_plan(existing: dict[tuple[int, int], object] | None,
 
 
 def history_copy_plan(existing: dict[tuple[int, int], object] | None, name: str = HISTORY_SHEET,
-                      paper: str = "A4") -> SheetPlan | None:
+                      paper: str = "A4", formats: dict[tuple[int, int], str] | None = None) -> SheetPlan | None:
     """The whole history as a fresh sheet (heading and every row), for copies sent to others."""
-    entries = history_entries(existing)
+    entries = history_entries(existing, formats)
     if not entries:
         return None
     rows = [(ref, month_label(month) if month is not None else None, text) for ref, month, text in entries]

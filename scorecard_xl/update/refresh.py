@@ -99,7 +99,8 @@ def plan_refresh(scorecard: Scorecard, pages: list[tuple[Page, ExistingSheet | N
     sheet the tool has no record of is a person's, and is refused as such before its headings are
     looked at. ``histories``: each manual column's history sheet as it is now (update/manual.py).
     """
-    entries = {key: history_entries(sheet.values if sheet else None) for key, sheet in histories.items()}
+    entries = {key: history_entries(sheet.values, sheet.record.number_formats) if sheet else []
+               for key, sheet in histories.items()}
     typed = typed_pages(scorecard, pages, entries, carry_commentary)
     decided = []
     for (_, existing), page in zip(pages, typed):

@@ -151,6 +151,27 @@ def test_percent_number_among_fractions_is_an_error_at_each_cell(tmp_path):
     assert len(messages) == 2
 
 
+def test_a_percentage_typed_for_a_count_is_an_error_not_a_fraction_of_one(tmp_path):
+    data = [("C", "2021-01", 40), ("C", "2021-02", "45%"), ("P", "2021-01", 0.5, "12%", 40), ("P", "2021-02", 0.5)]
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("C"), indicator("P", unit="Percentage")], data)
+    messages = problems_of(path)
+    assert only(messages, "Data!C3") == ("Data!C3: C: found '45%', a percentage, but C's unit is Count. Write the "
+                                         "figure itself (45), or, if C is a percentage, set its Unit to Percentage "
+                                         "in the Indicators sheet.")
+    assert only(messages, "Data!D4").startswith("Data!D4: P: found '12%' as the numerator, which counts children")
+    assert len(messages) == 2
+
+
+@pytest.mark.parametrize("others", [[0.9], ["90%"], ["120%"]])
+def test_a_percentage_typed_over_100_is_an_error_whatever_the_other_figures(tmp_path, others):
+    # typed with its sign it is a fraction: never read as a percent number (1.45%), nor advised as one
+    data = [("P", "2021-01", others[0]), ("P", "2021-02", "145%")]
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("P", unit="Percentage")], data)
+    messages = problems_of(path)
+    assert "Data!C3: P: found '145%', more than 100%. Check the figure: a percentage is at most 100%." in messages
+    assert not any("1.45%" in message for message in messages)
+
+
 def test_percent_numbers_throughout_are_still_read_as_percentages(tmp_path):
     data = [("P", "2021-01", 0), ("P", "2021-02", 61)]  # a 0 reads the same in either notation
     path = make_workbook(tmp_path / "b.xlsx", [indicator("P", unit="Percentage")], data)

@@ -105,7 +105,7 @@ def parse_workbook(sheets: list[Sheet]) -> ParsedWorkbook:
     settings = parse_settings(find_sheet(sheets, "Settings"), problems)
     indicator_sheet = find_sheet(sheets, "Indicators")
     indicators = parse_indicators(indicator_sheet, problems, settings.band, settings.dot_band)
-    data = read_raw_data(sheets, problems)
+    data = read_raw_data(sheets, problems, units=indicators["unit"].to_dict())
     if lists_indicators(indicator_sheet):  # even with no rows: then every Ref in the data is unknown
         data = check_against_indicators(data, indicators, problems)
     return ParsedWorkbook(settings, indicators, data, problems)

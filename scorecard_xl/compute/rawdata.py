@@ -41,8 +41,9 @@ def empty_tidy() -> pd.DataFrame:
 class _Collector:
     """Accumulates observations as plain lists (fast), with the cell each came from."""
 
-    def __init__(self, problems: Problems, today: _dt.date | None = None):
+    def __init__(self, problems: Problems, today: _dt.date | None = None, units: dict[str, str] | None = None):
         self.problems = problems
+        self.units = units or {}  # Ref -> unit, to refuse a percentage typed for a count
         self.rows: list[tuple] = []
         # (sheet, value cell, part) -> a placeholder as read ('tbc'), so messages never say "nan"
         self.read_as: dict[tuple[str, str, str], str] = {}
@@ -78,6 +79,8 @@ class _Collector:
             numerator_column: int | None, denominator_column: int | None, note_blank: bool = True) -> None:
         value = self.number(sheet, r, value_column, ref, note_blank and numerator_column is None
                             or note_blank and sheet.value(r, numerator_column) is None)
+        if not math.isnan(value) and _typed_as_percent(sheet.value(r, value_column)):
+            value = self._typed_percent(sheet, r, value_column, ref, value)
         numerator = self.part(sheet, r, numerator_column, ref, "numerator")
         denominator = self.part(sheet, r, denominator_column, ref, "denominator")
         cell = cell_name(r, value_column)
@@ -87,11 +90,29 @@ class _Collector:
                 self.read_as[(sheet.name, cell, part)] = describe(sheet.value(r, column))
         self.rows.append((ref, month, value, numerator, denominator, sheet.name, cell))
 
+    def _typed_percent(self, sheet: Sheet, r: int, c: int, ref: str, value: float) -> float:
+        """A value typed with a percent sign is a fraction whatever the series' other figures: an
+        error for an indicator that is not a percentage, and over 100%, where no reading of the
+        series could make it right (missing after the error, so it is not reported twice)."""
+        unit, typed = self.units.get(ref, PERCENTAGE), describe(sheet.value(r, c))
+        if unit != PERCENTAGE:
+            self.problems.error(sheet.name, cell_name(r, c), f"{ref}: found {typed}, a percentage, but {ref}'s unit "
+                                f"is {unit}", f"Write the figure itself ({value * 100:g}), or, if {ref} is a "
+                                "percentage, set its Unit to Percentage in the Indicators sheet.")
+        elif value > 1:
+            self.problems.error(sheet.name, cell_name(r, c), f"{ref}: found {typed}, more than 100%",
+                                "Check the figure: a percentage is at most 100%.")
+            return math.nan
+        return value
+
     def part(self, sheet: Sheet, r: int, c: int | None, ref: str, name: str) -> float:
         """A numerator or denominator: a count, so never below zero."""
         if c is None:
             return math.nan
         number = self.number(sheet, r, c, ref)
+        if not math.isnan(number) and _typed_as_percent(sheet.value(r, c)):
+            self.problems.error(sheet.name, cell_name(r, c), f"{ref}: found {describe(sheet.value(r, c))} as the "
+                                f"{name}, which counts children or cases", f"Write the count itself ({number * 100:g}).")
         if number < 0:
             self.problems.error(sheet.name, cell_name(r, c), f"{ref}: {name} {text_of(number)} is below zero",
                                 f"A {name} counts children or cases: write 0 or more.")
@@ -103,6 +124,11 @@ class _Collector:
         frame = pd.DataFrame(self.rows, columns=TIDY_COLUMNS)
         frame["month"] = frame["month"].astype(np.int64)
         return frame
+
+
+def _typed_as_percent(raw) -> bool:
+    """Text with a percent sign ('45%'), which reads as 0.45."""
+    return isinstance(raw, str) and raw.rstrip().endswith("%")
 
 
 def _read_month_sheet(sheet: Sheet, month: int, collect: _Collector) -> None:
@@ -215,12 +241,15 @@ def _read_data_sheet(data: Sheet, beside_month_sheets: bool, collect: _Collector
                                "(wide).")
 
 
-def read_raw_data(sheets: list[Sheet], problems: Problems, today: _dt.date | None = None) -> pd.DataFrame:
+def read_raw_data(sheets: list[Sheet], problems: Problems, today: _dt.date | None = None,
+                  units: dict[str, str] | None = None) -> pd.DataFrame:
     """Every observation in the workbook, in whichever shape it was kept.
 
-    A month more than a year after ``today`` (default: the real today) is an error.
+    A month more than a year after ``today`` (default: the real today) is an error, as is a
+    percentage typed ('45%') for an indicator whose unit (``units``, by Ref) is not Percentage,
+    or for a numerator or denominator.
     """
-    collect = _Collector(problems, today)
+    collect = _Collector(problems, today, units)
     month_sheets = [(sheet, month) for sheet in sheets if (month := sheet_month(sheet.name)) is not None]
     data = find_sheet(sheets, "Data")
     if data is not None and data.rows:

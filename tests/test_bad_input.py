@@ -2,6 +2,7 @@
 
 import hashlib
 
+import openpyxl
 import pytest
 
 from scorecard_xl.cli import main
@@ -170,6 +171,28 @@ def test_a_percentage_typed_over_100_is_an_error_whatever_the_other_figures(tmp_
     messages = problems_of(path)
     assert "Data!C3: P: found '145%', more than 100%. Check the figure: a percentage is at most 100%." in messages
     assert not any("1.45%" in message for message in messages)
+
+
+def test_a_second_column_with_a_heading_already_read_is_an_error_when_it_holds_anything(tmp_path):
+    headers = ["Ref", "Indicator", "Polarity", "Unit", "Section", "Target", "Outturn 2019/20", "Notes",
+               "Outturn 2019-20", "Target", "TARGET "]
+    inds = [indicator("A") | {"Target": 10, "Outturn 2019/20": 12, "Outturn 2019-20": 14},
+            indicator("B") | {"Target": 20}]
+    inds[1]["TARGET "] = None  # the third Target column is empty: harmless
+    book = make_workbook(tmp_path / "b.xlsx", inds, GOOD + [("B", "2021-02", 3)], indicator_headers=headers)
+    messages = problems_of(book)
+    assert only(messages, "Indicators!I1") == (
+        "Indicators!I1: the heading 'Outturn 2019-20' means the same as G1's, and only the column under G1 is "
+        "read, so what is typed under this one would be lost. Keep one column: move what is typed here into the "
+        "column under G1, then delete this column.")
+    assert only(messages, "Indicators!J1").startswith("Indicators!J1: the heading 'Target' means the same as F1's")
+    assert len(messages) == 2
+    data = [("A", "2021-02", 1, 7), ("A", "2021-01", 2)]
+    twice = make_workbook(tmp_path / "d.xlsx", [indicator("A")], data)
+    workbook = openpyxl.load_workbook(twice)
+    workbook["Data"]["F1"], workbook["Data"]["F2"] = "value", 9  # a second Value column, typed in
+    workbook.save(twice)
+    assert [m.split(":")[0] for m in problems_of(twice)] == ["Data!F1"]
 
 
 def test_percent_numbers_throughout_are_still_read_as_percentages(tmp_path):

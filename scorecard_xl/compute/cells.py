@@ -10,6 +10,7 @@ import datetime as _dt
 import math
 import re
 
+from ..addressing import cell_name
 from .vocabulary import BAND_HELP, BAND_RANGE_HELP, MOST_BAND, band_fraction, is_placeholder  # noqa: F401
 
 PLACEHOLDER_HELP = "a number (e.g. 1234 or 58.3%), or tbc / n/a / - for a missing value"
@@ -44,14 +45,42 @@ def normalise_header(value) -> str:
 
 
 def header_map(row: list, aliases: dict[str, tuple[str, ...]]) -> dict[str, int]:
-    """Canonical column name -> 0-based column index, for the headers present in ``row``."""
-    wanted = {alias: canonical for canonical, names in aliases.items() for alias in names}
+    """Canonical column name -> 0-based column index, for the headers present in ``row`` (the
+    first, when one is repeated: ``unread_repeats`` says whether the other holds anything)."""
+    key_of = header_key(aliases)
     found: dict[str, int] = {}
     for index, value in enumerate(row):
-        canonical = wanted.get(normalise_header(value))
+        canonical = key_of(value)
         if canonical and canonical not in found:
             found[canonical] = index
     return found
+
+
+def header_key(aliases: dict[str, tuple[str, ...]]):
+    """The canonical name a heading reads as under ``aliases`` (None for any other heading)."""
+    wanted = {alias: canonical for canonical, names in aliases.items() for alias in names}
+    return lambda value: wanted.get(normalise_header(value))
+
+
+def refuse_unread_repeats(sheet, key_of, problems) -> None:
+    """An error at each heading in row 1 whose meaning (``key_of``; None for a heading not read) an
+    earlier heading already has, when its column holds anything below it: only the first is read,
+    so the rest would be lost without a word. An empty repeated column is harmless."""
+    headings = sheet.rows[0] if sheet.rows else []
+    first: dict[object, int] = {}
+    for column, heading in enumerate(headings):
+        key = key_of(heading)
+        if key is None:
+            continue
+        if key not in first:
+            first[key] = column
+        elif any(column < len(row) and row[column] is not None for _, row in sheet.body_rows()):
+            read = cell_name(0, first[key])
+            problems.error(sheet.name, cell_name(0, column),
+                           f"the heading {describe(heading)} means the same as {read}'s, and only the column "
+                           f"under {read} is read, so what is typed under this one would be lost",
+                           f"Keep one column: move what is typed here into the column under {read}, then delete "
+                           "this column.")
 
 
 

@@ -8,8 +8,9 @@ import re
 import pandas as pd
 
 from ..addressing import cell_name
-from .cells import NotANumber, checked_band, describe, header_map, read_number, text_of, within
-from .outturns import TypedOutturn, outturn_columns
+from .cells import (NotANumber, checked_band, describe, header_key, header_map, read_number,
+                    refuse_unread_repeats, text_of, within)
+from .outturns import TypedOutturn, outturn_columns, outturn_year
 from . import spc_inputs
 from ..problems import Problems
 from ..read.sheet import Sheet
@@ -114,6 +115,8 @@ def parse_indicators(sheet: Sheet | None, problems: Problems, default_band: floa
         problems.error(sheet.name, "A1", f"row 1 has no column headed {names}",
                        "Row 1 must hold the headers Ref, Indicator, Polarity, Unit and Section.")
         return empty_indicator_table()
+    refuse_unread_repeats(sheet, header_key(COLUMNS), problems)
+    refuse_unread_repeats(sheet, outturn_year, problems)
     records = []
     seen: dict[str, str] = {}
     rows_typed = False

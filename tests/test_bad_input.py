@@ -8,6 +8,7 @@ import pytest
 from scorecard_xl.cli import main
 from scorecard_xl.compute.engine import load_scorecard
 from scorecard_xl.problems import InputProblems
+from typing_in import append_row, type_cells
 from workbooks import indicator, make_workbook
 
 
@@ -296,3 +297,20 @@ def test_negative_band_in_settings_names_its_cell(tmp_path):
 def test_a_band_of_ten_in_settings_is_ten_percent(tmp_path):
     path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], GOOD, settings={"Band": 10})
     assert load_scorecard(path).settings.band == pytest.approx(0.10)
+
+
+def test_a_setting_given_twice_is_an_error_and_a_misspelt_one_a_note(tmp_path):
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], GOOD,
+                         settings={"Months shown": 7, "Population 0-17 2020/21": 5000})
+    for row in (["Months shown", 12], ["Reportng month", "Jan-21"], ["Prepared by", "J.S."],
+                ["population 0-17 2020/21", 6000]):
+        append_row(path, "Settings", row)
+    messages = problems_of(path)
+    assert len(messages) == 2, messages
+    assert messages[0].startswith("Settings!B3: 'Months shown' is set here and at B1. Keep one row for each setting")
+    assert messages[1].startswith("Settings!B6: 'population 0-17 2020/21' is set here and at B2.")
+    type_cells(path, "Settings", {"A3": None, "A6": None})  # the second rows go: the misspelt one is left to say
+    notes = [str(note) for note in load_scorecard(path).problems.notes if note.sheet == "Settings"]
+    assert notes == ["Settings!A4: 'Reportng month' is not a setting, so its row is not read. If it is meant to "
+                     "be Reporting month, write that in A4."]
+

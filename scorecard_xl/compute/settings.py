@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -19,6 +20,10 @@ DEFAULT_MONTHS_SHOWN = 7
 DEFAULT_PAGES = ("Scorecard",)
 # A page's earlier name, still read in the row Pages: workbooks set up for it keep refreshing.
 FORMER_PAGE_NAMES = {"summary": "Board summary"}
+# Every setting read (as its key reads, lower case -> as the README writes it), but the populations.
+SETTING_NAMES = {name.casefold(): name for name in (
+    "Reporting month", "Months shown", "Layout", "Title", "Organisation", "Paper", "SPC", "Region name", "Pages",
+    "Band", "DoT band")}
 MOST_CHILDREN = 20_000_000  # more than England's 12 million children aged 0-17: a mistyped population
 LAYOUTS = ("monthly",)
 PAPERS = ("A4", "A3")  # the paper the pages are printed on
@@ -70,12 +75,25 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
     settings = Settings()
     if sheet is None:
         return settings
+    first_at: dict[object, str] = {}  # each setting read -> the cell it was first given in
+
+    def given_before(setting: object, cell: str) -> bool:
+        """A second row for the same setting is an error: which one counts would be a guess."""
+        if setting not in first_at:
+            first_at[setting] = cell
+            return False
+        problems.error(sheet.name, cell, f"{describe(row[0])} is set here and at {first_at[setting]}",
+                       "Keep one row for each setting: delete the one that is wrong.")
+        return True
+
     for r, row in sheet.present_rows():
         key = normalise_header(row[0] if row else None)
         value = row[1] if len(row) > 1 else None
         if not key or value is None:
             continue
         cell = cell_name(r, 1)
+        if key in SETTING_NAMES and given_before(key, cell):
+            continue
         if key == "reporting month":
             month = parse_month(value)
             if month is None:
@@ -150,6 +168,8 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
                     problems.error(sheet.name, cell_name(r, 0), f"the key {describe(row[0])} names no financial year",
                                    "Write it as 'Population 0-17 2020/21' (or without a year for every year).")
                     continue
+            if given_before(("population", start), cell):
+                continue
             number = _number(sheet, cell, value, problems)
             if number is not None and not within(number, 1, MOST_CHILDREN):
                 problems.error(sheet.name, cell, f"{text_of(row[0])} is {describe(value)}",
@@ -157,7 +177,19 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
                                "(e.g. 57521).")
             elif number is not None:
                 settings.populations[start] = number
+        else:
+            _note_near_miss(sheet, r, row[0], key, problems)
     return settings
+
+
+def _note_near_miss(sheet: Sheet, r: int, typed, key: str, problems: Problems) -> None:
+    """A row whose key is a setting misspelt ('Reportng month') is noted; any other row is the
+    person's own (a 'Prepared by' line) and is left alone."""
+    near = difflib.get_close_matches(key, [*SETTING_NAMES, "population 0-17"], n=1, cutoff=0.8)
+    if near:
+        name = SETTING_NAMES.get(near[0], "Population 0-17")
+        problems.note(sheet.name, cell_name(r, 0), f"{describe(typed)} is not a setting, so its row is not read",
+                      f"If it is meant to be {name}, write that in {cell_name(r, 0)}.")
 
 
 def _yes_or_no(value) -> bool | None:

@@ -14,6 +14,7 @@ from .addressing import cell_reference
 
 ERROR = "error"
 NOTE = "note"
+COMMAND_LINE = "Command line"  # where a problem with what was asked for (--month) lies: no sheet of the workbook
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Problem:
 
     @property
     def where(self) -> str:
-        return cell_reference(self.sheet, self.cell)
+        return COMMAND_LINE if self.sheet == COMMAND_LINE else cell_reference(self.sheet, self.cell)
 
     @property
     def is_error(self) -> bool:

@@ -263,7 +263,7 @@ def test_reporting_month_with_no_figures_is_an_error(tmp_path):
     data = [("A", "2019-01", 1), ("A", "2021-02", 2)]
     path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], data)
     for month in ("Jun-25", "Dec-18", "Jun-20"):
-        message = only(problems_of(path, month), "'Command line'")
+        message = only(problems_of(path, month), "Command line")
         assert "the --month given" in message and "has no figures" in message
         assert "from Jan-19 to Feb-21" in message and "Settings" not in message
 
@@ -276,7 +276,7 @@ def test_reporting_month_in_settings_with_no_figures_is_an_error_at_its_cell(tmp
 
 def test_unreadable_month_on_the_command_line_is_not_blamed_on_settings(tmp_path):
     path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], GOOD)
-    message = only(problems_of(path, "Febuary"), "'Command line'")
+    message = only(problems_of(path, "Febuary"), "Command line")
     assert "the --month given ('Febuary') cannot be read" in message
 
 

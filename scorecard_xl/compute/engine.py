@@ -22,7 +22,7 @@ from .outturns import outturn_table
 from .targets import year_target_table
 from .months import MONTH_FORMAT_HELP, month_label, parse_month
 from .panel import Panel, build_panel, derive_indicators, population_by_month
-from ..problems import InputProblems, Problems
+from ..problems import COMMAND_LINE, InputProblems, Problems
 from .rawdata import check_against_indicators, read_raw_data
 from ..read.sheet import Sheet, find_sheet
 from .sheets import scorecard_sheets
@@ -31,7 +31,6 @@ from .spc import Spc
 from .spc_columns import spc_table
 
 
-COMMAND_LINE = "Command line"  # the "sheet" of a problem with the month asked for, not the workbook's
 
 
 @dataclass

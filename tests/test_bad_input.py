@@ -314,3 +314,27 @@ def test_a_setting_given_twice_is_an_error_and_a_misspelt_one_a_note(tmp_path):
     assert notes == ["Settings!A4: 'Reportng month' is not a setting, so its row is not read. If it is meant to "
                      "be Reporting month, write that in A4."]
 
+
+def test_a_note_under_the_refs_is_said_to_have_no_month_and_where_it_is(tmp_path):
+    path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], GOOD + [("Source: LCS extract, 3 March", None, None)])
+    assert only(problems_of(path), "Data!B4") == (
+        "Data!B4: 'Source: LCS extract, 3 March' in A4 has no month. Write the month its figure belongs to, as a "
+        "month such as Feb-21, Feb 2021, 2021-02 or a date; if the row is a note rather than a figure, move it to "
+        "another sheet.")
+
+
+DATE_AS_NUMBER = "It is a date kept as a plain number: format the cell as a date (Home > Number Format > Short Date)"
+
+
+def test_a_month_kept_as_a_plain_date_number_is_said_to_be_one(tmp_path):
+    long = make_workbook(tmp_path / "long.xlsx", [indicator("A")], GOOD + [("A", 43891, 3)],  # 1 Mar 2020
+                         settings={"Reporting month": 44228})
+    messages = problems_of(long)
+    assert only(messages, "Data!B4").startswith(f"Data!B4: A: the month 43891 cannot be read. {DATE_AS_NUMBER}, or "
+                                                "write a month such as Feb-21")
+    assert f"is 44228. {DATE_AS_NUMBER}, or write" in only(messages, "Settings!B1")
+    wide = make_workbook(tmp_path / "wide.xlsx", [indicator("A")], GOOD + [("A", 43891, 3)], shape="wide")
+    assert f"{DATE_AS_NUMBER}, or head each column" in only(problems_of(wide), "Data!D1")
+    plain = make_workbook(tmp_path / "plain.xlsx", [indicator("A")], GOOD + [("A", 13, 3)])  # not a date: no such advice
+    assert DATE_AS_NUMBER not in only(problems_of(plain), "Data!B4")
+

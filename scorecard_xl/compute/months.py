@@ -31,6 +31,18 @@ _MONTH_FIRST = re.compile(r"^\s*(\d{1,2})[\-/\.](\d{4})\s*$")
 FINANCIAL_YEAR_START_MONTH = 4  # April
 
 MONTH_FORMAT_HELP = "a month such as Feb-21, Feb 2021, 2021-02 or a date"
+# Excel's day numbers for 1970 to 2099: a month cell holding one is a date that lost its date format.
+_DATE_SERIALS = (25569, 73050)
+
+
+def date_kept_as_number(value) -> str:
+    """The advice for a month cell holding a plain number that is a date in Excel's day count
+    (43862, 1 Feb 2020, in a cell formatted General); '' for anything else."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and \
+            _DATE_SERIALS[0] <= value <= _DATE_SERIALS[1]:
+        return ("It is a date kept as a plain number: format the cell as a date (Home > Number Format > "
+                "Short Date), or ")
+    return ""
 
 
 def month_index(year: int, month: int) -> int:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from ..addressing import cell_name
 from .cells import (NotANumber, checked_band, describe, normalise_header, read_number, single_line, text_of,
                     within)
-from .months import MONTH_FORMAT_HELP, financial_year_start, parse_financial_year, parse_month
+from .months import MONTH_FORMAT_HELP, date_kept_as_number, financial_year_start, parse_financial_year, parse_month
 from ..problems import Problem, Problems
 from ..read.sheet import Sheet
 from . import vocabulary
@@ -97,8 +97,10 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
         if key == "reporting month":
             month = parse_month(value)
             if month is None:
+                advice = date_kept_as_number(value)
                 problems.error(sheet.name, cell, f"Reporting month is {describe(value)}",
-                               f"Write {MONTH_FORMAT_HELP}, or leave it empty for the latest month with data.")
+                               f"{advice}{'w' if advice else 'W'}rite {MONTH_FORMAT_HELP}, or leave it empty for the "
+                               "latest month with data.")
             settings.reporting_month = month
             settings.reporting_month_cell = (sheet.name, cell)
         elif key == "months shown":

@@ -319,7 +319,8 @@ def test_commentary_typed_as_a_formatted_number_looks_the_same_after_a_refresh(t
 
 def test_commentary_typed_as_a_date_comes_back_from_the_history_as_a_date(tmp_path):
     from scorecard_xl.send.export import export_copy
-    path = sample_book(tmp_path)  # Feb-21
+    path = make_workbook(tmp_path / "book.xlsx", [indicator("M1")], monthly_series("M1", 2020, 1, [10] * 14))
+    refresh(path)  # Feb-21
     book = openpyxl.load_workbook(path)
     cell = commentary_cell(book["Scorecard"])
     cell.value, cell.number_format = dt.datetime(2021, 3, 4), "dd/mm/yyyy"

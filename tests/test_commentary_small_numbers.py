@@ -9,7 +9,7 @@ from scorecard_xl.send.export import export_copy
 from scorecard_xl.starter import write_starter
 from scorecard_xl.update.refresh import refresh
 from test_board_summary import type_on_board
-from workbooks import openpyxl_sheet, type_commentary
+from workbooks import indicator, make_workbook, monthly_series, openpyxl_sheet, type_commentary
 from typing_in import append_row
 
 QUOTES = "Just 3 children waited more than a week, and 2 of them were seen the next day."
@@ -44,12 +44,13 @@ def test_suppressing_lists_each_cell_that_quotes_a_small_number_and_copies_it_as
 
 
 def test_the_history_a_copy_carries_is_listed_too(tmp_path):
-    path = write_starter(tmp_path / "sample.xlsx", sample=True)
+    data = [row for ref in ("A", "B") for row in monthly_series(ref, 2020, 1, [10] * 14)]
+    path = make_workbook(tmp_path / "book.xlsx", [indicator("A"), indicator("B")], data)
     refresh(path, month="Jan-21")
-    type_commentary(path, {"M1": QUOTES, "M2": SAFE[0]})
+    type_commentary(path, {"A": QUOTES, "B": SAFE[0]})
     refresh(path)  # Feb-21: January's commentary moves to the history
     history = openpyxl_sheet(path, "Commentary history")
-    archived = next(row[2] for row in history.iter_rows(min_row=2) if row[0].value == "M1")
+    archived = next(row[2] for row in history.iter_rows(min_row=2) if row[0].value == "A")
     assert archived.value == QUOTES
     with_history = export_copy(path, out=tmp_path / "history.xlsx", suppress=True, include_comments=True)
     assert with_history.small_numbers == [f"'Commentary history'!{archived.coordinate}: \"{QUOTES[:60].rstrip()}\u2026\""]

@@ -172,37 +172,6 @@ class TestUserContent:
         assert digest(path) == before
 
 
-    def test_what_was_typed_where_the_table_writes_nothing_is_listed_as_emptied(self, tmp_path):
-        path = make_workbook(tmp_path / "b.xlsx", [indicator("A"), indicator("B"), indicator("C")],
-                             [row for ref in "ABC" for row in monthly_series(ref, 2020, 1, [10] * 14)])
-        assert refresh(path).cleared == []
-        rows = sheet_values(path, "Scorecard")
-        header = next(r for r, row in enumerate(rows) if row and row[0] == "Ref.")
-        target = rows[header].index("Target")
-        b_row = next(r for r, row in enumerate(rows) if row and row[0] == "B")
-        assert rows[b_row][target] in (None, "")  # B has no target: the table leaves its cell empty
-        book = openpyxl.load_workbook(path)
-        book["Scorecard"].cell(b_row + 1, target + 1).value = "agreed at 12 with the board"
-        book.save(path)
-        report = refresh(path)
-        cell = f"{openpyxl.utils.get_column_letter(target + 1)}{b_row + 1}"
-        assert report.cleared == [f"Scorecard!{cell}: 'agreed at 12 with the board'"]
-        assert f"  - Scorecard!{cell}: 'agreed at 12 with the board'" in report.summary()
-        assert refresh(path).cleared == []  # said once: it is gone now, and kept in the backup
-
-    def test_the_tools_own_cells_laid_out_afresh_are_not_listed(self, tmp_path):
-        data = [row for ref in "ABC" for row in monthly_series(ref, 2020, 1, [10] * 14)]
-        path = make_workbook(tmp_path / "b.xlsx", [indicator("A"), indicator("B", target=12), indicator("C")], data)
-        refresh(path)
-        book = openpyxl.load_workbook(path)
-        book["Indicators"].delete_rows(3)  # B goes: C moves up, and the last row of the table is emptied
-        data_sheet = book["Data"]
-        for row in reversed([cell.row for cell in data_sheet["A"] if cell.value == "B"]):
-            data_sheet.delete_rows(row)
-        book.save(path)
-        assert refresh(path).cleared == []
-
-
 class TestSafety:
     def test_crash_before_replace_leaves_the_original(self, tmp_path, monkeypatch):
         path = sample_book(tmp_path)

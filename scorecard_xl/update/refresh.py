@@ -12,7 +12,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cleared import cleared_cells
 from .manual import HISTORY_SHEET, HISTORY_SHEETS, Carried, history_entries, history_plan, user_cells_to_keep
 from .typed import typed_pages, typed_problems
 from ..backends.protocol import Backend, ExistingSheet, SheetWrite, unrendered_notes
@@ -55,7 +54,6 @@ class PageRefresh:
     keep: set[tuple[int, int]]  # a person's cells outside the tool's area, carried as they are
     previous_area: Area | None  # the rectangle the tool wrote there last time
     carried: dict[str, Carried]  # by manual column key
-    cleared: list[str] = field(default_factory=list)  # what a person typed in the area, now emptied
 
 
 @dataclass
@@ -92,10 +90,6 @@ class RefreshPlan:
     def restored(self) -> int:
         return self._sum("restored", set(HISTORY_SHEETS))
 
-    @property
-    def cleared(self) -> list[str]:
-        return [cell for page in self.pages for cell in page.cleared]
-
 
 def plan_refresh(scorecard: Scorecard, pages: list[tuple[Page, ExistingSheet | None]],
                  histories: dict[str, ExistingSheet | None], carry_commentary: bool = False) -> RefreshPlan:
@@ -114,8 +108,7 @@ def plan_refresh(scorecard: Scorecard, pages: list[tuple[Page, ExistingSheet | N
         record = existing.record if existing else None
         keep = user_cells_to_keep(values, record.area if record else None, page.plan, page.plan.name,
                                   existing.other_cells if existing else frozenset())
-        area = record.area if record else None
-        decided.append(PageRefresh(page.plan, keep, area, page.carried, cleared_cells(values, area, page.plan)))
+        decided.append(PageRefresh(page.plan, keep, record.area if record else None, page.carried))
     archives, archived = [], {}
     for key, sheet in histories.items():
         rows = [row for page in decided for row in page.carried.get(key, Carried([], 0, [])).history_rows]
@@ -142,7 +135,6 @@ class RefreshReport:
     unrendered: list[str] = field(default_factory=list)  # what the backend could not put on a page
     others_kept: int = 0  # overrides and headlines on the Board summary
     others_archived: int = 0
-    cleared: list[str] = field(default_factory=list)  # cells typed in the tool's area that it emptied
 
     def summary(self) -> str:
         rag = ", ".join(f"{count} {name.lower()}" for name, count in self.rag.items() if count)
@@ -161,10 +153,6 @@ class RefreshReport:
         if self.notes:
             lines.append(f"{len(self.notes)} data-quality note{'s' if len(self.notes) != 1 else ''}:")
             lines += [f"  - {note}" for note in self.notes]
-        if self.cleared:
-            lines.append("Emptied, as the tool writes nothing there now (type notes in the Commentary column, or "
-                         "outside the table, to keep them):")
-            lines += [f"  - {cell}" for cell in self.cleared]
         lines += self.unrendered
         if self.backup:
             lines.append(f"The previous version is kept at {self.backup}.")
@@ -228,7 +216,7 @@ def run_refresh(backend: Backend, month: str | None = None, carry_commentary: bo
     return RefreshReport(backend.name, scorecard.reporting_month, len(scorecard.indicators), rag_counts(scorecard),
                          scorecard.problems.notes, written.backup, decided.commentary_kept, decided.archived,
                          decided.orphaned, decided.restored, notes + written.notes, decided.others_kept,
-                         decided.others_archived, decided.cleared)
+                         decided.others_archived)
 
 
 def check_file(path: Path, month: str | None = None) -> Scorecard:

@@ -162,6 +162,8 @@ def test_a_percentage_typed_for_a_count_is_an_error_not_a_fraction_of_one(tmp_pa
                                          "in the Indicators sheet.")
     assert only(messages, "Data!D4").startswith("Data!D4: P: found '12%' as the numerator, which counts children")
     assert len(messages) == 2
+    unreadable = make_workbook(tmp_path / "u.xlsx", [indicator("P", unit="Pct")], [("P", "2021-02", "45%")])
+    assert [m.split(":")[0] for m in problems_of(unreadable)] == ["Indicators!D2"]  # the Unit, not the figure too
 
 
 @pytest.mark.parametrize("others", [[0.9], ["90%"], ["120%"]])
@@ -192,6 +194,8 @@ def test_a_second_column_with_a_heading_already_read_is_an_error_when_it_holds_a
     twice = make_workbook(tmp_path / "d.xlsx", [indicator("A")], data)
     workbook = openpyxl.load_workbook(twice)
     workbook["Data"]["F1"], workbook["Data"]["F2"] = "value", 9  # a second Value column, typed in
+    workbook["Data"]["G1"], workbook["Data"]["G2"] = "Date", "checked 3 March"  # another name for Month: theirs
+    workbook["Data"]["H1"], workbook["Data"]["H2"] = "Ref", "  "  # a repeat holding only spaces: nothing to lose
     workbook.save(twice)
     assert [m.split(":")[0] for m in problems_of(twice)] == ["Data!F1"]
 

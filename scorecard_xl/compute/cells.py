@@ -46,7 +46,7 @@ def normalise_header(value) -> str:
 
 def header_map(row: list, aliases: dict[str, tuple[str, ...]]) -> dict[str, int]:
     """Canonical column name -> 0-based column index, for the headers present in ``row`` (the
-    first, when one is repeated: ``unread_repeats`` says whether the other holds anything)."""
+    first, when one is repeated: ``refuse_unread_repeats`` says when the other holds anything)."""
     key_of = header_key(aliases)
     found: dict[str, int] = {}
     for index, value in enumerate(row):
@@ -62,6 +62,14 @@ def header_key(aliases: dict[str, tuple[str, ...]]):
     return lambda value: wanted.get(normalise_header(value))
 
 
+def same_heading(aliases: dict[str, tuple[str, ...]]):
+    """A heading read under ``aliases``, as written (case and spaces aside); None for any other. Two
+    columns headed alike mean the same; another name for it (Date beside Month) may head a column
+    of the person's own, which is left alone as before."""
+    key_of = header_key(aliases)
+    return lambda value: normalise_header(value) if key_of(value) else None
+
+
 def refuse_unread_repeats(sheet, key_of, problems) -> None:
     """An error at each heading in row 1 whose meaning (``key_of``; None for a heading not read) an
     earlier heading already has, when its column holds anything below it: only the first is read,
@@ -74,7 +82,7 @@ def refuse_unread_repeats(sheet, key_of, problems) -> None:
             continue
         if key not in first:
             first[key] = column
-        elif any(column < len(row) and row[column] is not None for _, row in sheet.body_rows()):
+        elif any(column < len(row) and text_of(row[column]).strip() for _, row in sheet.body_rows()):
             read = cell_name(0, first[key])
             problems.error(sheet.name, cell_name(0, column),
                            f"the heading {describe(heading)} means the same as {read}'s, and only the column "

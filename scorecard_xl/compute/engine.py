@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .indicators import lists_indicators, parse_indicators
+from .indicators import lists_indicators, parse_indicators, units_read
 from .measures import compute_measures
 from .outturns import outturn_table
 from .targets import year_target_table
@@ -104,7 +104,7 @@ def parse_workbook(sheets: list[Sheet]) -> ParsedWorkbook:
     settings = parse_settings(find_sheet(sheets, "Settings"), problems)
     indicator_sheet = find_sheet(sheets, "Indicators")
     indicators = parse_indicators(indicator_sheet, problems, settings.band, settings.dot_band)
-    data = read_raw_data(sheets, problems, units=indicators["unit"].to_dict())
+    data = read_raw_data(sheets, problems, units=units_read(indicators))
     if lists_indicators(indicator_sheet):  # even with no rows: then every Ref in the data is unknown
         data = check_against_indicators(data, indicators, problems)
     return ParsedWorkbook(settings, indicators, data, problems)

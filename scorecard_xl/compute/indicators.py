@@ -8,8 +8,8 @@ import re
 import pandas as pd
 
 from ..addressing import cell_name
-from .cells import (NotANumber, checked_band, describe, header_key, header_map, read_number,
-                    refuse_unread_repeats, text_of, within)
+from .cells import (NotANumber, checked_band, describe, header_map, read_number, refuse_unread_repeats,
+                    same_heading, text_of, within)
 from .outturns import TypedOutturn, outturn_columns, outturn_year
 from . import spc_inputs
 from ..problems import Problems
@@ -115,7 +115,7 @@ def parse_indicators(sheet: Sheet | None, problems: Problems, default_band: floa
         problems.error(sheet.name, "A1", f"row 1 has no column headed {names}",
                        "Row 1 must hold the headers Ref, Indicator, Polarity, Unit and Section.")
         return empty_indicator_table()
-    refuse_unread_repeats(sheet, header_key(COLUMNS), problems)
+    refuse_unread_repeats(sheet, same_heading(COLUMNS), problems)
     refuse_unread_repeats(sheet, outturn_year, problems)
     records = []
     seen: dict[str, str] = {}
@@ -382,6 +382,13 @@ def _row_of(sheet: Sheet, ref_column: int, ref: str) -> int:
         if ref_column < len(row) and text_of(row[ref_column]) == ref:
             return r
     return 0
+
+
+def units_read(indicators: pd.DataFrame) -> dict[str, str]:
+    """Each indicator's Unit by Ref, where one was typed and read: an unreadable Unit is an error of
+    its own, and the Count it falls back to should not make more of every figure."""
+    return {ref: unit for ref, unit, typed in zip(indicators.index, indicators["unit"], indicators["unit_text"])
+            if unit_of(typed) is not None}
 
 
 def empty_indicator_table() -> pd.DataFrame:

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from ..addressing import cell_name
-from .cells import (NotANumber, PLACEHOLDER_HELP, describe, header_key, header_map, read_number,
-                    refuse_unread_repeats, text_of)
+from .cells import (NotANumber, PLACEHOLDER_HELP, describe, header_map, read_number, refuse_unread_repeats,
+                    same_heading, text_of)
 from .vocabulary import COUNT, PERCENTAGE, RATE_SCALES
 from .months import MONTH_FORMAT_HELP, date_kept_as_number, month_index, month_key, month_label, parse_month, sheet_month
 from ..addressing import cell_reference
@@ -139,7 +139,7 @@ def _typed_as_percent(raw) -> bool:
 
 def _read_month_sheet(sheet: Sheet, month: int, collect: _Collector) -> None:
     headers = header_map(sheet.rows[0] if sheet.rows else [], _PARTS)
-    refuse_unread_repeats(sheet, header_key(_PARTS), collect.problems)
+    refuse_unread_repeats(sheet, same_heading(_PARTS), collect.problems)
     if "ref" not in headers or "value" not in headers:
         collect.problems.error(sheet.name, "A1", "this month's sheet has no Ref and Value headers in row 1",
                                "Put Ref and Value (and optionally Numerator, Denominator) in row 1.")
@@ -244,7 +244,7 @@ def _read_data_sheet(data: Sheet, beside_month_sheets: bool, collect: _Collector
     (a pivot table's source, say) and is left alone."""
     headers = header_map(data.rows[0], _PARTS)
     if "ref" in headers and "month" in headers and "value" in headers:
-        refuse_unread_repeats(data, header_key(_PARTS), collect.problems)
+        refuse_unread_repeats(data, same_heading(_PARTS), collect.problems)
         _read_long(data, headers, collect)
     elif "ref" in headers:
         _read_wide(data, headers["ref"], collect)

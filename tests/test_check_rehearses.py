@@ -95,8 +95,6 @@ CASES = {  # how the workbook was made -> what a refresh says, in part
     someone_elses_sheet_called_scorecard: (2, "has content the tool did not write where the new scorecard goes"),
     a_protected_scorecard: (2, "The Scorecard sheet is protected"),
     a_locked_structure_before_the_first_refresh: (2, "The workbook's structure is protected"),
-    a_read_only_workbook: (2, "scorecard: book.xlsx is read-only, so it cannot be saved."),
-    a_workbook_open_in_excel: (2, "scorecard: book.xlsx is open in Excel"),
 }
 
 
@@ -112,6 +110,22 @@ def test_check_refuses_what_a_refresh_would_in_its_words_and_changes_nothing(tmp
     status, words = CASES[make]
     assert refreshed[0] == status and words in refreshed[1], refreshed
     assert checked == refreshed
+
+
+@pytest.mark.parametrize("make", [a_read_only_workbook, a_workbook_open_in_excel])
+def test_check_says_a_refresh_would_be_refused_once_the_data_is_checked(tmp_path, capsys, make):
+    path = make(tmp_path)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    checked = said(capsys, "check", path)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    refused = said(capsys, "refresh", path)
+    assert refused[0] == 2 and refused[1].startswith("scorecard: book.xlsx is ")
+    assert checked == (2, "scorecard: The data has no errors, but a refresh would be refused now: " +
+                       refused[1].removeprefix("scorecard: "))
+    if make is a_workbook_open_in_excel:  # its data's problems are listed all the same
+        type_cells(path, "Data", {"C3": "many"})
+        status, output = said(capsys, "check", path)
+        assert status == 1 and "Data!C3: A: found 'many'" in output
 
 
 def test_check_of_a_workbook_a_refresh_accepts_still_lists_its_notes(tmp_path, capsys):

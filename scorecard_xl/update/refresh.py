@@ -222,15 +222,19 @@ def run_refresh(backend: Backend, month: str | None = None, carry_commentary: bo
 def check_file(path: Path, month: str | None = None) -> Scorecard:
     """What ``scorecard check`` reports of a workbook file: the whole refresh rehearsed, written to a
     temporary folder that is then removed, so that it refuses whatever a refresh would (a locked
-    workbook structure, met only in writing, too) and the workbook is never touched. Like a refresh,
-    it refuses a workbook open in Excel or LibreOffice, or one that may not be replaced."""
+    workbook structure, met only in writing, too) and the workbook is never touched. Then, as a
+    refresh would, it refuses a workbook open in Excel or LibreOffice or one that may not be
+    replaced: after the data, so that an open workbook's problems are listed all the same."""
     _refuse_unrefreshable(path)
-    refuse_if_open(path)
-    writable_target(path)
     with tempfile.TemporaryDirectory(prefix="scorecard-check-") as folder:
         backend = XlsxFile(path, save=lambda render, names: render(Path(folder) / path.name), name=str(path))
         scorecard, _, writes = decide_refresh(backend, month)
         backend.write(writes)
+    try:
+        refuse_if_open(path)
+        writable_target(path)
+    except WorkbookError as refused:
+        raise WorkbookError(f"The data has no errors, but a refresh would be refused now: {refused}") from None
     return scorecard
 
 

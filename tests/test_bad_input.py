@@ -307,7 +307,7 @@ def test_a_setting_given_twice_is_an_error_and_a_misspelt_one_a_note(tmp_path):
     path = make_workbook(tmp_path / "b.xlsx", [indicator("A")], GOOD,
                          settings={"Months shown": 7, "Population 0-17 2020/21": 5000})
     for row in (["Months shown", 12], ["Reportng month", "Jan-21"], ["Prepared by", "J.S."],
-                ["population 0-17 2020/21", 6000]):
+                ["population 0-17 2020/21", 6000], ["Populaton 0-17 2021/22", 5100]):
         append_row(path, "Settings", row)
     messages = problems_of(path)
     assert len(messages) == 2, messages
@@ -316,7 +316,9 @@ def test_a_setting_given_twice_is_an_error_and_a_misspelt_one_a_note(tmp_path):
     type_cells(path, "Settings", {"A3": None, "A6": None})  # the second rows go: the misspelt one is left to say
     notes = [str(note) for note in load_scorecard(path).problems.notes if note.sheet == "Settings"]
     assert notes == ["Settings!A4: 'Reportng month' is not a setting, so its row is not read. If it is meant to "
-                     "be Reporting month, write that in A4."]
+                     "be Reporting month, write that in A4.",
+                     "Settings!A7: 'Populaton 0-17 2021/22' is not a setting, so its row is not read. If it is meant "
+                     "to be Population 0-17 2021/22, write that in A7."]
 
 
 def test_a_note_under_the_refs_is_said_to_have_no_month_and_where_it_is(tmp_path):

@@ -384,6 +384,11 @@ def test_what_the_statistics_rest_on_is_the_window_and_the_points_fixed_limits_c
     # a baseline before the window: the phase before it is never shown, so its points feed nothing
     early = spc.xmr(values[:1], 39, ["High"], baseline_points=[12], phase_starts=[(12,)])
     assert list(np.flatnonzero(early.rests_on[0])) == list(range(12, 40))  # the baseline 12-23, the window
+    # a panel shorter than the window (it starts 4 months into it): the fixed phase's points are
+    # counted from before the panel, and only the panel's own columns come back
+    short = spc.xmr(values[:1, :20], 19, ["High"], baseline_points=[8], phase_starts=[(12,)])
+    assert short.rests_on.shape == (1, 20)
+    assert list(np.flatnonzero(short.rests_on[0])) == [0, 1, 2, *range(4, 20)]
 
 
 def test_phases_have_their_own_limits_and_patterns():

@@ -259,7 +259,7 @@ def test_limits_fixed_on_months_before_the_window_do_not_tell_a_small_figure_the
     assert differences(seen(three), seen(four)) == []
     # the pair can tell: figures that show (14 and 15) move the mean the indicator page draws (to one decimal)
     shown = [baseline_export(tmp_path / str(first), first) for first in (14, 15)]
-    assert "part xl/worksheets/sheet4.xml differs" in differences(*map(seen, shown))
+    assert any(found.startswith("('Indicator pages', ") for found in differences(*map(seen, shown)))
 
 
 # --- Chart titles are literal text ---------------------------------------------------------------

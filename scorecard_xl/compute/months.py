@@ -35,14 +35,15 @@ MONTH_FORMAT_HELP = "a month such as Feb-21, Feb 2021, 2021-02 or a date"
 _DATE_SERIALS = (25569, 73050)
 
 
-def date_kept_as_number(value) -> str:
-    """The advice for a month cell holding a plain number that is a date in Excel's day count
-    (43862, 1 Feb 2020, in a cell formatted General); '' for anything else."""
+def unreadable_month_fix(value, write: str = "Write", after: str = ".") -> str:
+    """What to do about a month cell that cannot be read: ``write`` a month (``after`` it, the rest
+    of the sentence), or, for a plain number that is a date in Excel's day count (43862 in a cell
+    formatted General), first of all give the cell a date format."""
     if isinstance(value, (int, float)) and not isinstance(value, bool) and \
             _DATE_SERIALS[0] <= value <= _DATE_SERIALS[1]:
         return ("It is a date kept as a plain number: format the cell as a date (Home > Number Format > "
-                "Short Date), or ")
-    return ""
+                f"Short Date), or {write[0].lower()}{write[1:]} {MONTH_FORMAT_HELP}{after}")
+    return f"{write} {MONTH_FORMAT_HELP}{after}"
 
 
 def month_index(year: int, month: int) -> int:

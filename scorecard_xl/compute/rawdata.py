@@ -18,7 +18,8 @@ from ..addressing import cell_name
 from .cells import (NotANumber, PLACEHOLDER_HELP, describe, header_map, read_number, refuse_unread_repeats,
                     same_heading, text_of)
 from .vocabulary import COUNT, PERCENTAGE, RATE_SCALES
-from .months import MONTH_FORMAT_HELP, date_kept_as_number, month_index, month_key, month_label, parse_month, sheet_month
+from .months import (MONTH_FORMAT_HELP, month_index, month_key, month_label, parse_month, sheet_month,
+                     unreadable_month_fix)
 from ..addressing import cell_reference
 from ..problems import Problems
 from ..read.sheet import Sheet, find_sheet
@@ -127,11 +128,6 @@ class _Collector:
         return frame
 
 
-def _month_fix(raw) -> str:
-    advice = date_kept_as_number(raw)
-    return f"{advice}write {MONTH_FORMAT_HELP}." if advice else f"Write {MONTH_FORMAT_HELP}."
-
-
 def _typed_as_percent(raw) -> bool:
     """Text with a percent sign ('45%'), which reads as 0.45."""
     return isinstance(raw, str) and raw.rstrip().endswith("%")
@@ -160,18 +156,18 @@ def _read_long(sheet: Sheet, headers: dict[str, int], collect: _Collector) -> No
             collect.problems.error(sheet.name, cell_name(r, headers["ref"]), "this row has a month but no Ref",
                                    "Write the indicator's Ref, or delete the row.")
             continue
-        month = parse_month(raw_month)
-        if month is None and raw_month is None:  # a note typed under the Refs reads as one
+        if raw_month is None:  # a note typed under the Refs reads as one
             collect.problems.error(sheet.name, cell_name(r, headers["month"]),
                                    f"{describe(sheet.value(r, headers['ref']))} in {cell_name(r, headers['ref'])} "
                                    "has no month",
                                    f"Write the month its figure belongs to, as {MONTH_FORMAT_HELP}; if the row is a "
                                    "note rather than a figure, move it to another sheet.")
             continue
+        month = parse_month(raw_month)
         if month is None:
             collect.problems.error(sheet.name, cell_name(r, headers["month"]),
                                    f"{ref}: the month {describe(raw_month)} cannot be read",
-                                   _month_fix(raw_month))
+                                   unreadable_month_fix(raw_month))
             continue
         if not collect.plausible(sheet, cell_name(r, headers["month"]), ref, month):
             continue
@@ -189,10 +185,8 @@ def _read_wide(sheet: Sheet, ref_column: int, collect: _Collector) -> None:
             label_columns.append((c, raw))  # the indicator's name, unit or owner kept beside its Ref
             continue
         if month is None:
-            advice = date_kept_as_number(raw)
             collect.problems.error(sheet.name, cell_name(0, c), f"the column heading {describe(raw)} is not a month",
-                                   f"{advice}head each column of figures with {MONTH_FORMAT_HELP}." if advice else
-                                   f"Head each column of figures with {MONTH_FORMAT_HELP}.")
+                                   unreadable_month_fix(raw, "Head each column of figures with"))
             continue
         if collect.plausible(sheet, cell_name(0, c), "", month):
             month_columns.append((c, month))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from ..addressing import cell_name
 from .cells import (NotANumber, checked_band, describe, normalise_header, read_number, single_line, text_of,
                     within)
-from .months import MONTH_FORMAT_HELP, date_kept_as_number, financial_year_start, parse_financial_year, parse_month
+from .months import financial_year_start, parse_financial_year, parse_month, unreadable_month_fix
 from ..problems import Problem, Problems
 from ..read.sheet import Sheet
 from . import vocabulary
@@ -68,6 +68,7 @@ class Settings:
         return dated[min(dated)] if dated else None
 
 
+_TRAILING_YEAR = re.compile(r"\s*\d{4}(?:\s*[/-]\s*\d{2,4})?$")
 _POPULATION_KEY = re.compile(r"^population(?: aged)? 0 ?- ?17(?: (.+))?$")
 
 
@@ -77,12 +78,12 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
         return settings
     first_at: dict[object, str] = {}  # each setting read -> the cell it was first given in
 
-    def given_before(setting: object, cell: str) -> bool:
+    def given_before(setting: object, typed, cell: str) -> bool:
         """A second row for the same setting is an error: which one counts would be a guess."""
         if setting not in first_at:
             first_at[setting] = cell
             return False
-        problems.error(sheet.name, cell, f"{describe(row[0])} is set here and at {first_at[setting]}",
+        problems.error(sheet.name, cell, f"{describe(typed)} is set here and at {first_at[setting]}",
                        "Keep one row for each setting: delete the one that is wrong.")
         return True
 
@@ -92,15 +93,13 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
         if not key or value is None:
             continue
         cell = cell_name(r, 1)
-        if key in SETTING_NAMES and given_before(key, cell):
+        if key in SETTING_NAMES and given_before(key, row[0], cell):
             continue
         if key == "reporting month":
             month = parse_month(value)
             if month is None:
-                advice = date_kept_as_number(value)
                 problems.error(sheet.name, cell, f"Reporting month is {describe(value)}",
-                               f"{advice}{'w' if advice else 'W'}rite {MONTH_FORMAT_HELP}, or leave it empty for the "
-                               "latest month with data.")
+                               unreadable_month_fix(value, after=", or leave it empty for the latest month with data."))
             settings.reporting_month = month
             settings.reporting_month_cell = (sheet.name, cell)
         elif key == "months shown":
@@ -170,7 +169,7 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
                     problems.error(sheet.name, cell_name(r, 0), f"the key {describe(row[0])} names no financial year",
                                    "Write it as 'Population 0-17 2020/21' (or without a year for every year).")
                     continue
-            if given_before(("population", start), cell):
+            if given_before(("population", start), row[0], cell):
                 continue
             number = _number(sheet, cell, value, problems)
             if number is not None and not within(number, 1, MOST_CHILDREN):
@@ -187,9 +186,11 @@ def parse_settings(sheet: Sheet | None, problems: Problems) -> Settings:
 def _note_near_miss(sheet: Sheet, r: int, typed, key: str, problems: Problems) -> None:
     """A row whose key is a setting misspelt ('Reportng month') is noted; any other row is the
     person's own (a 'Prepared by' line) and is left alone."""
-    near = difflib.get_close_matches(key, [*SETTING_NAMES, "population 0-17"], n=1, cutoff=0.8)
+    year = _TRAILING_YEAR.search(key)  # 'populaton 0-17 2020/21': the year is not part of the name
+    near = difflib.get_close_matches(key[:year.start()] if year else key, [*SETTING_NAMES, "population 0-17"],
+                                     n=1, cutoff=0.8)
     if near:
-        name = SETTING_NAMES.get(near[0], "Population 0-17")
+        name = SETTING_NAMES.get(near[0], "Population 0-17") + (f" {year.group().strip()}" if year else "")
         problems.note(sheet.name, cell_name(r, 0), f"{describe(typed)} is not a setting, so its row is not read",
                       f"If it is meant to be {name}, write that in {cell_name(r, 0)}.")
 

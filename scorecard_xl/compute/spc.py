@@ -351,7 +351,8 @@ def baseline_limits(values, reporting_column: int, origin: int, baseline, phase_
     return limits, chosen, (fixed, used, group, origin)
 
 
-def points_behind(values, reporting_column: int, first: int, window_groups, fixed_points=None) -> np.ndarray:
+def points_behind(values, reporting_column: int, first: int, window_groups, groups: int,
+                  fixed_points=None) -> np.ndarray:
     """Per row and panel column up to the reporting month: True where the figure is a point of the
     window from ``first``, or one the limits of a fixed phase shown in the window were taken from
     (``fixed_points``: the rows, points used and groups ``baseline_limits`` gives, from ``origin``)."""
@@ -360,9 +361,11 @@ def points_behind(values, reporting_column: int, first: int, window_groups, fixe
     behind[:, start:] = ~np.isnan(values[:, start:reporting_column + 1])
     if fixed_points is not None:
         rows, used, group, origin = fixed_points
-        shown = np.zeros(max(int(np.max(window_groups)), int(group.max())) + 1, dtype=bool)
+        shown = np.zeros(groups, dtype=bool)
         shown[np.ravel(window_groups)] = True
-        behind[rows] |= (used & shown[group])[:, -origin:]  # history column j is panel column origin + j
+        # History column j is panel column origin + j; with a baseline the first phase starts at the
+        # panel's first column or before it (origin <= 0), so the panel's columns are those from -origin.
+        behind[rows] |= (used & shown[group])[:, -origin:]
     return behind
 
 
@@ -399,4 +402,4 @@ def xmr(values, reporting_column: int, polarity, target=None, baseline_points=No
     lower, upper = point_mean[:, -1] - 3 * point_sigma[:, -1], point_mean[:, -1] + 3 * point_sigma[:, -1]
     verdict = assurance(lower, upper, _per_row(target, rows, np.nan).astype(float), direction)
     return Spc(first, point_mean, point_sigma, mask, signal, count[group[:, -1]], words, verdict,
-               points_behind(values, reporting_column, first, group, fixed_points))
+               points_behind(values, reporting_column, first, group, groups, fixed_points))

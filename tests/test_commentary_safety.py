@@ -303,7 +303,8 @@ def commentary_cell(sheet, ref="M1"):
     (0.15, "0%"),
 ])
 def test_commentary_typed_as_a_formatted_number_looks_the_same_after_a_refresh(tmp_path, value, number_format):
-    path = sample_book(tmp_path, month="Jan-21")
+    path = make_workbook(tmp_path / "book.xlsx", [indicator("M1")], monthly_series("M1", 2020, 1, [10] * 14))
+    refresh(path, month="Jan-21")
     book = openpyxl.load_workbook(path)
     cell = commentary_cell(book["Scorecard"])
     cell.value, cell.number_format = value, number_format

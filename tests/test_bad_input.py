@@ -341,6 +341,6 @@ def test_a_month_kept_as_a_plain_date_number_is_said_to_be_one(tmp_path):
     assert f"is 44228. {DATE_AS_NUMBER}, or write" in only(messages, "Settings!B1")
     wide = make_workbook(tmp_path / "wide.xlsx", [indicator("A")], GOOD + [("A", 43891, 3)], shape="wide")
     assert f"{DATE_AS_NUMBER}, or head each column" in only(problems_of(wide), "Data!D1")
-    plain = make_workbook(tmp_path / "plain.xlsx", [indicator("A")], GOOD + [("A", 13, 3)])  # not a date: no such advice
+    plain = make_workbook(tmp_path / "plain.xlsx", [indicator("A")], GOOD + [("A", 13, 3)])  # not a date
     assert DATE_AS_NUMBER not in only(problems_of(plain), "Data!B4")
 

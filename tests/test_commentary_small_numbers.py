@@ -53,7 +53,8 @@ def test_the_history_a_copy_carries_is_listed_too(tmp_path):
     archived = next(row[2] for row in history.iter_rows(min_row=2) if row[0].value == "A")
     assert archived.value == QUOTES
     with_history = export_copy(path, out=tmp_path / "history.xlsx", suppress=True, include_comments=True)
-    assert with_history.small_numbers == [f"'Commentary history'!{archived.coordinate}: \"{QUOTES[:60].rstrip()}\u2026\""]
+    listed = f"'Commentary history'!{archived.coordinate}: \"{QUOTES[:60].rstrip()}\u2026\""
+    assert with_history.small_numbers == [listed]
     assert "Commentary history'!" in with_history.summary()
     without = export_copy(path, out=tmp_path / "plain.xlsx", suppress=True)  # no history in the copy: none to list
     assert without.small_numbers == []

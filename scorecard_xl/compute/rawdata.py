@@ -114,7 +114,8 @@ class _Collector:
         number = self.number(sheet, r, c, ref)
         if not math.isnan(number) and _typed_as_percent(sheet.value(r, c)):
             self.problems.error(sheet.name, cell_name(r, c), f"{ref}: found {describe(sheet.value(r, c))} as the "
-                                f"{name}, which counts children or cases", f"Write the count itself ({number * 100:g}).")
+                                f"{name}, which counts children or cases",
+                                f"Write the count itself ({number * 100:g}).")
         if number < 0:
             self.problems.error(sheet.name, cell_name(r, c), f"{ref}: {name} {text_of(number)} is below zero",
                                 f"A {name} counts children or cases: write 0 or more.")

@@ -44,6 +44,11 @@ def normalise_header(value) -> str:
     return text.rstrip(".:").strip()
 
 
+def is_number(value) -> bool:
+    """A number as a cell holds it (TRUE and FALSE are bools, and Python counts those as numbers)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def header_map(row: list, aliases: dict[str, tuple[str, ...]]) -> dict[str, int]:
     """Canonical column name -> 0-based column index, for the headers present in ``row`` (the
     first, when one is repeated: ``refuse_unread_repeats`` says when the other holds anything)."""

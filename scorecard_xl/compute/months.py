@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
+from .cells import is_number
+
 MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -39,8 +41,7 @@ def unreadable_month_fix(value, write: str = "Write", after: str = ".") -> str:
     """What to do about a month cell that cannot be read: ``write`` a month (``after`` it, the rest
     of the sentence), or, for a plain number that is a date in Excel's day count (43862 in a cell
     formatted General), first of all give the cell a date format."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and \
-            _DATE_SERIALS[0] <= value <= _DATE_SERIALS[1]:
+    if is_number(value) and _DATE_SERIALS[0] <= value <= _DATE_SERIALS[1]:
         return ("It is a date kept as a plain number: format the cell as a date (Home > Number Format > "
                 f"Short Date), or {write[0].lower()}{write[1:]} {MONTH_FORMAT_HELP}{after}")
     return f"{write} {MONTH_FORMAT_HELP}{after}"

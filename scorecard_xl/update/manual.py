@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from ..compute.cells import text_of
+from ..compute.cells import is_number, text_of
 from ..compute.months import month_label, parse_month
 from ..addressing import cell_name, cell_reference
 from ..problems import WorkbookError
@@ -71,10 +71,6 @@ def _has_content(value) -> bool:
     return not (isinstance(value, str) and not value.strip())
 
 
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def _plain(value) -> str:
     if isinstance(value, Formatted):
         return text_of(value.value)
@@ -126,7 +122,7 @@ def read_manual(cells: dict[tuple[int, int], object], record: SheetRecord | None
                 f"its Ref cell {cell_name(row, columns.refs)} is empty, so it cannot be kept with its indicator. Write the Ref "
                 f"back in {cell_name(row, columns.refs)} (or move the text out of the table), then refresh "
                 "again. Nothing was changed.")
-        if _is_number(value) and (row, column) in formats:
+        if is_number(value) and (row, column) in formats:
             value = Formatted(value, formats[(row, column)])
         by_ref[ref], where[ref] = value, (row, column)
     heading = _plain(cells.get(columns.heading))
@@ -207,7 +203,7 @@ def history_rows(existing: dict[tuple[int, int], object] | None, formats: dict[t
     for r in range(1, max(row for row, _ in existing) + 1):
         ref, month, text = (existing.get((r, c)) for c in range(HISTORY_TEXT_COLUMN + 1))
         if _has_content(ref) and _has_content(text):
-            if _is_number(text) and formats and (r, HISTORY_TEXT_COLUMN) in formats:
+            if is_number(text) and formats and (r, HISTORY_TEXT_COLUMN) in formats:
                 text = Formatted(text, formats[(r, HISTORY_TEXT_COLUMN)])
             entries.append((r, _plain(ref), parse_month(month) if not isinstance(month, RichText) else None, text))
     return entries
